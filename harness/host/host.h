@@ -1,0 +1,420 @@
+/* host: the mock Blender. A C library that knows nothing of Python.
+ *
+ * Owns the scene graph (Main and its ID lists), the wm (window manager) with
+ * its jobs, timers, modal handlers, draw handlers and the one global context,
+ * the depsgraph, and the render pipeline. It calls scripting code only
+ * through the function pointers in host_callbacks, so every structure can be
+ * tested from C alone.
+ *
+ * It is unsafe exactly where Blender is unsafe: readers iterate ID lists
+ * without a lock, the name map and the all_objects cache are rebuilt lazily
+ * by whoever reads them, sub-data pointers (vertices, pixels) are handed out
+ * raw, the timer list is unlocked, job fields are plain ints, and the render
+ * job runs handlers holding only the GIL. Each of these sites is marked with
+ * SCHED_READ/SCHED_WRITE so the scheduler and reports can name it.
+ */
+#ifndef HOSTRACE_HOST_H
+#define HOSTRACE_HOST_H
+
+#include "../sched/sched.h"
+
+#include <stddef.h>
+
+#define HOST_MAX_NAME 64
+
+typedef enum host_id_type {
+    HOST_ID_OB = 0,
+    HOST_ID_ME,
+    HOST_ID_IM,
+    HOST_ID_MA,
+    HOST_ID_GR,
+    HOST_ID_SCE,
+    HOST_ID_TYPE_COUNT,
+} host_id_type;
+
+/* "Object", "Mesh", "Image", "Material", "Collection", "Scene". */
+const char *host_id_type_name(host_id_type t);
+
+typedef struct HostID {
+    struct HostID *next, *prev;
+    host_id_type type;
+    char name[HOST_MAX_NAME];
+    int users;
+    /* Cached scripting wrapper. Freeing the ID invalidates only this one
+     * (host_callbacks.id_freed). */
+    void *py_wrapper;
+} HostID;
+
+typedef struct HostMesh {
+    HostID id;
+    float (*verts)[3];
+    int totvert;
+    int *polys; /* vertex indices, 4 per quad */
+    int totpoly;
+    int edit_mode;
+    int bb_valid;
+    float bb[2][3];
+    /* Bumped whenever verts is reallocated or freed; rna_safety uses it. */
+    unsigned verts_gen;
+} HostMesh;
+
+typedef struct HostObject {
+    HostID id;
+    float loc[3];
+    float rot[3];
+    float scale[3];
+    HostID *data; /* a HostMesh or NULL (empty) */
+    struct HostObject *parent;
+    int hide_viewport;
+} HostObject;
+
+typedef struct HostImage {
+    HostID id;
+    int w, h;
+    float *pixels; /* w*h*4 floats, RGBA */
+    int is_render_result;
+    unsigned pixels_gen;
+} HostImage;
+
+typedef struct HostMaterial {
+    HostID id;
+    float diffuse[4];
+} HostMaterial;
+
+typedef struct HostCollection {
+    HostID id;
+    HostObject **objects;
+    int nobjects, cap;
+    struct HostCollection **children;
+    int nchildren, ccap;
+    int hide_viewport;
+    /* Lazily rebuilt: objects of this collection and its children. */
+    HostObject **all_cache;
+    int all_count;
+    int all_valid;
+} HostCollection;
+
+typedef struct HostScene {
+    HostID id;
+    int frame_current, frame_start, frame_end;
+    int resolution_x, resolution_y, resolution_percentage;
+    char filepath[256];
+    HostCollection *master; /* not in Main's collection list */
+    HostObject *active;
+} HostScene;
+
+typedef struct HostListBase {
+    HostID *first, *last;
+} HostListBase;
+
+typedef struct HostMain {
+    HostListBase lists[HOST_ID_TYPE_COUNT];
+    sched_spin lock; /* taken by writers only; readers iterate unlocked */
+    /* Lazily rebuilt name map: open addressing over (type, name). */
+    HostID **map;
+    int map_cap;
+    int map_valid;
+} HostMain;
+
+/* ---- handlers (bpy.app.handlers) ---- */
+typedef enum host_handler_type {
+    HOST_CB_RENDER_INIT = 0,
+    HOST_CB_RENDER_PRE,
+    HOST_CB_RENDER_POST,
+    HOST_CB_RENDER_WRITE,
+    HOST_CB_RENDER_STATS,
+    HOST_CB_RENDER_COMPLETE,
+    HOST_CB_RENDER_CANCEL,
+    HOST_CB_FRAME_CHANGE_PRE,
+    HOST_CB_FRAME_CHANGE_POST,
+    HOST_CB_DEPSGRAPH_UPDATE_PRE,
+    HOST_CB_DEPSGRAPH_UPDATE_POST,
+    HOST_CB_LOAD_PRE,
+    HOST_CB_LOAD_POST,
+    HOST_CB_SAVE_PRE,
+    HOST_CB_SAVE_POST,
+    HOST_CB_COUNT,
+} host_handler_type;
+
+/* "render_init", "render_pre", ... as in bpy.app.handlers. */
+const char *host_handler_name(host_handler_type t);
+
+typedef struct Host Host;
+
+/* Calls into the scripting layer. Any may be NULL. Each callee takes the
+ * GIL itself. */
+typedef struct host_callbacks {
+    void *ud;
+    /* Runs the handler list of type t with the scene (and depsgraph). */
+    void (*call_handlers)(void *ud, host_handler_type t, HostScene *scene);
+    /* Runs a bpy.app.timers function; returns 1 and sets *next to
+     * reschedule, 0 to remove it. */
+    int (*call_timer)(void *ud, void *fn, double *next);
+    /* Delivers an event to a modal operator; returns 1 while it stays
+     * modal, 0 when finished or cancelled. */
+    int (*call_modal)(void *ud, void *op, const char *event_type);
+    /* Called on main when the modal operator is dropped at shutdown. */
+    void (*cancel_modal)(void *ud, void *op);
+    /* A Python draw handler of the 3D view. */
+    void (*call_draw)(void *ud, void *handler);
+    /* One queued run_on_main call; runs on main. */
+    void (*call_queued)(void *ud, void *item);
+    /* Drops the reference the host held on a timer/modal/draw/queue
+     * object; called on main with no GIL held. */
+    void (*release)(void *ud, void *obj);
+    /* The wrapper of id is no longer valid (the ID is being freed). */
+    void (*id_freed)(void *ud, HostID *id);
+    /* A sub-data array of owner (vertices, pixels) was freed or moved. */
+    void (*subdata_moved)(void *ud, HostID *owner);
+    /* An operator was refused (message says why). */
+    void (*operator_refused)(void *ud, const char *op, const char *why);
+} host_callbacks;
+
+/* ---- host switches (--host KEY=VALUE) ---- */
+typedef enum host_render_mode { HOST_RENDER_INVOKE = 0, HOST_RENDER_EXEC } host_render_mode;
+
+typedef struct host_switches {
+    int lock_interface;       /* lock the UI while a render job runs */
+    host_render_mode render;  /* exec: INVOKE renders block on the caller */
+    int timers_lock;          /* a mutex around the timer list */
+    int main_thread_guard;    /* bpy raises RuntimeError off main */
+    int rna_safety;           /* sub-data wrappers tracked and invalidated */
+} host_switches;
+
+/* Parses "key=value" into sw. Returns 0, or -1 with a message in err. */
+int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errlen);
+/* The keys host_switch_parse accepts, space separated. */
+const char *host_switch_keys(void);
+
+/* ---- wm: jobs, timers, modal handlers, draw ---- */
+typedef struct HostJob HostJob;
+typedef void (*host_job_fn)(HostJob *job, void *data);
+
+struct HostJob {
+    HostJob *next;
+    const char *type; /* "RENDER", ... */
+    void *owner;
+    /* Plain fields, as in wm_jobs: written by one thread, polled by
+     * another without synchronisation. */
+    int stop;
+    int ready;
+    float progress;
+    host_job_fn startjob; /* on the job thread */
+    host_job_fn endjob;   /* on main, after the thread is joined */
+    void *data;
+    sched_thread *thread;
+};
+
+typedef struct HostTimer {
+    struct HostTimer *next;
+    void *fn;
+    double due;
+    int removed;
+} HostTimer;
+
+typedef struct HostModal {
+    struct HostModal *next;
+    void *op;
+    int finished;
+} HostModal;
+
+typedef struct HostEventTimer {
+    struct HostEventTimer *next;
+    double step;
+    double due;
+    int removed;
+} HostEventTimer;
+
+typedef struct HostDrawHandler {
+    struct HostDrawHandler *next;
+    void *handler;
+    int removed;
+} HostDrawHandler;
+
+typedef struct HostQueued {
+    struct HostQueued *next;
+    void *item;
+} HostQueued;
+
+typedef struct HostRegion {
+    const char *type; /* "WINDOW" of VIEW_3D, "WINDOW" of IMAGE_EDITOR, "HEADER" */
+    const char *space;
+    int do_lock; /* checked at draw entry only */
+    int draws;
+} HostRegion;
+
+#define HOST_NREGIONS 3
+
+/* The one global context (bContext). */
+typedef struct HostContext {
+    HostScene *scene;
+    HostRegion *region;
+    const char *area_type;
+    int py_call_level; /* static in Blender: shared by every caller */
+} HostContext;
+
+typedef struct HostDepsgraph {
+    HostScene *scene;
+    /* evaluated copies, freed and recreated on each evaluation */
+    HostObject **eval;
+    int neval;
+    int updates;
+} HostDepsgraph;
+
+typedef struct HostGlobals {
+    int is_rendering;
+    int is_break;
+    int is_interface_locked;
+} HostGlobals;
+
+struct Host {
+    HostMain main;
+    HostScene *scene; /* context scene */
+    HostContext ctx;
+    HostGlobals G;
+    host_switches sw;
+    host_callbacks cb;
+    HostDepsgraph depsgraph;
+    HostRegion regions[HOST_NREGIONS];
+
+    HostJob *jobs; /* touched on main only */
+    HostTimer *timers; /* unlocked unless sw.timers_lock */
+    sched_mutex timers_mutex;
+    HostModal *modals;
+    HostEventTimer *event_timers;
+    HostDrawHandler *draw_handlers;
+    /* run_on_main queue: properly locked (the recommended path) */
+    HostQueued *queue;
+    HostQueued **queue_tail;
+    sched_mutex queue_mutex;
+
+    /* handler list lengths mirrored from the scripting layer; read before
+     * the GIL is taken */
+    int handler_count[HOST_CB_COUNT];
+
+    sched_rwlock rr_lock; /* render result */
+    HostImage *render_result;
+
+    double time;     /* wm clock in seconds; advanced per frame */
+    double frame_dt; /* seconds per wm frame */
+    int frame_sleep_us; /* real time slept per frame so threads run */
+    long frames_done;
+    int shutting_down;
+    /* threads inside a long host call with the GIL released; relaxed
+     * atomics, so counting them orders nothing */
+    int busy_outside;
+    int depsgraph_workers;
+};
+
+/* Creates a host with Blender's startup scene: "Scene", a "Cube" mesh
+ * object, "Camera" and "Light" empties, the "Collection" collection and a
+ * "Material". */
+Host *host_new(const host_switches *sw, const host_callbacks *cb);
+/* Frees everything. Call only when no other thread is inside the host. */
+void host_free(Host *h);
+
+/* ---- Main / IDs ---- */
+HostID *host_id_new(Host *h, host_id_type t, const char *name);
+/* Unlinks, invalidates the wrapper and frees the ID. */
+void host_id_remove(Host *h, HostID *id);
+/* Renames and re-sorts; a taken name gets a ".001" style suffix. */
+void host_id_rename(Host *h, HostID *id, const char *name);
+/* Looks up through the lazily rebuilt name map. */
+HostID *host_id_find(Host *h, host_id_type t, const char *name);
+int host_id_count(Host *h, host_id_type t);
+/* i-th ID of the list (walks the list unlocked); NULL past the end. */
+HostID *host_id_at(Host *h, host_id_type t, int i);
+/* Integrity check of Main: lists, order, name map, users. Returns the
+ * number of problems and writes the first into msg. */
+int host_main_check(Host *h, char *msg, size_t len);
+
+/* ---- objects ---- */
+void host_object_set_vec(Host *h, HostObject *ob, int which, const float v[3]);
+void host_object_get_vec(Host *h, HostObject *ob, int which, float v[3]);
+void host_object_set_axis(Host *h, HostObject *ob, int which, int axis, float v);
+float host_object_get_axis(Host *h, HostObject *ob, int which, int axis);
+enum { HOST_VEC_LOC = 0, HOST_VEC_ROT, HOST_VEC_SCALE };
+void host_object_set_data(Host *h, HostObject *ob, HostID *data);
+void host_object_set_hide(Host *h, HostObject *ob, int hide);
+
+/* ---- meshes ---- */
+void host_mesh_add_verts(Host *h, HostMesh *me, int n);
+float *host_mesh_vert_co(Host *h, HostMesh *me, int i); /* raw pointer */
+void host_mesh_update(Host *h, HostMesh *me);           /* recompute caches */
+void host_mesh_set_edit_mode(Host *h, HostMesh *me, int on); /* rebuilds arrays */
+void host_mesh_make_cube(Host *h, HostMesh *me);
+
+/* ---- images ---- */
+void host_image_alloc(Host *h, HostImage *im, int w, int h_, const float rgba[4]);
+void host_image_scale(Host *h, HostImage *im, int w, int h_);
+
+/* ---- collections ---- */
+int host_collection_link(Host *h, HostCollection *c, HostObject *ob); /* 0, or -1 if linked */
+int host_collection_unlink(Host *h, HostCollection *c, HostObject *ob);
+int host_collection_has(Host *h, HostCollection *c, HostObject *ob);
+/* The lazily rebuilt all_objects cache (rebuilt by the caller if stale). */
+HostObject **host_collection_all_objects(Host *h, HostCollection *c, int *n);
+void host_collection_set_hide(Host *h, HostCollection *c, int hide);
+int host_collection_link_child(Host *h, HostCollection *parent, HostCollection *child);
+
+/* ---- scene ---- */
+/* frame_set: frame_change_pre, set, depsgraph evaluation, frame_change_post,
+ * on the calling thread. */
+void host_scene_frame_set(Host *h, HostScene *sce, int frame);
+
+/* ---- depsgraph ---- */
+/* Evaluates every object of the scene on a worker pool; frees and
+ * recreates the evaluated copies. */
+void host_depsgraph_evaluate(Host *h);
+
+/* ---- render ---- */
+typedef enum host_op_result {
+    HOST_OP_FINISHED = 0,
+    HOST_OP_CANCELLED,
+    HOST_OP_RUNNING_MODAL,
+} host_op_result;
+
+/* bpy.ops.render.render: invoke starts the render job (or blocks with
+ * render=exec); exec blocks on the calling thread. */
+host_op_result host_render(Host *h, int invoke, int animation, int write_still);
+/* True while a job of that type is registered (WM_jobs_test). */
+int host_jobs_test(Host *h, const char *type);
+void host_jobs_kill_all(Host *h);
+
+/* ---- wm ---- */
+void host_timer_register(Host *h, void *fn, double first_interval);
+/* Returns 1 if fn was registered and is now removed. */
+int host_timer_unregister(Host *h, void *fn);
+int host_timer_is_registered(Host *h, void *fn);
+void host_modal_add(Host *h, void *op);
+HostEventTimer *host_event_timer_add(Host *h, double step);
+void host_event_timer_remove(Host *h, HostEventTimer *t);
+HostDrawHandler *host_draw_handler_add(Host *h, void *handler);
+int host_draw_handler_remove(Host *h, HostDrawHandler *dh);
+/* Queues item for host_callbacks.call_queued on main (thread-safe). */
+void host_queue_on_main(Host *h, void *item);
+
+/* Entering/leaving the host for a long call with the GIL released, so that
+ * shutdown can wait for such threads to leave. */
+void host_busy_enter(Host *h);
+void host_busy_leave(Host *h);
+
+/* Runs one wm frame on main: queued calls, job notifications, timers,
+ * modal TIMER events, depsgraph update, draw. */
+void host_wm_frame(Host *h);
+/* Runs n frames. */
+void host_wm_run(Host *h, int frames);
+/* Starts shutdown: sets is_break and stops jobs, drops timers and modal
+ * operators (calling cancel). Returns 0 once no thread is inside the host,
+ * -1 if some still are after timeout_ms. */
+int host_shutdown(Host *h, int timeout_ms);
+
+/* Context bookkeeping for operator calls (bpy.ops): touches the global
+ * context as Blender's pyop_call does. */
+void host_ctx_op_enter(Host *h);
+void host_ctx_op_exit(Host *h);
+HostScene *host_ctx_scene(Host *h);
+HostObject *host_ctx_active_object(Host *h);
+void host_ctx_set_active_object(Host *h, HostObject *ob);
+
+#endif

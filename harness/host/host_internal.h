@@ -1,0 +1,28 @@
+/* Functions shared between the host's own files; not part of its
+ * interface. */
+#ifndef HOSTRACE_HOST_INTERNAL_H
+#define HOSTRACE_HOST_INTERNAL_H
+
+#include "host.h"
+
+/* Type-specific initialisation after allocation (defaults, arrays). */
+void host_id_init_data(Host *h, HostID *id);
+/* Frees type-specific arrays (not the ID itself). */
+void host_id_free_data(Host *h, HostID *id);
+/* Drops every pointer other IDs and the host hold to id. */
+void host_id_unlink_everywhere(Host *h, HostID *id);
+/* Frees every ID of Main. */
+void host_main_free_all(Host *h);
+/* Frees the depsgraph's evaluated copies. */
+void host_depsgraph_free(Host *h);
+/* Runs handlers of type t if the mirrored list is not empty. */
+void host_handlers_call(Host *h, host_handler_type t, HostScene *scene);
+/* Renders the scene on the calling thread (blocking); used by the exec
+ * path and by the render job. job may be NULL. */
+void host_render_pipeline(Host *h, HostJob *job, int animation, int write_still);
+/* Polls jobs on main: joins finished ones and runs endjob. */
+void host_jobs_poll(Host *h);
+/* Draws every region (main thread). */
+void host_draw(Host *h);
+
+#endif

@@ -1,0 +1,642 @@
+/* The window manager: host creation with Blender's startup scene, host
+ * switches, handlers, timers (an unlocked list unless timers_lock), modal
+ * operators with TIMER events, draw handlers, the run_on_main queue, the
+ * global context, the per-frame loop on main, and shutdown. */
+#include "host_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- switches --------------------------------------------------------- */
+
+static int parse_bool(const char *v, int *out)
+{
+    static const char *const yes[] = {"1", "on", "true", "yes"};
+    static const char *const no[] = {"0", "off", "false", "no"};
+    for (size_t i = 0; i < 4; i++) {
+        if (strcmp(v, yes[i]) == 0)
+            return *out = 1, 0;
+        if (strcmp(v, no[i]) == 0)
+            return *out = 0, 0;
+    }
+    return -1;
+}
+
+const char *host_switch_keys(void)
+{
+    return "lock_interface render timers_lock main_thread_guard rna_safety";
+}
+
+int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errlen)
+{
+    const char *eq = strchr(kv, '=');
+    if (!eq || eq == kv) {
+        snprintf(err, errlen, "host switch '%s' is not KEY=VALUE (keys: %s)", kv,
+                 host_switch_keys());
+        return -1;
+    }
+    size_t klen = (size_t)(eq - kv);
+    const char *v = eq + 1;
+    struct {
+        const char *key;
+        int *field;
+    } bools[] = {
+        {"lock_interface", &sw->lock_interface},
+        {"timers_lock", &sw->timers_lock},
+        {"main_thread_guard", &sw->main_thread_guard},
+        {"rna_safety", &sw->rna_safety},
+    };
+    for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+        if (strlen(bools[i].key) == klen && strncmp(kv, bools[i].key, klen) == 0) {
+            if (parse_bool(v, bools[i].field) == 0)
+                return 0;
+            snprintf(err, errlen, "host switch %s: '%s' is not a boolean (1/0, on/off, true/false)",
+                     bools[i].key, v);
+            return -1;
+        }
+    if (klen == 6 && strncmp(kv, "render", 6) == 0) {
+        if (strcmp(v, "invoke") == 0)
+            return sw->render = HOST_RENDER_INVOKE, 0;
+        if (strcmp(v, "exec") == 0)
+            return sw->render = HOST_RENDER_EXEC, 0;
+        snprintf(err, errlen, "host switch render: '%s' is not invoke or exec", v);
+        return -1;
+    }
+    snprintf(err, errlen, "unknown host switch '%.*s' (keys: %s)", (int)klen, kv,
+             host_switch_keys());
+    return -1;
+}
+
+static const char *const handler_names[HOST_CB_COUNT] = {
+    "render_init",         "render_pre",           "render_post",          "render_write",
+    "render_stats",        "render_complete",      "render_cancel",        "frame_change_pre",
+    "frame_change_post",   "depsgraph_update_pre", "depsgraph_update_post", "load_pre",
+    "load_post",           "save_pre",             "save_post",
+};
+
+const char *host_handler_name(host_handler_type t)
+{
+    return (unsigned)t < HOST_CB_COUNT ? handler_names[t] : "unknown";
+}
+
+/* The length of the handler list is read here, before the callee takes the
+ * GIL, as Blender's callback dispatch does. */
+void host_handlers_call(Host *h, host_handler_type t, HostScene *scene)
+{
+    SCHED_READ("handlers.count", &h->handler_count[t]);
+    if (h->handler_count[t] > 0 && h->cb.call_handlers)
+        h->cb.call_handlers(h->cb.ud, t, scene);
+}
+
+/* ---- creation --------------------------------------------------------- */
+
+static HostObject *startup_object(Host *h, HostCollection *coll, const char *name, float x,
+                                  float y, float z)
+{
+    HostObject *ob = (HostObject *)host_id_new(h, HOST_ID_OB, name);
+    if (!ob)
+        return NULL;
+    float loc[3] = {x, y, z};
+    host_object_set_vec(h, ob, HOST_VEC_LOC, loc);
+    if (coll)
+        host_collection_link(h, coll, ob);
+    return ob;
+}
+
+Host *host_new(const host_switches *sw, const host_callbacks *cb)
+{
+    Host *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    if (sw)
+        h->sw = *sw;
+    if (cb)
+        h->cb = *cb;
+    sched_spin_init(&h->main.lock);
+    sched_mutex_init(&h->timers_mutex);
+    sched_mutex_init(&h->queue_mutex);
+    sched_rwlock_init(&h->rr_lock);
+    h->queue_tail = &h->queue;
+    h->frame_dt = 1.0 / 60.0;
+    h->frame_sleep_us = 2000;
+    h->depsgraph_workers = 2;
+    h->regions[0] = (HostRegion){.type = "WINDOW", .space = "VIEW_3D"};
+    h->regions[1] = (HostRegion){.type = "WINDOW", .space = "IMAGE_EDITOR"};
+    h->regions[2] = (HostRegion){.type = "HEADER", .space = "VIEW_3D"};
+
+    HostScene *sce = (HostScene *)host_id_new(h, HOST_ID_SCE, "Scene");
+    h->scene = sce;
+    h->ctx.scene = sce;
+    HostCollection *coll = (HostCollection *)host_id_new(h, HOST_ID_GR, "Collection");
+    if (sce && sce->master && coll)
+        host_collection_link_child(h, sce->master, coll);
+    HostMesh *me = (HostMesh *)host_id_new(h, HOST_ID_ME, "Cube");
+    if (me)
+        host_mesh_make_cube(h, me);
+    host_id_new(h, HOST_ID_MA, "Material");
+    startup_object(h, coll, "Camera", 7.3589f, -6.9258f, 4.9583f);
+    HostObject *cube = startup_object(h, coll, "Cube", 0, 0, 0);
+    startup_object(h, coll, "Light", 4.0762f, 1.0054f, 5.9039f);
+    if (cube && me)
+        host_object_set_data(h, cube, &me->id);
+    if (sce)
+        sce->active = cube;
+    return h;
+}
+
+static void release(Host *h, void *obj)
+{
+    if (obj && h->cb.release)
+        h->cb.release(h->cb.ud, obj);
+}
+
+static void drop_wm_lists(Host *h)
+{
+    while (h->timers) {
+        HostTimer *t = h->timers;
+        h->timers = t->next;
+        release(h, t->fn); /* removed entries are released by the sweep only */
+        free(t);
+    }
+    while (h->modals) {
+        HostModal *m = h->modals;
+        h->modals = m->next;
+        if (!m->finished) {
+            if (h->cb.cancel_modal)
+                h->cb.cancel_modal(h->cb.ud, m->op);
+            release(h, m->op);
+        }
+        free(m);
+    }
+    while (h->event_timers) {
+        HostEventTimer *t = h->event_timers;
+        h->event_timers = t->next;
+        free(t);
+    }
+    while (h->draw_handlers) {
+        HostDrawHandler *d = h->draw_handlers;
+        h->draw_handlers = d->next;
+        if (!d->removed)
+            release(h, d->handler);
+        free(d);
+    }
+    sched_mutex_lock(&h->queue_mutex);
+    HostQueued *q = h->queue;
+    h->queue = NULL;
+    h->queue_tail = &h->queue;
+    sched_mutex_unlock(&h->queue_mutex);
+    while (q) {
+        HostQueued *next = q->next;
+        release(h, q->item);
+        free(q);
+        q = next;
+    }
+}
+
+void host_free(Host *h)
+{
+    if (!h)
+        return;
+    host_jobs_kill_all(h);
+    drop_wm_lists(h);
+    host_depsgraph_free(h);
+    host_main_free_all(h);
+    sched_spin_destroy(&h->main.lock);
+    sched_mutex_destroy(&h->timers_mutex);
+    sched_mutex_destroy(&h->queue_mutex);
+    sched_rwlock_destroy(&h->rr_lock);
+    free(h);
+}
+
+/* ---- timers ----------------------------------------------------------- */
+
+static void timers_lock(Host *h)
+{
+    if (h->sw.timers_lock)
+        sched_mutex_lock(&h->timers_mutex);
+}
+
+static void timers_unlock(Host *h)
+{
+    if (h->sw.timers_lock)
+        sched_mutex_unlock(&h->timers_mutex);
+}
+
+void host_timer_register(Host *h, void *fn, double first_interval)
+{
+    HostTimer *t = calloc(1, sizeof(*t));
+    if (!t)
+        return;
+    t->fn = fn;
+    timers_lock(h);
+    SCHED_READ("wm.clock", &h->time);
+    t->due = h->time + (first_interval > 0 ? first_interval : 0);
+    SCHED_WRITE("wm.timers", &h->timers);
+    t->next = h->timers;
+    h->timers = t;
+    timers_unlock(h);
+}
+
+static HostTimer *timer_find(Host *h, void *fn)
+{
+    SCHED_READ("wm.timers", &h->timers);
+    for (HostTimer *t = h->timers; t; t = t->next)
+        if (!t->removed && t->fn == fn)
+            return t;
+    return NULL;
+}
+
+int host_timer_unregister(Host *h, void *fn)
+{
+    timers_lock(h);
+    HostTimer *t = timer_find(h, fn);
+    if (t) {
+        SCHED_WRITE("wm.timer.removed", &t->removed);
+        t->removed = 1;
+    }
+    timers_unlock(h);
+    /* The reference is dropped when the loop sweeps the entry. */
+    return t != NULL;
+}
+
+int host_timer_is_registered(Host *h, void *fn)
+{
+    timers_lock(h);
+    int r = timer_find(h, fn) != NULL;
+    timers_unlock(h);
+    return r;
+}
+
+static void timers_run(Host *h)
+{
+    /* Snapshot the due timers, then call each with no lock held: a
+     * callback may register or unregister timers. */
+    enum { MAX_DUE = 256 };
+    HostTimer *due[MAX_DUE];
+    int ndue = 0;
+    timers_lock(h);
+    SCHED_READ("wm.timers", &h->timers);
+    for (HostTimer *t = h->timers; t && ndue < MAX_DUE; t = t->next)
+        if (!t->removed && t->due <= h->time + 1e-9)
+            due[ndue++] = t;
+    timers_unlock(h);
+    for (int i = ndue - 1; i >= 0; i--) { /* oldest registration first */
+        HostTimer *t = due[i];
+        double next = 0.0;
+        int again = h->cb.call_timer ? h->cb.call_timer(h->cb.ud, t->fn, &next) : 0;
+        timers_lock(h);
+        SCHED_WRITE("wm.timer", t);
+        if (t->removed) {
+            /* unregistered by its own callback */
+        } else if (again) {
+            t->due = h->time + (next > 0 ? next : 0);
+        } else {
+            t->removed = 1;
+        }
+        timers_unlock(h);
+    }
+    /* sweep */
+    timers_lock(h);
+    SCHED_WRITE("wm.timers", &h->timers);
+    HostTimer **pp = &h->timers;
+    HostTimer *dead = NULL;
+    while (*pp) {
+        HostTimer *t = *pp;
+        if (t->removed) {
+            *pp = t->next;
+            t->next = dead;
+            dead = t;
+        } else {
+            pp = &t->next;
+        }
+    }
+    timers_unlock(h);
+    while (dead) {
+        HostTimer *next = dead->next;
+        release(h, dead->fn);
+        free(dead);
+        dead = next;
+    }
+}
+
+/* ---- modal operators and event timers --------------------------------- */
+
+void host_modal_add(Host *h, void *op)
+{
+    HostModal *m = calloc(1, sizeof(*m));
+    if (!m)
+        return;
+    m->op = op;
+    SCHED_WRITE("wm.modal_handlers", &h->modals);
+    HostModal **pp = &h->modals;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = m;
+}
+
+HostEventTimer *host_event_timer_add(Host *h, double step)
+{
+    HostEventTimer *t = calloc(1, sizeof(*t));
+    if (!t)
+        return NULL;
+    t->step = step > 0 ? step : 0;
+    SCHED_WRITE("wm.event_timers", &h->event_timers);
+    t->due = h->time + t->step;
+    t->next = h->event_timers;
+    h->event_timers = t;
+    return t;
+}
+
+void host_event_timer_remove(Host *h, HostEventTimer *t)
+{
+    SCHED_WRITE("wm.event_timers", &h->event_timers);
+    for (HostEventTimer *it = h->event_timers; it; it = it->next)
+        if (it == t)
+            it->removed = 1;
+}
+
+static void modal_run(Host *h)
+{
+    int fired = 0;
+    SCHED_READ("wm.event_timers", &h->event_timers);
+    for (HostEventTimer *t = h->event_timers; t; t = t->next)
+        if (!t->removed && t->due <= h->time + 1e-9) {
+            t->due = h->time + t->step;
+            fired++;
+        }
+    for (int k = 0; k < fired; k++) {
+        SCHED_READ("wm.modal_handlers", &h->modals);
+        for (HostModal *m = h->modals; m; m = m->next) {
+            if (m->finished)
+                continue;
+            int keep = h->cb.call_modal ? h->cb.call_modal(h->cb.ud, m->op, "TIMER") : 0;
+            if (!keep) {
+                m->finished = 1;
+                release(h, m->op);
+            }
+        }
+    }
+    HostModal **pp = &h->modals;
+    while (*pp) {
+        HostModal *m = *pp;
+        if (m->finished) {
+            *pp = m->next;
+            free(m);
+        } else {
+            pp = &m->next;
+        }
+    }
+    HostEventTimer **tp = &h->event_timers;
+    while (*tp) {
+        HostEventTimer *t = *tp;
+        if (t->removed) {
+            *tp = t->next;
+            free(t);
+        } else {
+            tp = &t->next;
+        }
+    }
+}
+
+/* ---- draw ------------------------------------------------------------- */
+
+HostDrawHandler *host_draw_handler_add(Host *h, void *handler)
+{
+    HostDrawHandler *d = calloc(1, sizeof(*d));
+    if (!d)
+        return NULL;
+    d->handler = handler;
+    SCHED_WRITE("wm.draw_handlers", &h->draw_handlers);
+    HostDrawHandler **pp = &h->draw_handlers;
+    while (*pp)
+        pp = &(*pp)->next;
+    *pp = d;
+    return d;
+}
+
+int host_draw_handler_remove(Host *h, HostDrawHandler *dh)
+{
+    SCHED_WRITE("wm.draw_handlers", &h->draw_handlers);
+    for (HostDrawHandler *d = h->draw_handlers; d; d = d->next)
+        if (d == dh && !d->removed) {
+            d->removed = 1;
+            release(h, d->handler);
+            return 1;
+        }
+    return 0;
+}
+
+static void draw_view3d(Host *h, HostScene *sce)
+{
+    int n = 0;
+    HostObject **obs = host_collection_all_objects(h, sce->master, &n);
+    float acc = 0.0f;
+    for (int i = 0; i < n; i++) {
+        HostObject *ob = obs[i];
+        SCHED_READ("draw.object.hide_viewport", &ob->hide_viewport);
+        if (ob->hide_viewport)
+            continue;
+        /* object origins and overlays are drawn from the original data */
+        SCHED_ACCESS("draw.object.transform", ob->loc, 3 * sizeof(float), 0);
+        acc += ob->loc[0] + ob->loc[1] + ob->loc[2];
+        SCHED_ACCESS("draw.object.transform", ob->rot, 3 * sizeof(float), 0);
+        acc += ob->rot[2];
+        SCHED_ACCESS("draw.object.transform", ob->scale, 3 * sizeof(float), 0);
+        acc += ob->scale[0];
+        SCHED_READ("draw.object.data", &ob->data);
+        if (ob->data && ob->data->type == HOST_ID_ME) {
+            HostMesh *me = (HostMesh *)ob->data;
+            SCHED_ACCESS("draw.mesh.verts", me, sizeof(*me), 0);
+            if (!me->bb_valid)
+                host_mesh_update(h, me);
+            for (int v = 0; v < me->totvert && me->verts; v++)
+                acc += me->verts[v][2];
+        }
+    }
+    SCHED_READ("draw.depsgraph.eval", &h->depsgraph.eval);
+    for (int i = 0; i < h->depsgraph.neval; i++)
+        if (h->depsgraph.eval[i])
+            acc += h->depsgraph.eval[i]->loc[0];
+    volatile float sink = acc;
+    (void)sink;
+
+    SCHED_READ("wm.draw_handlers", &h->draw_handlers);
+    for (HostDrawHandler *d = h->draw_handlers; d; d = d->next)
+        if (!d->removed && h->cb.call_draw)
+            h->cb.call_draw(h->cb.ud, d->handler);
+    /* drop removed draw handlers (their reference is already released) */
+    HostDrawHandler **pp = &h->draw_handlers;
+    while (*pp) {
+        HostDrawHandler *d = *pp;
+        if (d->removed) {
+            *pp = d->next;
+            free(d);
+        } else {
+            pp = &d->next;
+        }
+    }
+}
+
+static void draw_image_editor(Host *h)
+{
+    sched_rwlock_rdlock(&h->rr_lock);
+    HostImage *im = h->render_result;
+    if (im && im->pixels) {
+        SCHED_ACCESS("draw.render_result.pixels", im->pixels,
+                     (size_t)im->w * (size_t)im->h * 4 * sizeof(float), 0);
+        volatile float sink = im->pixels[0] + im->pixels[(size_t)im->w * im->h * 4 - 1];
+        (void)sink;
+    }
+    sched_rwlock_unlock(&h->rr_lock);
+}
+
+static void draw_header(Host *h, HostScene *sce)
+{
+    SCHED_READ("draw.header.frame_current", &sce->frame_current);
+    volatile int frame = sce->frame_current;
+    SCHED_READ("draw.header.is_rendering", &h->G.is_rendering);
+    volatile int rendering = h->G.is_rendering;
+    (void)frame;
+    (void)rendering;
+}
+
+void host_draw(Host *h)
+{
+    HostScene *sce = h->scene;
+    if (!sce || !sce->master)
+        return;
+    for (int i = 0; i < HOST_NREGIONS; i++) {
+        HostRegion *r = &h->regions[i];
+        SCHED_WRITE("ctx.region", &h->ctx.region);
+        h->ctx.region = r;
+        h->ctx.area_type = r->space;
+        /* The lock flag is checked at entry only. */
+        SCHED_READ("region.do_lock", &r->do_lock);
+        if (r->do_lock)
+            continue;
+        if (strcmp(r->space, "VIEW_3D") == 0 && strcmp(r->type, "WINDOW") == 0)
+            draw_view3d(h, sce);
+        else if (strcmp(r->space, "IMAGE_EDITOR") == 0)
+            draw_image_editor(h);
+        else
+            draw_header(h, sce);
+        r->draws++;
+    }
+    SCHED_WRITE("ctx.region", &h->ctx.region);
+    h->ctx.region = NULL;
+    h->ctx.area_type = NULL;
+}
+
+/* ---- run_on_main queue ------------------------------------------------- */
+
+void host_queue_on_main(Host *h, void *item)
+{
+    HostQueued *q = calloc(1, sizeof(*q));
+    if (!q)
+        return;
+    q->item = item;
+    sched_mutex_lock(&h->queue_mutex);
+    *h->queue_tail = q;
+    h->queue_tail = &q->next;
+    sched_mutex_unlock(&h->queue_mutex);
+}
+
+static void queue_run(Host *h)
+{
+    sched_mutex_lock(&h->queue_mutex);
+    HostQueued *q = h->queue;
+    h->queue = NULL;
+    h->queue_tail = &h->queue;
+    sched_mutex_unlock(&h->queue_mutex);
+    while (q) {
+        HostQueued *next = q->next;
+        if (h->cb.call_queued)
+            h->cb.call_queued(h->cb.ud, q->item);
+        release(h, q->item);
+        free(q);
+        q = next;
+    }
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+void host_ctx_op_enter(Host *h)
+{
+    SCHED_WRITE("ctx.py_call_level", &h->ctx.py_call_level);
+    h->ctx.py_call_level++;
+    SCHED_READ("ctx.region", &h->ctx.region);
+    volatile const void *region = h->ctx.region;
+    (void)region;
+}
+
+void host_ctx_op_exit(Host *h)
+{
+    SCHED_WRITE("ctx.py_call_level", &h->ctx.py_call_level);
+    h->ctx.py_call_level--;
+}
+
+HostScene *host_ctx_scene(Host *h)
+{
+    SCHED_READ("ctx.scene", &h->ctx.scene);
+    return h->ctx.scene;
+}
+
+HostObject *host_ctx_active_object(Host *h)
+{
+    HostScene *sce = host_ctx_scene(h);
+    if (!sce)
+        return NULL;
+    SCHED_READ("scene.active_object", &sce->active);
+    return sce->active;
+}
+
+void host_ctx_set_active_object(Host *h, HostObject *ob)
+{
+    HostScene *sce = host_ctx_scene(h);
+    if (!sce)
+        return;
+    SCHED_WRITE("scene.active_object", &sce->active);
+    sce->active = ob;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+void host_busy_enter(Host *h) { __atomic_fetch_add(&h->busy_outside, 1, __ATOMIC_RELAXED); }
+void host_busy_leave(Host *h) { __atomic_fetch_sub(&h->busy_outside, 1, __ATOMIC_RELAXED); }
+
+void host_wm_frame(Host *h)
+{
+    SCHED_WRITE("wm.clock", &h->time);
+    h->time += h->frame_dt;
+    queue_run(h);
+    host_jobs_poll(h);
+    timers_run(h);
+    modal_run(h);
+    host_depsgraph_evaluate(h);
+    host_draw(h);
+    h->frames_done++;
+    if (h->frame_sleep_us > 0)
+        sched_sleep_ms((unsigned)(h->frame_sleep_us / 1000));
+}
+
+void host_wm_run(Host *h, int frames)
+{
+    for (int i = 0; i < frames; i++)
+        host_wm_frame(h);
+}
+
+int host_shutdown(Host *h, int timeout_ms)
+{
+    h->shutting_down = 1;
+    SCHED_WRITE("G.is_break", &h->G.is_break);
+    h->G.is_break = 1;
+    host_jobs_kill_all(h);
+    drop_wm_lists(h);
+    for (int waited = 0; waited < timeout_ms; waited += 5) {
+        if (__atomic_load_n(&h->busy_outside, __ATOMIC_RELAXED) == 0)
+            return 0;
+        sched_sleep_ms(5);
+    }
+    return __atomic_load_n(&h->busy_outside, __ATOMIC_RELAXED) == 0 ? 0 : -1;
+}

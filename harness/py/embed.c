@@ -1,0 +1,327 @@
+/* The embedded interpreter: start-up with _bpy and the Python half of bpy,
+ * the script location provider, running the script, the wm loop with the
+ * GIL released, and an orderly, bounded shutdown. */
+#include "py.h"
+#include "py_internal.h"
+#include "report/report.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* ---- script locations --------------------------------------------------
+ * Interned file names: a code object's co_filename, copied once and kept
+ * for the life of the process, so an access ring entry can point at it. */
+
+#define INTERN_CAP 512
+
+static struct {
+    PyObject *key; /* strong reference: the address cannot be reused */
+    char *text;
+} interned[INTERN_CAP];
+
+static const char *intern_filename(PyObject *fn)
+{
+    uintptr_t hv = ((uintptr_t)fn >> 4) & (INTERN_CAP - 1);
+    for (unsigned i = 0; i < INTERN_CAP; i++) {
+        unsigned k = (unsigned)(hv + i) & (INTERN_CAP - 1);
+        if (interned[k].key == fn)
+            return interned[k].text;
+        if (!interned[k].key) {
+            const char *s = PyUnicode_AsUTF8(fn);
+            if (!s) {
+                PyErr_Clear();
+                return NULL;
+            }
+            interned[k].text = strdup(s);
+            if (!interned[k].text)
+                return NULL;
+            interned[k].key = Py_NewRef(fn);
+            return interned[k].text;
+        }
+    }
+    return NULL; /* full */
+}
+
+int bpy_current_location(const char **file, int *line)
+{
+    if (!bpy_python_ready || !PyGILState_Check())
+        return 0;
+    PyFrameObject *f = PyEval_GetFrame(); /* borrowed */
+    if (!f)
+        return 0;
+    Py_INCREF(f);
+    int found = 0;
+    while (f) {
+        PyCodeObject *code = PyFrame_GetCode(f);
+        const char *name = PyUnicode_AsUTF8(code->co_filename);
+        if (name && strncmp(name, "<hostrace", 9) != 0) {
+            *file = intern_filename(code->co_filename);
+            *line = PyFrame_GetLineNumber(f);
+            found = *file != NULL;
+            Py_DECREF(code);
+            break;
+        }
+        Py_DECREF(code);
+        PyFrameObject *back = PyFrame_GetBack(f);
+        Py_DECREF(f);
+        f = back;
+    }
+    Py_XDECREF(f);
+    if (PyErr_Occurred())
+        PyErr_Clear();
+    return found;
+}
+
+/* ---- the _bpy module ------------------------------------------------------ */
+
+static struct PyModuleDef bpy_moddef = {
+    PyModuleDef_HEAD_INIT, "_bpy", "C half of bpy: host data access for hostrace.", -1, NULL,
+    NULL, NULL, NULL, NULL,
+};
+
+static PyObject *init_bpy_module(void)
+{
+    PyObject *m = PyModule_Create(&bpy_moddef);
+    if (!m)
+        return NULL;
+    if (PyModule_AddFunctions(m, bpy_data_methods) < 0 ||
+        PyModule_AddFunctions(m, bpy_wm_methods) < 0 || bpy_data_init_types(m) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
+
+/* Runs each embedded source as a module registered in sys.modules. */
+static int load_pylib(char *err, size_t errlen)
+{
+    for (const bpy_pylib_source *s = bpy_pylib_sources; s->name; s++) {
+        char filename[64];
+        snprintf(filename, sizeof(filename), "<hostrace-%s>", s->name);
+        PyObject *code = Py_CompileString(s->text, filename, Py_file_input);
+        PyObject *mod = code ? PyImport_ExecCodeModuleEx(s->name, code, filename) : NULL;
+        Py_XDECREF(code);
+        if (!mod) {
+            PyErr_Print();
+            snprintf(err, errlen, "internal error: loading the embedded %s module failed",
+                     s->name);
+            return -1;
+        }
+        Py_DECREF(mod);
+    }
+    return 0;
+}
+
+static Host *host;
+
+Host *bpy_runtime_host(void) { return host; }
+
+int bpy_runtime_start(const host_switches *sw, const char *script, char *err, size_t errlen)
+{
+    sched_thread_register_current(SCHED_ROLE_MAIN, "main");
+    host_callbacks cb = {0};
+    bpy_fill_callbacks(&cb);
+    host = host_new(sw, &cb);
+    if (!host) {
+        snprintf(err, errlen, "internal error: out of memory creating the host");
+        return -1;
+    }
+    bpy_host = host;
+
+    if (PyImport_AppendInittab("_bpy", init_bpy_module) < 0) {
+        snprintf(err, errlen, "internal error: cannot register _bpy");
+        return -1;
+    }
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    config.user_site_directory = 0;
+    config.install_signal_handlers = 1;
+    config.parse_argv = 0;
+    PyStatus st = PyConfig_SetBytesString(&config, &config.program_name, "hostrace");
+    const char *argv0 = script ? script : "";
+    if (!PyStatus_Exception(st))
+        st = PyConfig_SetBytesArgv(&config, 1, (char *const *)&argv0);
+    if (!PyStatus_Exception(st))
+        st = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(st)) {
+        snprintf(err, errlen, "internal error: Python failed to start: %s",
+                 st.err_msg ? st.err_msg : "?");
+        return -1;
+    }
+    /* the script's directory first on sys.path, as for `python script.py` */
+    PyObject *sys_path = PySys_GetObject("path"); /* borrowed */
+    if (script && sys_path) {
+        char dir[4096];
+        snprintf(dir, sizeof(dir), "%s", script);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(dir, sizeof(dir), ".");
+        PyObject *d = PyUnicode_DecodeFSDefault(dir);
+        if (d) {
+            PyList_Insert(sys_path, 0, d);
+            Py_DECREF(d);
+        }
+        PyErr_Clear();
+    }
+    bpy_python_ready = 1;
+    sched_set_location_provider(bpy_current_location);
+    if (load_pylib(err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+bpy_script_status bpy_run_script(const char *path, char *err, size_t errlen)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        snprintf(err, errlen, "cannot open script '%s': %s", path, strerror(errno));
+        return BPY_SCRIPT_INPUT;
+    }
+    /* read it whole, then compile: a syntax error is an input error */
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    while (text) {
+        size_t n = fread(text + len, 1, cap - len - 1, fp);
+        len += n;
+        if (len < cap - 1)
+            break;
+        char *bigger = realloc(text, cap * 2);
+        if (!bigger) {
+            free(text);
+            text = NULL;
+            break;
+        }
+        text = bigger;
+        cap *= 2;
+    }
+    int read_error = ferror(fp);
+    fclose(fp);
+    if (!text || read_error) {
+        free(text);
+        snprintf(err, errlen, "cannot read script '%s'", path);
+        return BPY_SCRIPT_INPUT;
+    }
+    text[len] = '\0';
+    if (memchr(text, '\0', len)) {
+        free(text);
+        snprintf(err, errlen, "%s: not a Python script (it contains NUL bytes)", path);
+        return BPY_SCRIPT_INPUT;
+    }
+    PyObject *code = Py_CompileString(text, path, Py_file_input);
+    free(text);
+    if (!code) {
+        PyObject *et, *ev, *etb;
+        PyErr_Fetch(&et, &ev, &etb);
+        PyErr_NormalizeException(&et, &ev, &etb);
+        PyObject *s = ev ? PyObject_Str(ev) : NULL;
+        const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
+        long line = 0;
+        PyObject *lo = ev ? PyObject_GetAttrString(ev, "lineno") : NULL;
+        if (lo && PyLong_Check(lo))
+            line = PyLong_AsLong(lo);
+        PyErr_Clear();
+        snprintf(err, errlen, "%s:%ld: %s: %s", path, line,
+                 et ? ((PyTypeObject *)et)->tp_name : "SyntaxError", m ? m : "invalid syntax");
+        Py_XDECREF(lo);
+        Py_XDECREF(s);
+        Py_XDECREF(et);
+        Py_XDECREF(ev);
+        Py_XDECREF(etb);
+        return BPY_SCRIPT_INPUT;
+    }
+    PyObject *main_mod = PyImport_AddModule("__main__"); /* borrowed */
+    PyObject *globals = main_mod ? PyModule_GetDict(main_mod) : NULL;
+    if (!globals) {
+        Py_DECREF(code);
+        snprintf(err, errlen, "internal error: no __main__ module");
+        return BPY_SCRIPT_INPUT;
+    }
+    PyObject *file = PyUnicode_DecodeFSDefault(path);
+    if (file) {
+        PyDict_SetItemString(globals, "__file__", file);
+        Py_DECREF(file);
+    }
+    PyObject *r = PyEval_EvalCode(code, globals, globals);
+    Py_DECREF(code);
+    if (r) {
+        Py_DECREF(r);
+        return BPY_SCRIPT_OK;
+    }
+    if (PyErr_ExceptionMatches(PyExc_SystemExit)) {
+        /* sys.exit(): the script ends there; a non-zero code is an error */
+        PyObject *et, *ev, *etb;
+        PyErr_Fetch(&et, &ev, &etb);
+        PyErr_NormalizeException(&et, &ev, &etb);
+        PyObject *c = ev ? PyObject_GetAttrString(ev, "code") : NULL;
+        int failed = c && c != Py_None && !(PyLong_Check(c) && PyLong_AsLong(c) == 0);
+        Py_XDECREF(c);
+        PyErr_Clear();
+        if (failed) {
+            PyErr_Restore(et, ev, etb);
+            bpy_report_exception(NULL, "the script");
+            return BPY_SCRIPT_RAISED;
+        }
+        Py_XDECREF(et);
+        Py_XDECREF(ev);
+        Py_XDECREF(etb);
+        return BPY_SCRIPT_OK;
+    }
+    bpy_report_exception(NULL, "the script");
+    return BPY_SCRIPT_RAISED;
+}
+
+void bpy_check_threads(void)
+{
+    PyObject *r = bpy_call_hook("check_threads", NULL);
+    Py_XDECREF(r);
+}
+
+void bpy_run_wm(int frames)
+{
+    PyThreadState *ts = PyEval_SaveThread();
+    host_wm_run(host, frames);
+    PyEval_RestoreThread(ts);
+}
+
+int bpy_runtime_stop(int timeout_ms)
+{
+    /* the host first: jobs stopped, timers and modal operators dropped */
+    PyThreadState *ts = PyEval_SaveThread();
+    int host_quiet = host_shutdown(host, timeout_ms);
+    PyEval_RestoreThread(ts);
+
+    /* non-daemon threads: Python's own shutdown would join them forever */
+    PyObject *args = Py_BuildValue("(d)", timeout_ms / 1000.0);
+    PyObject *stuck = args ? bpy_call_hook("join_threads", args) : NULL;
+    Py_XDECREF(args);
+    int threads_stuck = stuck && PyObject_IsTrue(stuck) == 1;
+    Py_XDECREF(stuck);
+
+    char msg[256];
+    int problems = host_main_check(host, msg, sizeof(msg));
+    if (problems)
+        report_addf(REPORT_INVARIANT_BROKEN, "main", msg, NULL,
+                    "Main is inconsistent after the run (%d problems): %s", problems, msg);
+
+    PyObject *out = PySys_GetObject("stdout");
+    PyObject *r = out ? PyObject_CallMethod(out, "flush", NULL) : NULL;
+    Py_XDECREF(r);
+    PyErr_Clear();
+    if (threads_stuck || host_quiet != 0) {
+        if (host_quiet != 0)
+            report_addf(REPORT_HANG, "shutdown", "host", NULL,
+                        "a thread was still inside a host call %d ms after shutdown began",
+                        timeout_ms);
+        return -1;
+    }
+    bpy_python_ready = 0;
+    sched_set_location_provider(NULL);
+    Py_FinalizeEx();
+    host_free(host);
+    host = NULL;
+    bpy_host = NULL;
+    return 0;
+}

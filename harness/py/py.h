@@ -1,0 +1,41 @@
+/* py: the embedded CPython running a script over the host, as
+ * `blender --python SCRIPT` does. The interface the CLI uses. */
+#ifndef HOSTRACE_PY_H
+#define HOSTRACE_PY_H
+
+#include "host/host.h"
+
+#include <stddef.h>
+
+typedef enum bpy_script_status {
+    BPY_SCRIPT_OK = 0,     /* ran to the end */
+    BPY_SCRIPT_RAISED = 1, /* raised; reported as a finding */
+    BPY_SCRIPT_INPUT = 2,  /* unreadable or syntax error; message in err */
+} bpy_script_status;
+
+/* Creates the host (startup scene) and the interpreter with bpy and
+ * mathutils. Registers the calling thread as main. Returns 0, or -1 with a
+ * message in err. */
+int bpy_runtime_start(const host_switches *sw, const char *script, char *err, size_t errlen);
+
+/* Runs the script in __main__ on the calling (main) thread. */
+bpy_script_status bpy_run_script(const char *path, char *err, size_t errlen);
+
+/* After the script returned: a thread-outlives-script warning for every
+ * Python thread still alive. */
+void bpy_check_threads(void);
+
+/* Runs the wm loop for frames frames with the GIL released between
+ * Python calls, so script threads run alongside it. */
+void bpy_run_wm(int frames);
+
+/* Shuts the host down, waits for non-daemon threads (up to timeout_ms of
+ * real time: a hang finding otherwise), checks Main's integrity and
+ * finalizes the interpreter. Returns 0, or -1 when threads could not be
+ * stopped (the interpreter and host are then left as they are). */
+int bpy_runtime_stop(int timeout_ms);
+
+/* The running host (NULL before start). */
+Host *bpy_runtime_host(void);
+
+#endif

@@ -1,0 +1,64 @@
+/* py: the embedded interpreter and the _bpy extension module.
+ *
+ * Owns the interpreter's lifetime, the _bpy module (the C half of bpy: every
+ * read and write of host data happens here, in instrumented code), the ID
+ * wrapper cache, the host callbacks into Python, and the Python half of bpy
+ * and mathutils (harness/py/lib, compiled in as strings).
+ */
+#ifndef HOSTRACE_PY_INTERNAL_H
+#define HOSTRACE_PY_INTERNAL_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "host/host.h"
+
+extern Host *bpy_host;
+
+/* Set while the interpreter may be used from host callbacks. */
+extern int bpy_python_ready;
+
+/* Method tables of the two halves of _bpy. */
+extern PyMethodDef bpy_data_methods[];
+extern PyMethodDef bpy_wm_methods[];
+int bpy_data_init_types(PyObject *module);
+
+/* Called at the top of every _bpy entry point: registers an unknown calling
+ * thread as a Python thread and applies main_thread_guard. Returns -1 with
+ * an exception set when the call must not proceed. */
+int bpy_enter(void);
+
+/* The cached wrapper of id (new reference), or None for NULL. */
+PyObject *bpy_wrap_id(HostID *id);
+/* The HostID behind a wrapper of type t (or any type when t < 0);
+ * ReferenceError when it was removed, TypeError when o is no ID. */
+HostID *bpy_unwrap_id(PyObject *o, int t);
+
+/* Host callbacks that concern data (wrapper invalidation). */
+void bpy_cb_id_freed(void *ud, HostID *id);
+void bpy_cb_subdata_moved(void *ud, HostID *owner);
+
+/* Calls hook name of the Python half with args (steals nothing); returns a
+ * new reference or NULL with the error printed and reported. GIL held. */
+PyObject *bpy_call_hook(const char *name, PyObject *args);
+
+/* Reports the current Python exception (or exc when not NULL) as a finding
+ * of kind assertion or script-error; where says where it was raised
+ * ("script", "thread 'X'", "timer", ...). Clears the error. GIL held. */
+void bpy_report_exception(PyObject *exc, const char *where);
+
+/* The script's file and line on the calling thread (skipping the bpy
+ * shim), when it holds the GIL; the sched location provider. */
+int bpy_current_location(const char **file, int *line);
+
+/* Fills the host callbacks that call into Python. */
+void bpy_fill_callbacks(host_callbacks *cb);
+
+/* Embedded sources of the Python half. */
+typedef struct bpy_pylib_source {
+    const char *name;
+    const char *text;
+} bpy_pylib_source;
+extern const bpy_pylib_source bpy_pylib_sources[];
+
+#endif

@@ -1,0 +1,233 @@
+/* report: the list of findings, signatures, and the text listing. */
+#include "report.h"
+#include "report_internal.h"
+#include "sched/tsan_annotate.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+static const struct {
+    const char *id;
+    report_severity sev;
+} kinds[REPORT_KIND_COUNT] = {
+    [REPORT_DATA_RACE] = {"data-race", REPORT_ERROR},
+    [REPORT_USE_AFTER_FREE] = {"use-after-free", REPORT_ERROR},
+    [REPORT_DEADLOCK] = {"deadlock", REPORT_ERROR},
+    [REPORT_LOCK_ORDER_INVERSION] = {"lock-order-inversion", REPORT_ERROR},
+    [REPORT_ASSERTION] = {"assertion", REPORT_ERROR},
+    [REPORT_HANG] = {"hang", REPORT_ERROR},
+    [REPORT_BLOCKED_OUTSIDE_SCHEDULER] = {"blocked-outside-scheduler", REPORT_ERROR},
+    [REPORT_INVARIANT_BROKEN] = {"invariant-broken", REPORT_ERROR},
+    [REPORT_SCRIPT_ERROR] = {"script-error", REPORT_ERROR},
+    [REPORT_THREAD_OUTLIVES_SCRIPT] = {"thread-outlives-script", REPORT_WARNING},
+    [REPORT_OPERATOR_REFUSED] = {"operator-refused", REPORT_WARNING},
+};
+
+const char *report_kind_id(report_kind k)
+{
+    return (unsigned)k < REPORT_KIND_COUNT ? kinds[k].id : "unknown";
+}
+
+report_severity report_kind_severity(report_kind k)
+{
+    return (unsigned)k < REPORT_KIND_COUNT ? kinds[k].sev : REPORT_ERROR;
+}
+
+int report_kind_parse(const char *id, report_kind *out)
+{
+    for (int k = 0; k < REPORT_KIND_COUNT; k++)
+        if (strcmp(kinds[k].id, id) == 0) {
+            *out = (report_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+#define REPORT_MAX_FINDINGS 256
+
+static report_finding g_findings[REPORT_MAX_FINDINGS];
+static int g_nfindings;
+static int g_dropped;
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The findings list is harness bookkeeping: hidden from TSan so that adding
+ * a finding from two threads does not order them. */
+static void lock(void)
+{
+    HR_TSAN_IGNORE_BEGIN();
+    pthread_mutex_lock(&g_lock);
+}
+
+static void unlock(void)
+{
+    pthread_mutex_unlock(&g_lock);
+    HR_TSAN_IGNORE_END();
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+void report_access_key(const report_access *a, char *out, size_t len)
+{
+    if (a->py_file[0])
+        snprintf(out, len, "%s@%s:%d", a->site, basename_of(a->py_file), a->py_line);
+    else
+        snprintf(out, len, "%s", a->site);
+}
+
+static void compute_signature(report_finding *f)
+{
+    if (!f->key_a[0] && f->nacc > 0)
+        report_access_key(&f->acc[0], f->key_a, sizeof(f->key_a));
+    if (!f->key_b[0] && f->nacc > 1)
+        report_access_key(&f->acc[1], f->key_b, sizeof(f->key_b));
+    /* unordered pair: sort the two keys */
+    const char *a = f->key_a, *b = f->key_b;
+    if (strcmp(a, b) > 0) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    XXH64_state_t *st = XXH64_createState();
+    if (!st) {
+        snprintf(f->signature, sizeof(f->signature), "0000000000000000");
+        return;
+    }
+    XXH64_reset(st, 0);
+    const char *id = report_kind_id(f->kind);
+    XXH64_update(st, id, strlen(id) + 1);
+    XXH64_update(st, a, strlen(a) + 1);
+    XXH64_update(st, b, strlen(b) + 1);
+    unsigned long long hv = XXH64_digest(st);
+    XXH64_freeState(st);
+    snprintf(f->signature, sizeof(f->signature), "%016llx", hv);
+}
+
+void report_add(const report_finding *in)
+{
+    report_finding f = *in;
+    compute_signature(&f);
+    lock();
+    for (int i = 0; i < g_nfindings; i++)
+        if (strcmp(g_findings[i].signature, f.signature) == 0) {
+            g_findings[i].count++;
+            unlock();
+            return;
+        }
+    if (g_nfindings < REPORT_MAX_FINDINGS) {
+        f.count = 1;
+        g_findings[g_nfindings++] = f;
+    } else {
+        g_dropped++;
+    }
+    unlock();
+}
+
+void report_addf(report_kind kind, const char *key_a, const char *key_b, const char *detail,
+                 const char *fmt, ...)
+{
+    report_finding *f = calloc(1, sizeof(*f));
+    if (!f)
+        return;
+    f->kind = kind;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->message, sizeof(f->message), fmt, ap);
+    va_end(ap);
+    snprintf(f->key_a, sizeof(f->key_a), "%s", key_a ? key_a : "");
+    snprintf(f->key_b, sizeof(f->key_b), "%s", key_b ? key_b : "");
+    if (detail)
+        snprintf(f->detail, sizeof(f->detail), "%s", detail);
+    report_add(f);
+    free(f);
+}
+
+int report_count(void)
+{
+    lock();
+    int n = g_nfindings;
+    unlock();
+    return n;
+}
+
+int report_get(int i, report_finding *out)
+{
+    lock();
+    int ok = i >= 0 && i < g_nfindings;
+    if (ok)
+        *out = g_findings[i];
+    unlock();
+    return ok ? 0 : -1;
+}
+
+int report_error_count(void)
+{
+    int n = 0;
+    lock();
+    for (int i = 0; i < g_nfindings; i++)
+        if (report_kind_severity(g_findings[i].kind) == REPORT_ERROR)
+            n++;
+    unlock();
+    return n;
+}
+
+void report_clear(void)
+{
+    lock();
+    g_nfindings = 0;
+    g_dropped = 0;
+    unlock();
+}
+
+static void print_access(FILE *out, const char *label, const report_access *a)
+{
+    fprintf(out, "    %s: %s of %d bytes at %s by thread '%s' (%s)\n", label,
+            a->is_write ? "write" : "read", a->size, a->site, a->thread, a->role);
+    if (a->py_file[0])
+        fprintf(out, "      python: %s:%d\n", a->py_file, a->py_line);
+    for (int i = 0; i < a->nframes; i++)
+        fprintf(out, "      #%d %s %s:%d\n", i, a->frames[i].func, a->frames[i].file,
+                a->frames[i].line);
+}
+
+void report_print_text(FILE *out)
+{
+    report_finding *f = malloc(sizeof(*f));
+    if (!f)
+        return;
+    int n = report_count();
+    for (int i = 0; i < n; i++) {
+        if (report_get(i, f) != 0)
+            break;
+        fprintf(out, "%s [%s] %s: %s", report_kind_severity(f->kind) == REPORT_ERROR ? "ERROR"
+                                                                                      : "WARNING",
+                f->signature, report_kind_id(f->kind), f->message);
+        if (f->count > 1)
+            fprintf(out, " (seen %d times)", f->count);
+        fputc('\n', out);
+        for (int k = 0; k < f->nacc; k++)
+            print_access(out, k == 0 ? "access" : "previous access", &f->acc[k]);
+        if (f->detail[0]) {
+            const char *p = f->detail;
+            while (*p) {
+                const char *nl = strchr(p, '\n');
+                int len = nl ? (int)(nl - p) : (int)strlen(p);
+                fprintf(out, "    | %.*s\n", len, p);
+                p += len + (nl ? 1 : 0);
+            }
+        }
+    }
+    lock();
+    int dropped = g_dropped;
+    unlock();
+    if (dropped)
+        fprintf(out, "WARNING: %d more distinct findings were not kept (limit %d)\n", dropped,
+                REPORT_MAX_FINDINGS);
+    free(f);
+}

@@ -1,0 +1,103 @@
+/* report: findings, their kinds and signatures, and their text and JSON
+ * forms.
+ *
+ * Owns the process-wide list of findings (deduplicated by signature) and
+ * the capture of sanitizer reports (tsan_hooks.c). Knows nothing of
+ * Blender or Python: callers describe accesses with site ids and script
+ * locations.
+ *
+ * A signature is kind + the unordered pair of access keys (site id and
+ * script basename:line where known), hashed: stable across runs, builds and
+ * machines because it holds no address, thread number or counter.
+ */
+#ifndef HOSTRACE_REPORT_H
+#define HOSTRACE_REPORT_H
+
+#include <stdio.h>
+
+typedef enum report_kind {
+    REPORT_DATA_RACE = 0,
+    REPORT_USE_AFTER_FREE,
+    REPORT_DEADLOCK,
+    REPORT_LOCK_ORDER_INVERSION,
+    REPORT_ASSERTION,
+    REPORT_HANG,
+    REPORT_BLOCKED_OUTSIDE_SCHEDULER,
+    REPORT_INVARIANT_BROKEN,
+    REPORT_SCRIPT_ERROR,
+    REPORT_THREAD_OUTLIVES_SCRIPT,
+    REPORT_OPERATOR_REFUSED,
+    REPORT_KIND_COUNT,
+} report_kind;
+
+typedef enum report_severity { REPORT_WARNING = 0, REPORT_ERROR = 1 } report_severity;
+
+/* DESIGN.md's kind ids: "data-race", "use-after-free", ... */
+const char *report_kind_id(report_kind k);
+report_severity report_kind_severity(report_kind k);
+/* Returns 0 and sets *out when id names a kind. */
+int report_kind_parse(const char *id, report_kind *out);
+
+#define REPORT_MAX_FRAMES 8
+
+typedef struct report_frame {
+    char func[96];
+    char file[160];
+    int line;
+} report_frame;
+
+typedef struct report_access {
+    int is_write;
+    int size;
+    char thread[64]; /* managed thread name */
+    char role[24];   /* sched role name */
+    char site[64];   /* access site id, or C function when unknown */
+    char py_file[192];
+    int py_line;
+    report_frame frames[REPORT_MAX_FRAMES];
+    int nframes;
+} report_access;
+
+typedef struct report_finding {
+    report_kind kind;
+    char signature[17];
+    char message[512];
+    report_access acc[2];
+    int nacc;
+    /* free text: a traceback, a sanitizer description */
+    char detail[2048];
+    /* keys hashed into the signature (filled by report_add when empty) */
+    char key_a[256];
+    char key_b[256];
+    int count; /* times seen in this run */
+} report_finding;
+
+/* Adds f (copied); findings with an equal signature are merged and
+ * counted. Computes the signature from kind, key_a and key_b (from the
+ * accesses when the keys are empty). Thread-safe. */
+void report_add(const report_finding *f);
+/* Convenience: a finding with a message and up to two keys. */
+void report_addf(report_kind kind, const char *key_a, const char *key_b, const char *detail,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The key of an access: "site" or "site@file.py:line". */
+void report_access_key(const report_access *a, char *out, size_t len);
+
+/* Folds sanitizer reports captured since the last call into findings
+ * (symbolises stacks). Call from a normal context, not from a hook. */
+void report_collect_sanitizer(void);
+
+int report_count(void);
+/* Copies finding i into *out; returns 0, or -1 out of range. */
+int report_get(int i, report_finding *out);
+int report_error_count(void);
+void report_clear(void);
+
+/* Human-readable listing of every finding. */
+void report_print_text(FILE *out);
+
+/* A hook run when a sanitizer is about to end the process (ASan), so the
+ * findings are printed before it dies. */
+void report_set_fatal_hook(void (*fn)(void));
+
+#endif

@@ -1,0 +1,276 @@
+/* Sanitizer capture. TSan: __tsan_on_report is called for every report
+ * that is not suppressed; inside it the report is read through TSan's
+ * debugging API and copied into a preallocated slot (no locks, no malloc),
+ * with each access's site and script location looked up in the sched
+ * access ring while they are fresh. report_collect_sanitizer turns the
+ * slots into findings later, symbolising the stacks. ASan: the error report
+ * callback turns the report into a finding and runs the fatal hook, since
+ * ASan ends the process right after. */
+#include "report.h"
+#include "report_internal.h"
+#include "sched/sched.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the sanitizer runtimes' interfaces (weak: absent in other builds) -- */
+void *__tsan_get_current_report(void) __attribute__((weak));
+int __tsan_get_report_data(void *report, const char **description, int *count,
+                           int *stack_count, int *mop_count, int *loc_count,
+                           int *mutex_count, int *thread_count, int *unique_tid_count,
+                           void **sleep_trace, unsigned long trace_size)
+    __attribute__((weak));
+int __tsan_get_report_mop(void *report, unsigned long idx, int *tid, void **addr, int *size,
+                          int *write, int *atomic, void **trace, unsigned long trace_size)
+    __attribute__((weak));
+int __tsan_get_report_thread(void *report, unsigned long idx, int *tid, uint64_t *os_id,
+                             int *running, const char **name, int *parent_tid, void **trace,
+                             unsigned long trace_size) __attribute__((weak));
+void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out_buf, size_t out_buf_size)
+    __attribute__((weak));
+void __asan_set_error_report_callback(void (*callback)(const char *)) __attribute__((weak));
+
+#define SLOTS 64
+#define SLOT_FRAMES 16
+
+typedef struct raw_access {
+    int tid;
+    uint64_t os_id;
+    uintptr_t addr;
+    int size, write;
+    void *trace[SLOT_FRAMES];
+    int found; /* ring lookup hit */
+    const char *site;
+    const char *func;
+    const char *file;
+    int line;
+} raw_access;
+
+typedef struct raw_report {
+    char description[48];
+    int nmops;
+    raw_access mops[2];
+} raw_report;
+
+static raw_report g_slots[SLOTS];
+static atomic_int g_slot_next;   /* slots claimed */
+static atomic_int g_slot_ready[SLOTS];
+static int g_slot_done;          /* slots folded (main only) */
+static atomic_int g_slot_overflow;
+static void (*g_fatal_hook)(void);
+
+void report_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
+
+/* TSan runtime options unless the user's TSAN_OPTIONS say otherwise: the
+ * harness decides the exit code from its findings. */
+const char *__tsan_default_options(void)
+{
+    return "exitcode=0:report_thread_leaks=0:report_signal_unsafe=0:history_size=4";
+}
+
+/* Host-internal races that Blender has in every run and that no script can
+ * cause or avoid: the main thread polling a job's plain progress/ready
+ * fields, and the stop/break flags written at shutdown. Reported races
+ * between a script thread and these fields are not covered: their stacks
+ * do not contain these functions. */
+const char *__tsan_default_suppressions(void)
+{
+    return "race:host_jobs_poll\n"
+           "race:host_jobs_kill_all\n"
+           "race:host_shutdown\n";
+}
+
+void __tsan_on_report(void *report)
+{
+    if (!__tsan_get_report_data)
+        return;
+    int slot = atomic_fetch_add(&g_slot_next, 1);
+    if (slot >= SLOTS) {
+        atomic_fetch_add(&g_slot_overflow, 1);
+        return;
+    }
+    raw_report *r = &g_slots[slot];
+    memset(r, 0, sizeof(*r));
+    const char *desc = NULL;
+    int count = 0, nstack = 0, nmop = 0, nloc = 0, nmutex = 0, nthread = 0, nuniq = 0;
+    void *sleep_trace[1];
+    if (!__tsan_get_report_data(report, &desc, &count, &nstack, &nmop, &nloc, &nmutex,
+                                &nthread, &nuniq, sleep_trace, 1)) {
+        atomic_store(&g_slot_ready[slot], -1);
+        return;
+    }
+    snprintf(r->description, sizeof(r->description), "%s", desc ? desc : "unknown");
+    for (int i = 0; i < nmop && i < 2; i++) {
+        raw_access *a = &r->mops[i];
+        void *addr = NULL;
+        int atomic = 0;
+        __tsan_get_report_mop(report, (unsigned long)i, &a->tid, &addr, &a->size, &a->write,
+                              &atomic, a->trace, SLOT_FRAMES);
+        a->addr = (uintptr_t)addr;
+        for (int t = 0; t < nthread; t++) {
+            int tid = -1, running = 0, parent = 0;
+            uint64_t os_id = 0;
+            const char *name = NULL;
+            void *ttrace[1];
+            __tsan_get_report_thread(report, (unsigned long)t, &tid, &os_id, &running, &name,
+                                     &parent, ttrace, 1);
+            if (tid == a->tid) {
+                a->os_id = os_id;
+                break;
+            }
+        }
+        sched_access_info info = {0};
+        if (a->os_id && sched_access_lookup(a->os_id, a->addr, &info)) {
+            a->found = 1;
+            a->site = info.site;
+            a->func = info.func;
+            a->file = info.file;
+            a->line = info.line;
+        }
+        r->nmops++;
+    }
+    atomic_store(&g_slot_ready[slot], 1);
+}
+
+static int is_runtime_frame(const char *func)
+{
+    return strncmp(func, "__tsan", 6) == 0 || strncmp(func, "__interceptor", 13) == 0 ||
+           strncmp(func, "__sanitizer", 11) == 0;
+}
+
+static void symbolize(void *pc, report_frame *fr)
+{
+    char buf[512];
+    buf[0] = '\0';
+    if (__sanitizer_symbolize_pc)
+        __sanitizer_symbolize_pc(pc, "%f\t%s\t%l", buf, sizeof(buf));
+    char *f1 = strchr(buf, '\t');
+    char *f2 = f1 ? strchr(f1 + 1, '\t') : NULL;
+    if (f1)
+        *f1 = '\0';
+    if (f2)
+        *f2 = '\0';
+    snprintf(fr->func, sizeof(fr->func), "%s", buf[0] ? buf : "??");
+    snprintf(fr->file, sizeof(fr->file), "%s", f1 ? f1 + 1 : "??");
+    fr->line = f2 ? atoi(f2 + 1) : 0;
+}
+
+static report_kind kind_of(const char *desc)
+{
+    if (strncmp(desc, "heap-use-after-free", 19) == 0)
+        return REPORT_USE_AFTER_FREE;
+    if (strcmp(desc, "lock-order-inversion") == 0)
+        return REPORT_LOCK_ORDER_INVERSION;
+    return REPORT_DATA_RACE;
+}
+
+static void fold(const raw_report *r, report_finding *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->kind = kind_of(r->description);
+    for (int i = 0; i < r->nmops; i++) {
+        const raw_access *ra = &r->mops[i];
+        report_access *a = &f->acc[f->nacc++];
+        a->is_write = ra->write;
+        a->size = ra->size;
+        sched_thread_info ti = sched_thread_lookup(ra->os_id);
+        snprintf(a->thread, sizeof(a->thread), "%s", ti.found ? ti.name : "unregistered");
+        snprintf(a->role, sizeof(a->role), "%s", sched_role_name(ti.role));
+        for (int k = 0; k < SLOT_FRAMES && ra->trace[k] && a->nframes < REPORT_MAX_FRAMES; k++) {
+            report_frame fr;
+            /* frames below the top hold return addresses: step back into
+             * the call instruction */
+            symbolize(k ? (char *)ra->trace[k] - 1 : ra->trace[k], &fr);
+            if (is_runtime_frame(fr.func) || strcmp(fr.func, "<null>") == 0 ||
+                strcmp(fr.func, "??") == 0)
+                continue;
+            a->frames[a->nframes++] = fr;
+        }
+        if (ra->found) {
+            snprintf(a->site, sizeof(a->site), "%s", ra->site);
+            if (ra->file) {
+                snprintf(a->py_file, sizeof(a->py_file), "%s", ra->file);
+                a->py_line = ra->line;
+            }
+        } else {
+            snprintf(a->site, sizeof(a->site), "%s", a->nframes ? a->frames[0].func : "??");
+        }
+    }
+    const report_access *x = &f->acc[0];
+    const report_access *y = f->nacc > 1 ? &f->acc[1] : NULL;
+    if (y)
+        snprintf(f->message, sizeof(f->message), "%s: %s %s in '%s' (%s) vs %s %s in '%s' (%s)",
+                 r->description, x->is_write ? "write" : "read", x->site, x->thread, x->role,
+                 y->is_write ? "write" : "read", y->site, y->thread, y->role);
+    else
+        snprintf(f->message, sizeof(f->message), "%s: %s %s in '%s' (%s)", r->description,
+                 x->is_write ? "write" : "read", x->site, x->thread, x->role);
+}
+
+void report_collect_sanitizer(void)
+{
+    int claimed = atomic_load(&g_slot_next);
+    if (claimed > SLOTS)
+        claimed = SLOTS;
+    report_finding *f = malloc(sizeof(*f));
+    if (!f)
+        return;
+    while (g_slot_done < claimed) {
+        int ready = atomic_load(&g_slot_ready[g_slot_done]);
+        if (ready == 0)
+            break; /* still being written by its hook; next call */
+        if (ready > 0) {
+            fold(&g_slots[g_slot_done], f);
+            report_add(f);
+        }
+        g_slot_done++;
+    }
+    free(f);
+    int overflow = atomic_exchange(&g_slot_overflow, 0);
+    if (overflow)
+        report_addf(REPORT_DATA_RACE, "sanitizer-overflow", "", NULL,
+                    "%d further sanitizer reports arrived after %d were captured; rerun with "
+                    "fewer frames to see them",
+                    overflow, SLOTS);
+}
+
+/* ---- ASan ------------------------------------------------------------ */
+
+static void asan_report(const char *text)
+{
+    const char *e = strstr(text, "AddressSanitizer: ");
+    char what[64] = "unknown";
+    if (e)
+        sscanf(e + 18, "%63s", what);
+    report_kind kind =
+        strstr(what, "use-after-free") ? REPORT_USE_AFTER_FREE : REPORT_INVARIANT_BROKEN;
+    /* the first frame in the project's code names the site */
+    char site[128] = "";
+    const char *p = text;
+    while ((p = strstr(p, "    #")) != NULL) {
+        const char *in = strstr(p, " in ");
+        const char *nl = strchr(p, '\n');
+        if (in && (!nl || in < nl)) {
+            char func[128];
+            if (sscanf(in + 4, "%127s", func) == 1 && !is_runtime_frame(func) &&
+                strncmp(func, "__asan", 6) != 0 && strcmp(func, "free") != 0 &&
+                strcmp(func, "malloc") != 0 && strcmp(func, "realloc") != 0) {
+                snprintf(site, sizeof(site), "%s", func);
+                break;
+            }
+        }
+        p += 5;
+    }
+    report_addf(kind, what, site, text, "AddressSanitizer %s in %s", what,
+                site[0] ? site : "??");
+    if (g_fatal_hook)
+        g_fatal_hook();
+}
+
+void report_install_sanitizer_hooks(void)
+{
+    if (__asan_set_error_report_callback)
+        __asan_set_error_report_callback(asan_report);
+}

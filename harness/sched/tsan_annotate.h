@@ -1,0 +1,36 @@
+/* Weak declarations of TSan's dynamic annotations, so that non-TSan builds
+ * link (the calls become no-ops when the symbols are absent).
+ *
+ * HR_TSAN_IGNORE_BEGIN/END hide a region from TSan completely: no
+ * synchronisation edges (IgnoreSync) and no memory accesses (IgnoreReads,
+ * IgnoreWrites). The harness's own bookkeeping must never create
+ * happens-before edges between the threads it observes. */
+#ifndef HOSTRACE_TSAN_ANNOTATE_H
+#define HOSTRACE_TSAN_ANNOTATE_H
+
+void AnnotateIgnoreSyncBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreSyncEnd(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreReadsBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreReadsEnd(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreWritesBegin(const char *file, int line) __attribute__((weak));
+void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
+
+#define HR_TSAN_IGNORE_BEGIN()                                               \
+    do {                                                                     \
+        if (AnnotateIgnoreSyncBegin) {                                       \
+            AnnotateIgnoreSyncBegin(__FILE__, __LINE__);                     \
+            AnnotateIgnoreReadsBegin(__FILE__, __LINE__);                    \
+            AnnotateIgnoreWritesBegin(__FILE__, __LINE__);                   \
+        }                                                                    \
+    } while (0)
+
+#define HR_TSAN_IGNORE_END()                                                 \
+    do {                                                                     \
+        if (AnnotateIgnoreSyncEnd) {                                         \
+            AnnotateIgnoreWritesEnd(__FILE__, __LINE__);                     \
+            AnnotateIgnoreReadsEnd(__FILE__, __LINE__);                      \
+            AnnotateIgnoreSyncEnd(__FILE__, __LINE__);                       \
+        }                                                                    \
+    } while (0)
+
+#endif
