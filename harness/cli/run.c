@@ -170,30 +170,27 @@ static int exit_code(void) { return report_error_count() ? CLI_EXIT_FINDINGS : C
 
 /* ---- watchdog ------------------------------------------------------------ */
 
-static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wd_cond = PTHREAD_COND_INITIALIZER;
-static int wd_done;
-
+/* Bounds the whole process, exit included: the main thread ends with
+ * _exit() after its output, so the watchdog is never joined. If it fires
+ * while the output is being written, it waits a little for it and exits. */
 static void *watchdog(void *arg)
 {
     (void)arg;
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += opts.timeout;
-    pthread_mutex_lock(&wd_lock);
-    int rc = 0;
-    while (!wd_done && rc != ETIMEDOUT)
-        rc = pthread_cond_timedwait(&wd_cond, &wd_lock, &until);
-    int fire = !wd_done;
-    pthread_mutex_unlock(&wd_lock);
-    if (!fire)
-        return NULL;
-    report_addf(REPORT_HANG, "timeout", "", NULL,
-                "the run did not finish within %d s of wall-clock time (--timeout); a thread "
-                "is blocked or spinning",
-                opts.timeout);
-    emit();
-    _exit(CLI_EXIT_FINDINGS);
+    sched_sleep_ms((unsigned)opts.timeout * 1000u);
+    if (!atomic_load(&emitted)) {
+        report_addf(REPORT_HANG, "timeout", "", NULL,
+                    "the run did not finish within %d s of wall-clock time (--timeout); a "
+                    "thread is blocked or spinning",
+                    opts.timeout);
+        /* if emitting itself blocks, SIGALRM ends the process */
+        alarm(10);
+        emit();
+        fflush(NULL);
+        _exit(CLI_EXIT_FINDINGS);
+    }
+    sched_sleep_ms(10000);
+    fprintf(stderr, "hostrace run: internal error: exit did not complete\n");
+    _exit(CLI_EXIT_INTERNAL);
 }
 
 /* ---- the command --------------------------------------------------------- */
@@ -303,15 +300,11 @@ int cli_run(int argc, char **argv)
     bpy_run_wm(opts.frames);
     bpy_runtime_stop(5000);
 
-    if (have_wd) {
-        pthread_mutex_lock(&wd_lock);
-        wd_done = 1;
-        pthread_cond_signal(&wd_cond);
-        pthread_mutex_unlock(&wd_lock);
-        pthread_join(wd, NULL);
-    }
+    (void)have_wd;
     emit();
     int code = exit_code();
     fflush(NULL);
-    return code;
+    /* no atexit work after the report: threads the script left may still
+     * run, and the report is already complete */
+    _exit(code);
 }

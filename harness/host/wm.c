@@ -607,13 +607,21 @@ void host_busy_leave(Host *h) { __atomic_fetch_sub(&h->busy_outside, 1, __ATOMIC
 
 void host_wm_frame(Host *h)
 {
+    /* timers.register reads the clock: with timers_lock it is written
+     * under the same lock */
+    timers_lock(h);
     SCHED_WRITE("wm.clock", &h->time);
     h->time += h->frame_dt;
+    timers_unlock(h);
     queue_run(h);
     host_jobs_poll(h);
     timers_run(h);
     modal_run(h);
-    host_depsgraph_evaluate(h);
+    /* While the interface is locked (a render job with lock_interface),
+     * the view depsgraph is not updated: the render reads original data. */
+    SCHED_READ("G.is_interface_locked", &h->G.is_interface_locked);
+    if (!h->G.is_interface_locked)
+        host_depsgraph_evaluate(h);
     host_draw(h);
     h->frames_done++;
     if (h->frame_sleep_us > 0)

@@ -291,7 +291,8 @@ class _Pixels:
         values = _bpy.im_get(self._im, 0, len(self), 1)
         if len(seq) != len(values):
             raise RuntimeError("internal error setting the array")
-        seq[:] = values
+        for i, v in enumerate(values):  # any mutable sequence or buffer
+            seq[i] = v
 
     def foreach_set(self, seq):
         _bpy.im_set(self._im, 0, len(self), 1, seq)
@@ -457,7 +458,10 @@ def _int_property(field, target="_scene"):
         return _bpy.sce_get(getattr(self, target) if target else self, field)
 
     def set_(self, value):
-        _bpy.sce_set(getattr(self, target) if target else self, field, int(value))
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError("%s.%s expected an int type, not %s"
+                            % ("RenderSettings" if target else "Scene", field, type(value).__name__))
+        _bpy.sce_set(getattr(self, target) if target else self, field, value)
 
     return property(get, set_)
 
@@ -1190,7 +1194,7 @@ def _describe_target(t):
     fn = getattr(t, "_target", None) or getattr(t, "function", None)
     fn = getattr(fn, "__func__", fn)
     code = getattr(fn, "__code__", None)
-    qual = getattr(fn, "__qualname__", type(t).__name__)
+    qual = getattr(fn, "__qualname__", None) or (repr(fn) if fn is not None else type(t).__name__)
     if code is None:
         return qual, qual
     base = code.co_filename.rsplit("/", 1)[-1]

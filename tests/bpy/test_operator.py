@@ -1,0 +1,215 @@
+"""bpy.types.Operator subclasses: register_class, execute, invoke, poll, unregister, unknown operators."""
+import bpy
+
+
+def case_execute_called_and_returns_finished():
+    calls = []
+
+    class HR_OT_exec(bpy.types.Operator):
+        bl_idname = "test.hr_exec"
+        bl_label = "HR exec"
+
+        def execute(self, context):
+            calls.append(context.scene.name)
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_exec)
+    try:
+        r = bpy.ops.test.hr_exec()
+        assert r == {'FINISHED'}, "bpy.ops.test.hr_exec() returned %r" % (r,)
+        assert calls == ["Scene"], "execute calls %r, expected one call with context.scene 'Scene'" % calls
+        r = bpy.ops.test.hr_exec('EXEC_DEFAULT')
+        assert r == {'FINISHED'} and len(calls) == 2, "EXEC_DEFAULT call returned %r, calls %r" % (r, calls)
+    finally:
+        bpy.utils.unregister_class(HR_OT_exec)
+
+
+def case_execute_receives_context():
+    got = []
+
+    class HR_OT_ctx(bpy.types.Operator):
+        bl_idname = "test.hr_ctx"
+        bl_label = "HR ctx"
+
+        def execute(self, context):
+            got.append((context.scene, context.active_object))
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_ctx)
+    try:
+        bpy.ops.test.hr_ctx()
+    finally:
+        bpy.utils.unregister_class(HR_OT_ctx)
+    assert len(got) == 1, "execute ran %d times" % len(got)
+    assert got[0][0] == bpy.context.scene, "context.scene in execute is %r" % (got[0][0],)
+    assert got[0][1] == bpy.context.active_object, "context.active_object in execute is %r" % (got[0][1],)
+
+
+def case_execute_cancelled_result():
+    class HR_OT_cancel(bpy.types.Operator):
+        bl_idname = "test.hr_cancel"
+        bl_label = "HR cancel"
+
+        def execute(self, context):
+            return {'CANCELLED'}
+
+    bpy.utils.register_class(HR_OT_cancel)
+    try:
+        r = bpy.ops.test.hr_cancel()
+        assert r == {'CANCELLED'}, "operator returning {'CANCELLED'} gave %r" % (r,)
+    finally:
+        bpy.utils.unregister_class(HR_OT_cancel)
+
+
+def case_invoke_default_calls_invoke():
+    calls = []
+
+    class HR_OT_inv(bpy.types.Operator):
+        bl_idname = "test.hr_inv"
+        bl_label = "HR invoke"
+
+        def invoke(self, context, event):
+            calls.append("invoke")
+            return self.execute(context)
+
+        def execute(self, context):
+            calls.append("execute")
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_inv)
+    try:
+        r = bpy.ops.test.hr_inv('INVOKE_DEFAULT')
+        assert r == {'FINISHED'}, "INVOKE_DEFAULT returned %r" % (r,)
+        assert calls == ["invoke", "execute"], "INVOKE_DEFAULT calls %r, expected invoke then execute" % calls
+        del calls[:]
+        r = bpy.ops.test.hr_inv('EXEC_DEFAULT')
+        assert calls == ["execute"], "EXEC_DEFAULT must not call invoke: calls %r" % calls
+    finally:
+        bpy.utils.unregister_class(HR_OT_inv)
+
+
+def case_invoke_default_without_invoke_calls_execute():
+    calls = []
+
+    class HR_OT_noinv(bpy.types.Operator):
+        bl_idname = "test.hr_noinv"
+        bl_label = "HR no invoke"
+
+        def execute(self, context):
+            calls.append("execute")
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_noinv)
+    try:
+        r = bpy.ops.test.hr_noinv('INVOKE_DEFAULT')
+        assert r == {'FINISHED'} and calls == ["execute"], "INVOKE_DEFAULT without invoke: %r, calls %r" % (r, calls)
+    finally:
+        bpy.utils.unregister_class(HR_OT_noinv)
+
+
+def case_poll_false_raises_runtime_error():
+    calls = []
+
+    class HR_OT_poll(bpy.types.Operator):
+        bl_idname = "test.hr_poll"
+        bl_label = "HR poll"
+
+        @classmethod
+        def poll(cls, context):
+            return False
+
+        def execute(self, context):
+            calls.append(1)
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_poll)
+    try:
+        try:
+            bpy.ops.test.hr_poll()
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("calling an operator whose poll() is False did not raise RuntimeError")
+        assert calls == [], "execute ran although poll() returned False"
+    finally:
+        bpy.utils.unregister_class(HR_OT_poll)
+
+
+def case_poll_true_allows_call():
+    class HR_OT_pollok(bpy.types.Operator):
+        bl_idname = "test.hr_pollok"
+        bl_label = "HR poll ok"
+
+        @classmethod
+        def poll(cls, context):
+            return context.scene is not None
+
+        def execute(self, context):
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_pollok)
+    try:
+        r = bpy.ops.test.hr_pollok()
+        assert r == {'FINISHED'}, "operator with true poll returned %r" % (r,)
+    finally:
+        bpy.utils.unregister_class(HR_OT_pollok)
+
+
+def case_unregistered_operator_unavailable():
+    class HR_OT_gone(bpy.types.Operator):
+        bl_idname = "test.hr_gone"
+        bl_label = "HR gone"
+
+        def execute(self, context):
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_gone)
+    assert bpy.ops.test.hr_gone() == {'FINISHED'}, "registered operator did not run"
+    bpy.utils.unregister_class(HR_OT_gone)
+    try:
+        bpy.ops.test.hr_gone()
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("calling an unregistered operator did not raise AttributeError")
+
+
+def case_unknown_operator_raises_attribute_error():
+    try:
+        bpy.ops.test.hr_never_registered_op()
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("calling an unknown operator did not raise AttributeError")
+
+
+def case_operator_is_subclass_of_operator():
+    class HR_OT_cls(bpy.types.Operator):
+        bl_idname = "test.hr_cls"
+        bl_label = "HR cls"
+        seen = []
+
+        def execute(self, context):
+            HR_OT_cls.seen.append(isinstance(self, bpy.types.Operator))
+            return {'FINISHED'}
+
+    bpy.utils.register_class(HR_OT_cls)
+    try:
+        bpy.ops.test.hr_cls()
+    finally:
+        bpy.utils.unregister_class(HR_OT_cls)
+    assert HR_OT_cls.seen == [True], "execute's self is not a bpy.types.Operator instance: %r" % HR_OT_cls.seen
+
+
+if __name__ == "__main__":
+    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
+    _failed = []
+    for _n, _f in _cases:
+        try:
+            _f()
+        except Exception as _e:  # report every failing case, not only the first
+            import traceback
+            traceback.print_exc()
+            _failed.append(_n)
+    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
+    assert not _failed, "failed cases: " + ", ".join(_failed)

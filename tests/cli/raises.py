@@ -1,0 +1,2 @@
+import bpy
+bpy.data.objects["NoSuchObject"]

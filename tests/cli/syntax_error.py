@@ -1,0 +1,3 @@
+import bpy
+def broken(:
+    pass

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the hostrace command line: help, bad input, exit
+codes and the JSON form. Usage: cli_check.py HOSTRACE CASE (or 'all')."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLI = os.path.join(HERE, "cli")
+
+
+def run(hostrace, *args):
+    p = subprocess.run([hostrace, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def check(cond, what, out=""):
+    if not cond:
+        raise AssertionError(what + ("\n--- output ---\n" + out[-3000:] if out else ""))
+
+
+def one_line_error(code, out, err, want_code, *needles):
+    check(code == want_code, "exit code %d, expected %d" % (code, want_code), out + err)
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(len(lines) == 1, "expected one line on stderr, got %d" % len(lines), err)
+    for n in needles:
+        check(n in lines[0], "stderr line lacks %r" % n, err)
+    check("Traceback" not in err and "Sanitizer" not in err, "harness crash or traceback", err)
+
+
+def case_help(h):
+    code, out, err = run(h, "--help")
+    check(code == 0 and "run SCRIPT.py" in out, "hostrace --help", out + err)
+    code, out, err = run(h, "run", "--help")
+    check(code == 0, "hostrace run --help exit %d" % code, err)
+    for word in ("--frames", "--host", "--json", "lock_interface", "render=invoke|exec",
+                 "timers_lock", "main_thread_guard", "rna_safety", "exit codes"):
+        check(word in out, "run --help does not mention %s" % word, out)
+
+
+def case_usage_errors(h):
+    code, out, err = run(h)
+    check(code == 2, "no command: exit %d" % code, err)
+    one_line_error(*run(h, "frobnicate"), 2, "unknown command")
+    one_line_error(*run(h, "run"), 2, "missing SCRIPT.py")
+    one_line_error(*run(h, "run", os.path.join(CLI, "raises.py"), "--bogus"), 2, "--bogus")
+    one_line_error(*run(h, "run", os.path.join(CLI, "raises.py"), "--frames", "many"), 2, "--frames")
+
+
+def case_missing_script(h):
+    one_line_error(*run(h, "run", "/nonexistent/dir/script.py"), 2, "cannot open script",
+                   "No such file")
+    one_line_error(*run(h, "run", HERE), 2, "not a regular file")
+
+
+def case_syntax_error(h):
+    one_line_error(*run(h, "run", os.path.join(CLI, "syntax_error.py")), 2, "syntax_error.py:2",
+                   "SyntaxError")
+
+
+def case_unknown_host_switch(h):
+    one_line_error(*run(h, "run", os.path.join(CLI, "raises.py"), "--host", "bogus=1"), 2,
+                   "unknown host switch 'bogus'")
+    one_line_error(*run(h, "run", os.path.join(CLI, "raises.py"), "--host", "render=fast"), 2,
+                   "render")
+
+
+def findings(h, script, *extra):
+    code, out, err = run(h, "run", script, "--json", "--frames", "5", *extra)
+    try:
+        return code, json.loads(out), err
+    except ValueError:
+        raise AssertionError("--json output is not JSON (exit %d)\n%s\n%s" % (code, out, err[-2000:]))
+
+
+def case_script_raises(h):
+    code, rep, err = findings(h, os.path.join(CLI, "raises.py"))
+    check(code == 1, "a raising script must exit 1, got %d" % code, err)
+    kinds = [f["kind"] for f in rep["findings"]]
+    check(kinds == ["script-error"], "findings %r" % kinds)
+    f = rep["findings"][0]
+    check("KeyError" in f["message"] and "raises.py:2" in f["message"], f["message"])
+    check(f["severity"] == "error" and len(f["signature"]) == 16, json.dumps(f))
+    check("Traceback" in f.get("detail", ""), "the traceback is kept in detail")
+
+
+def case_assertion(h):
+    code, rep, _ = findings(h, os.path.join(CLI, "assert_fails.py"))
+    check(code == 1 and [f["kind"] for f in rep["findings"]] == ["assertion"], json.dumps(rep))
+    check("frame is not 99" in rep["findings"][0]["message"], rep["findings"][0]["message"])
+
+
+def case_thread_exception(h):
+    code, rep, _ = findings(h, os.path.join(CLI, "thread_exception.py"))
+    check(code == 1, "exit %d" % code)
+    f = [f for f in rep["findings"] if f["kind"] == "script-error"]
+    check(len(f) == 1 and "thread 'boomer'" in f[0]["message"] and "ValueError" in f[0]["message"],
+          json.dumps(rep))
+
+
+def case_json_shape(h):
+    code, rep, _ = findings(h, os.path.join(HERE, "..", "corpus", "scripts", "timer_daemon.py"))
+    check(code == 0, "a warning alone must exit 0, got %d" % code)
+    for key in ("hostrace", "script", "frames", "host", "findings", "errors", "warnings"):
+        check(key in rep, "JSON lacks %s" % key)
+    check(rep["errors"] == 0 and rep["warnings"] == 1, json.dumps(rep))
+    f = rep["findings"][0]
+    for key in ("kind", "severity", "signature", "message", "threads", "count"):
+        check(key in f, "finding lacks %s" % key)
+    check(f["kind"] == "thread-outlives-script" and f["severity"] == "warning", json.dumps(f))
+    check("my_timer" in f["message"], f["message"])
+
+
+def case_signature_stable(h):
+    """The same finding gets the same signature in separate runs."""
+    sigs = set()
+    for _ in range(3):
+        _, rep, _ = findings(h, os.path.join(CLI, "raises.py"))
+        sigs.add(rep["findings"][0]["signature"])
+    check(len(sigs) == 1, "signatures differ across runs: %r" % sigs)
+
+
+def case_text_output(h):
+    code, out, err = run(h, "run", os.path.join(CLI, "raises.py"), "--frames", "2")
+    check(code == 1 and "1 finding (1 error, 0 warnings)" in out and "script-error" in out, out + err)
+
+
+CASES = {n[5:]: f for n, f in sorted(globals().items()) if n.startswith("case_")}
+
+
+def main():
+    if len(sys.argv) != 3 or (sys.argv[2] != "all" and sys.argv[2] not in CASES):
+        sys.exit("usage: cli_check.py HOSTRACE CASE|all (cases: %s)" % ", ".join(CASES))
+    names = list(CASES) if sys.argv[2] == "all" else [sys.argv[2]]
+    failed = 0
+    for n in names:
+        try:
+            CASES[n](sys.argv[1])
+            print("ok", n)
+        except AssertionError as e:
+            failed += 1
+            print("FAIL", n, "-", e)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
