@@ -8,10 +8,7 @@ import threading
 import bpy
 
 scene = bpy.context.scene
-scene.render.resolution_x = 64
-scene.render.resolution_y = 36
-scene.frame_start = 1
-scene.frame_end = 40
+scene.render.resolution_percentage = 10  # 192 x 108; frames 1-250 as in a new file
 
 render_thread = threading.Thread(target=bpy.ops.render.render, kwargs={"animation": True})
 render_thread.start()

@@ -61,7 +61,8 @@ int bpy_enter(void)
 static void innermost_user_frame(PyObject *tb, char *out, size_t len)
 {
     out[0] = '\0';
-    for (PyObject *t = tb; t && t != Py_None;) {
+    PyObject *t = tb;
+    while (t && t != Py_None) {
         PyObject *frame = PyObject_GetAttrString(t, "tb_frame");
         PyObject *lineno = PyObject_GetAttrString(t, "tb_lineno");
         PyObject *code = frame ? PyObject_GetAttrString(frame, "f_code") : NULL;
@@ -82,6 +83,8 @@ static void innermost_user_frame(PyObject *tb, char *out, size_t len)
         if (!t)
             PyErr_Clear();
     }
+    if (t && t != tb)
+        Py_DECREF(t); /* the final None */
     PyErr_Clear();
 }
 

@@ -5,5 +5,7 @@
 
 /* Installs the ASan error callback (TSan's hook needs no installation). */
 void report_install_sanitizer_hooks(void);
+/* True in a build whose sanitizer (ASan) reports SIGSEGV itself. */
+int report_sanitizer_reports_crashes(void);
 
 #endif

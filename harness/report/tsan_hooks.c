@@ -9,6 +9,7 @@
 #include "report.h"
 #include "report_internal.h"
 #include "sched/sched.h"
+#include "sched/tsan_annotate.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -63,11 +64,14 @@ static void (*g_fatal_hook)(void);
 
 void report_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
 
-/* TSan runtime options unless the user's TSAN_OPTIONS say otherwise: the
- * harness decides the exit code from its findings. */
+/* TSan runtime options unless the user's TSAN_OPTIONS say otherwise. The
+ * harness ends with _exit and decides its exit code from its findings, so
+ * TSan's exitcode only matters where TSan itself must die (1: a finding).
+ * SIGSEGV and SIGBUS are left to hostrace's handler, which reports them. */
 const char *__tsan_default_options(void)
 {
-    return "exitcode=0:report_thread_leaks=0:report_signal_unsafe=0:history_size=4";
+    return "exitcode=1:report_thread_leaks=0:report_signal_unsafe=0:history_size=4:"
+           "handle_segv=0:handle_sigbus=0";
 }
 
 /* Host-internal races that Blender has in every run and that no script can
@@ -82,6 +86,9 @@ const char *__tsan_default_suppressions(void)
            "race:host_shutdown\n";
 }
 
+/* Runs inside TSan's report path: uninstrumented, no libc calls, no locks,
+ * no allocation (see HR_IN_SANITIZER_REPORT). */
+HR_IN_SANITIZER_REPORT
 void __tsan_on_report(void *report)
 {
     if (!__tsan_get_report_data)
@@ -92,7 +99,8 @@ void __tsan_on_report(void *report)
         return;
     }
     raw_report *r = &g_slots[slot];
-    memset(r, 0, sizeof(*r));
+    r->nmops = 0;
+    r->description[0] = '\0';
     const char *desc = NULL;
     int count = 0, nstack = 0, nmop = 0, nloc = 0, nmutex = 0, nthread = 0, nuniq = 0;
     void *sleep_trace[1];
@@ -101,11 +109,22 @@ void __tsan_on_report(void *report)
         atomic_store(&g_slot_ready[slot], -1);
         return;
     }
-    snprintf(r->description, sizeof(r->description), "%s", desc ? desc : "unknown");
+    int d = 0;
+    for (; desc && desc[d] && d < (int)sizeof(r->description) - 1; d++)
+        r->description[d] = desc[d];
+    r->description[d] = '\0';
     for (int i = 0; i < nmop && i < 2; i++) {
         raw_access *a = &r->mops[i];
         void *addr = NULL;
         int atomic = 0;
+        for (int k = 0; k < SLOT_FRAMES; k++)
+            a->trace[k] = NULL;
+        a->tid = -1;
+        a->os_id = 0;
+        a->size = a->write = 0;
+        a->found = 0;
+        a->site = a->func = a->file = NULL;
+        a->line = 0;
         __tsan_get_report_mop(report, (unsigned long)i, &a->tid, &addr, &a->size, &a->write,
                               &atomic, a->trace, SLOT_FRAMES);
         a->addr = (uintptr_t)addr;
@@ -121,8 +140,8 @@ void __tsan_on_report(void *report)
                 break;
             }
         }
-        sched_access_info info = {0};
-        if (a->os_id && sched_access_lookup(a->os_id, a->addr, &info)) {
+        sched_access_info info;
+        if (a->os_id && sched_access_lookup_in_report(a->os_id, a->addr, &info)) {
             a->found = 1;
             a->site = info.site;
             a->func = info.func;
@@ -268,6 +287,8 @@ static void asan_report(const char *text)
     if (g_fatal_hook)
         g_fatal_hook();
 }
+
+int report_sanitizer_reports_crashes(void) { return __asan_set_error_report_callback != NULL; }
 
 void report_install_sanitizer_hooks(void)
 {

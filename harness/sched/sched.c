@@ -248,26 +248,52 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
     hidden_end();
 }
 
+HR_IN_SANITIZER_REPORT
+static sched_record *find_record_in_report(uint64_t os_tid)
+{
+    int n = atomic_load_explicit(&g_nrecords, memory_order_relaxed);
+    sched_record *best = NULL;
+    for (int i = 0; i < n; i++)
+        if (g_records[i].os_tid == os_tid) {
+            best = &g_records[i];
+            if (best->alive)
+                break;
+        }
+    return best;
+}
+
+HR_IN_SANITIZER_REPORT
+static int ring_lookup(sched_record *r, uintptr_t addr, sched_access_info *out)
+{
+    unsigned n = r->ring_next < SCHED_RING ? r->ring_next : SCHED_RING;
+    for (unsigned k = 1; k <= n; k++) {
+        const sched_ring_entry *e = &r->ring[(r->ring_next - k) % SCHED_RING];
+        if (e->site && addr >= e->obj && addr < e->obj + e->size) {
+            out->site = e->site->id;
+            out->func = e->site->func;
+            out->file = e->file;
+            out->line = e->line;
+            out->is_write = e->is_write;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+HR_IN_SANITIZER_REPORT
+int sched_access_lookup_in_report(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
+{
+    sched_record *r = find_record_in_report(os_tid);
+    return r ? ring_lookup(r, addr, out) : 0;
+}
+
 int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
 {
     int found = 0;
     hidden_begin();
     sched_record *r = find_record(os_tid);
-    if (r) {
-        unsigned n = r->ring_next < SCHED_RING ? r->ring_next : SCHED_RING;
-        for (unsigned k = 1; k <= n; k++) {
-            const sched_ring_entry *e = &r->ring[(r->ring_next - k) % SCHED_RING];
-            if (e->site && addr >= e->obj && addr < e->obj + e->size) {
-                out->site = e->site->id;
-                out->func = e->site->func;
-                out->file = e->file;
-                out->line = e->line;
-                out->is_write = e->is_write;
-                found = 1;
-                break;
-            }
-        }
-    }
+    if (r)
+        found = ring_lookup(r, addr, out);
     hidden_end();
     return found;
 }

@@ -129,6 +129,9 @@ typedef struct sched_access_info {
  * by the report module to attach a site and a script location to a sanitizer
  * report. Returns 1 when found. Never blocks. */
 int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out);
+/* The same, for use inside a sanitizer report callback: uninstrumented and
+ * free of libc calls. */
+int sched_access_lookup_in_report(uint64_t os_tid, uintptr_t addr, sched_access_info *out);
 
 /* Kernel thread id of the caller. */
 uint64_t sched_os_tid(void);

@@ -15,6 +15,19 @@ void AnnotateIgnoreReadsEnd(const char *file, int line) __attribute__((weak));
 void AnnotateIgnoreWritesBegin(const char *file, int line) __attribute__((weak));
 void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
 
+/* For code that runs inside a sanitizer's report callback: no
+ * instrumentation at all (no memory accesses, no function entry/exit
+ * events), since a trace event there can wait on state the report holds.
+ * Such code must not call intercepted libc functions either. */
+#if defined(__has_attribute)
+#if __has_attribute(disable_sanitizer_instrumentation)
+#define HR_IN_SANITIZER_REPORT __attribute__((disable_sanitizer_instrumentation))
+#endif
+#endif
+#ifndef HR_IN_SANITIZER_REPORT
+#define HR_IN_SANITIZER_REPORT
+#endif
+
 #define HR_TSAN_IGNORE_BEGIN()                                               \
     do {                                                                     \
         if (AnnotateIgnoreSyncBegin) {                                       \
