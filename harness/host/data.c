@@ -395,19 +395,28 @@ int host_collection_has(Host *h, HostCollection *c, HostObject *ob)
     return 0;
 }
 
+/* arr with room for one more element (count n, capacity *cap, growing by
+ * doubling from first); NULL when out of memory (arr is then unchanged). */
+static void *grow_array(void *arr, int n, int *cap, int first, size_t elem)
+{
+    if (n < *cap)
+        return arr;
+    int ncap = *cap ? *cap * 2 : first;
+    void *na = realloc(arr, (size_t)ncap * elem);
+    if (na)
+        *cap = ncap;
+    return na;
+}
+
 int host_collection_link(Host *h, HostCollection *c, HostObject *ob)
 {
     if (host_collection_has(h, c, ob))
         return -1;
     SCHED_WRITE("collection.objects", &c->objects);
-    if (c->nobjects == c->cap) {
-        int cap = c->cap ? c->cap * 2 : 8;
-        HostObject **n = realloc(c->objects, (size_t)cap * sizeof(*n));
-        if (!n)
-            return -1;
-        c->objects = n;
-        c->cap = cap;
-    }
+    HostObject **objects = grow_array(c->objects, c->nobjects, &c->cap, 8, sizeof(*objects));
+    if (!objects)
+        return -1;
+    c->objects = objects;
     c->objects[c->nobjects++] = ob;
     ob->id.users++;
     invalidate_all_caches(h);
@@ -446,14 +455,11 @@ int host_collection_link_child(Host *h, HostCollection *parent, HostCollection *
         if (parent->children[i] == child)
             return -1;
     SCHED_WRITE("collection.children", &parent->children);
-    if (parent->nchildren == parent->ccap) {
-        int cap = parent->ccap ? parent->ccap * 2 : 4;
-        HostCollection **n = realloc(parent->children, (size_t)cap * sizeof(*n));
-        if (!n)
-            return -1;
-        parent->children = n;
-        parent->ccap = cap;
-    }
+    HostCollection **children =
+        grow_array(parent->children, parent->nchildren, &parent->ccap, 4, sizeof(*children));
+    if (!children)
+        return -1;
+    parent->children = children;
     parent->children[parent->nchildren++] = child;
     child->id.users++;
     invalidate_all_caches(h);
@@ -465,13 +471,10 @@ static void cache_add(HostCollection *root, HostObject *ob, int *cap)
     for (int i = 0; i < root->all_count; i++)
         if (root->all_cache[i] == ob)
             return;
-    if (root->all_count == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        HostObject **n = realloc(root->all_cache, (size_t)*cap * sizeof(*n));
-        if (!n)
-            return;
-        root->all_cache = n;
-    }
+    HostObject **cache = grow_array(root->all_cache, root->all_count, cap, 16, sizeof(*cache));
+    if (!cache)
+        return;
+    root->all_cache = cache;
     root->all_cache[root->all_count++] = ob;
 }
 

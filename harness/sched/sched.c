@@ -129,10 +129,12 @@ int sched_is_main_thread(void)
     return t_record && t_record->role == SCHED_ROLE_MAIN;
 }
 
-/* Newest record of a kernel thread id (ids are reused by the kernel). */
+/* Newest record of a kernel thread id (ids are reused by the kernel).
+ * Uninstrumented, so the report hook may use it too. */
+HR_IN_SANITIZER_REPORT
 static sched_record *find_record(uint64_t os_tid)
 {
-    int n = atomic_load(&g_nrecords);
+    int n = atomic_load_explicit(&g_nrecords, memory_order_relaxed);
     sched_record *best = NULL;
     for (int i = 0; i < n; i++)
         if (g_records[i].os_tid == os_tid) {
@@ -249,20 +251,6 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
 }
 
 HR_IN_SANITIZER_REPORT
-static sched_record *find_record_in_report(uint64_t os_tid)
-{
-    int n = atomic_load_explicit(&g_nrecords, memory_order_relaxed);
-    sched_record *best = NULL;
-    for (int i = 0; i < n; i++)
-        if (g_records[i].os_tid == os_tid) {
-            best = &g_records[i];
-            if (best->alive)
-                break;
-        }
-    return best;
-}
-
-HR_IN_SANITIZER_REPORT
 static int ring_lookup(sched_record *r, uintptr_t addr, sched_access_info *out)
 {
     unsigned n = r->ring_next < SCHED_RING ? r->ring_next : SCHED_RING;
@@ -283,7 +271,7 @@ static int ring_lookup(sched_record *r, uintptr_t addr, sched_access_info *out)
 HR_IN_SANITIZER_REPORT
 int sched_access_lookup_in_report(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
 {
-    sched_record *r = find_record_in_report(os_tid);
+    sched_record *r = find_record(os_tid);
     return r ? ring_lookup(r, addr, out) : 0;
 }
 
