@@ -142,6 +142,9 @@ Host *host_new(const host_switches *sw, const host_callbacks *cb)
         host_object_set_data(h, cube, &me->id);
     if (sce)
         sce->active = cube;
+    /* Blender has evaluated the startup file (and so built its lazy caches)
+     * before a --python script runs. */
+    host_depsgraph_evaluate(h);
     return h;
 }
 
