@@ -7,12 +7,11 @@
 import bpy
 
 scene = bpy.context.scene
-scene.render.resolution_x = 64
-scene.render.resolution_y = 36
+scene.render.resolution_percentage = 10  # 192 x 108
 scene.frame_start = 1
-scene.frame_end = 40
+scene.frame_end = 60
 
-render_marker_infos = [(41, 80), (81, 120)]
+render_marker_infos = [(61, 120), (121, 180)]
 
 
 def marker_scene_settings(context, rmi):

@@ -7,8 +7,7 @@
 import bpy
 
 scene = bpy.context.scene
-scene.render.resolution_x = 64
-scene.render.resolution_y = 36
+scene.render.resolution_percentage = 10  # 192 x 108
 scene.frame_start = 1
-scene.frame_end = 40
+scene.frame_end = 60
 bpy.ops.render.render('INVOKE_DEFAULT', animation=True)
