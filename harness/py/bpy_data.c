@@ -66,6 +66,21 @@ HostID *bpy_unwrap_id(PyObject *o, int t)
     return w->id;
 }
 
+/* PyArg_ParseTuple "O&" converters: a wrapper to the ID behind it, of the
+ * right type, or an exception. */
+#define ID_CONVERTER(name, ctype, t)                                           \
+    static int name(PyObject *o, void *out)                                    \
+    {                                                                          \
+        ctype **p = out;                                                       \
+        *p = (ctype *)bpy_unwrap_id(o, t);                                     \
+        return *p != NULL;                                                     \
+    }
+ID_CONVERTER(to_object, HostObject, HOST_ID_OB)
+ID_CONVERTER(to_mesh, HostMesh, HOST_ID_ME)
+ID_CONVERTER(to_image, HostImage, HOST_ID_IM)
+ID_CONVERTER(to_collection, HostCollection, HOST_ID_GR)
+ID_CONVERTER(to_scene, HostScene, HOST_ID_SCE)
+
 void bpy_cb_id_freed(void *ud, HostID *id)
 {
     (void)ud;
@@ -378,14 +393,11 @@ static int parse_which(int which)
 static PyObject *py_ob_vec_get(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostObject *ob;
     int which;
-    if (!PyArg_ParseTuple(args, "Oi", &o, &which) || parse_which(which) < 0)
+    if (!PyArg_ParseTuple(args, "O&i", to_object, &ob, &which) || parse_which(which) < 0)
         return NULL;
     ENTER();
-    HostObject *ob = (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     float v[3];
     host_object_get_vec(bpy_host, ob, which, v);
     return vec3_tuple(v);
@@ -394,14 +406,12 @@ static PyObject *py_ob_vec_get(PyObject *self, PyObject *args)
 static PyObject *py_ob_vec_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *seq;
+    HostObject *ob;
+    PyObject *seq;
     int which;
-    if (!PyArg_ParseTuple(args, "OiO", &o, &which, &seq) || parse_which(which) < 0)
+    if (!PyArg_ParseTuple(args, "O&iO", to_object, &ob, &which, &seq) || parse_which(which) < 0)
         return NULL;
     ENTER();
-    HostObject *ob = (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     float v[3];
     if (read_floats(seq, v, 3, "bpy_struct: item.attr = val") < 0)
         return NULL;
@@ -412,37 +422,31 @@ static PyObject *py_ob_vec_set(PyObject *self, PyObject *args)
 static PyObject *py_ob_axis_get(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostObject *ob;
     int which, axis;
-    if (!PyArg_ParseTuple(args, "Oii", &o, &which, &axis) || parse_which(which) < 0)
+    if (!PyArg_ParseTuple(args, "O&ii", to_object, &ob, &which, &axis) || parse_which(which) < 0)
         return NULL;
     if (axis < 0 || axis > 2) {
         PyErr_SetString(PyExc_IndexError, "vector index out of range");
         return NULL;
     }
     ENTER();
-    HostObject *ob = (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     return PyFloat_FromDouble(host_object_get_axis(bpy_host, ob, which, axis));
 }
 
 static PyObject *py_ob_axis_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostObject *ob;
     int which, axis;
     double value;
-    if (!PyArg_ParseTuple(args, "Oiid", &o, &which, &axis, &value) || parse_which(which) < 0)
+    if (!PyArg_ParseTuple(args, "O&iid", to_object, &ob, &which, &axis, &value) || parse_which(which) < 0)
         return NULL;
     if (axis < 0 || axis > 2) {
         PyErr_SetString(PyExc_IndexError, "vector index out of range");
         return NULL;
     }
     ENTER();
-    HostObject *ob = (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     host_object_set_axis(bpy_host, ob, which, axis, (float)value);
     Py_RETURN_NONE;
 }
@@ -461,13 +465,11 @@ static PyObject *py_ob_data_get(PyObject *self, PyObject *o)
 static PyObject *py_ob_data_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *d;
-    if (!PyArg_ParseTuple(args, "OO", &o, &d))
+    HostObject *ob;
+    PyObject *d;
+    if (!PyArg_ParseTuple(args, "O&O", to_object, &ob, &d))
         return NULL;
     ENTER();
-    HostObject *ob = (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     HostID *me = NULL;
     if (d != Py_None && !(me = bpy_unwrap_id(d, HOST_ID_ME)))
         return NULL;
@@ -489,13 +491,11 @@ static PyObject *py_ob_parent_get(PyObject *self, PyObject *o)
 static PyObject *py_ob_parent_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *p;
-    if (!PyArg_ParseTuple(args, "OO", &o, &p))
+    HostObject *ob;
+    PyObject *p;
+    if (!PyArg_ParseTuple(args, "O&O", to_object, &ob, &p))
         return NULL;
     ENTER();
-    HostObject *ob = (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     HostObject *parent = NULL;
     if (p != Py_None && !(parent = (HostObject *)bpy_unwrap_id(p, HOST_ID_OB)))
         return NULL;
@@ -523,14 +523,11 @@ static PyObject *py_ob_hide_get(PyObject *self, PyObject *o)
 static PyObject *py_ob_hide_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostObject *ob;
     int hide;
-    if (!PyArg_ParseTuple(args, "Op", &o, &hide))
+    if (!PyArg_ParseTuple(args, "O&p", to_object, &ob, &hide))
         return NULL;
     ENTER();
-    HostObject *ob = (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     host_object_set_hide(bpy_host, ob, hide);
     Py_RETURN_NONE;
 }
@@ -551,14 +548,11 @@ static PyObject *py_me_totvert(PyObject *self, PyObject *o)
 static PyObject *py_me_vert(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostMesh *me;
     int i;
-    if (!PyArg_ParseTuple(args, "Oi", &o, &i))
+    if (!PyArg_ParseTuple(args, "O&i", to_mesh, &me, &i))
         return NULL;
     ENTER();
-    HostMesh *me = (HostMesh *)bpy_unwrap_id(o, HOST_ID_ME);
-    if (!me)
-        return NULL;
     float *co = host_mesh_vert_co(bpy_host, me, i);
     if (!co) {
         PyErr_SetString(PyExc_IndexError, "bpy_prop_collection[index]: index out of range");
@@ -625,18 +619,15 @@ static PyObject *py_vert_index(PyObject *self, PyObject *o)
 static PyObject *py_me_add_verts(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostMesh *me;
     int n;
-    if (!PyArg_ParseTuple(args, "Oi", &o, &n))
+    if (!PyArg_ParseTuple(args, "O&i", to_mesh, &me, &n))
         return NULL;
     if (n < 0) {
         PyErr_SetString(PyExc_ValueError, "MeshVertices.add(count): count must be >= 0");
         return NULL;
     }
     ENTER();
-    HostMesh *me = (HostMesh *)bpy_unwrap_id(o, HOST_ID_ME);
-    if (!me)
-        return NULL;
     host_mesh_add_verts(bpy_host, me, n);
     Py_RETURN_NONE;
 }
@@ -655,14 +646,11 @@ static PyObject *py_me_update(PyObject *self, PyObject *o)
 static PyObject *py_me_edit_mode(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostMesh *me;
     int on;
-    if (!PyArg_ParseTuple(args, "Oi", &o, &on))
+    if (!PyArg_ParseTuple(args, "O&i", to_mesh, &me, &on))
         return NULL;
     ENTER();
-    HostMesh *me = (HostMesh *)bpy_unwrap_id(o, HOST_ID_ME);
-    if (!me)
-        return NULL;
     if (on < 0)
         return PyBool_FromLong(me->edit_mode);
     host_mesh_set_edit_mode(bpy_host, me, on);
@@ -692,18 +680,12 @@ static PyObject *py_im_new(PyObject *self, PyObject *args)
     return bpy_wrap_id(&im->id);
 }
 
-static HostImage *image_arg(PyObject *o)
-{
-    HostImage *im = (HostImage *)bpy_unwrap_id(o, HOST_ID_IM);
-    return im;
-}
-
 static PyObject *py_im_size(PyObject *self, PyObject *o)
 {
     (void)self;
     ENTER();
-    HostImage *im = image_arg(o);
-    if (!im)
+    HostImage *im;
+    if (!to_image(o, &im))
         return NULL;
     SCHED_ACCESS("bpy.image.size", im, sizeof(*im), 0);
     return Py_BuildValue("(ii)", im->w, im->h);
@@ -714,14 +696,11 @@ static PyObject *py_im_size(PyObject *self, PyObject *o)
 static PyObject *py_im_get(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostImage *im;
     Py_ssize_t start, stop, step;
-    if (!PyArg_ParseTuple(args, "Onnn", &o, &start, &stop, &step))
+    if (!PyArg_ParseTuple(args, "O&nnn", to_image, &im, &start, &stop, &step))
         return NULL;
     ENTER();
-    HostImage *im = image_arg(o);
-    if (!im)
-        return NULL;
     SCHED_ACCESS("bpy.image.size", im, sizeof(*im), 0);
     Py_ssize_t len = (Py_ssize_t)im->w * im->h * 4;
     Py_ssize_t n = PySlice_AdjustIndices(len, &start, &stop, step);
@@ -738,14 +717,12 @@ static PyObject *py_im_get(PyObject *self, PyObject *args)
 static PyObject *py_im_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *seq;
+    HostImage *im;
+    PyObject *seq;
     Py_ssize_t start, stop, step;
-    if (!PyArg_ParseTuple(args, "OnnnO", &o, &start, &stop, &step, &seq))
+    if (!PyArg_ParseTuple(args, "O&nnnO", to_image, &im, &start, &stop, &step, &seq))
         return NULL;
     ENTER();
-    HostImage *im = image_arg(o);
-    if (!im)
-        return NULL;
     SCHED_ACCESS("bpy.image.size", im, sizeof(*im), 0);
     Py_ssize_t len = (Py_ssize_t)im->w * im->h * 4;
     Py_ssize_t n = PySlice_AdjustIndices(len, &start, &stop, step);
@@ -777,18 +754,15 @@ static PyObject *py_im_set(PyObject *self, PyObject *args)
 static PyObject *py_im_scale(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostImage *im;
     int w, h;
-    if (!PyArg_ParseTuple(args, "Oii", &o, &w, &h))
+    if (!PyArg_ParseTuple(args, "O&ii", to_image, &im, &w, &h))
         return NULL;
     if (w < 1 || h < 1 || (long)w * h > (1L << 26)) {
         PyErr_Format(PyExc_ValueError, "Image.scale(): size %dx%d out of range", w, h);
         return NULL;
     }
     ENTER();
-    HostImage *im = image_arg(o);
-    if (!im)
-        return NULL;
     host_image_scale(bpy_host, im, w, h);
     Py_RETURN_NONE;
 }
@@ -857,17 +831,12 @@ static PyObject *py_coll_children(PyObject *self, PyObject *o)
 static PyObject *py_coll_link(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *x;
+    HostCollection *c;
+    HostObject *ob;
     int unlink;
-    if (!PyArg_ParseTuple(args, "OOp", &o, &x, &unlink))
+    if (!PyArg_ParseTuple(args, "O&O&p", to_collection, &c, to_object, &ob, &unlink))
         return NULL;
     ENTER();
-    HostCollection *c = (HostCollection *)bpy_unwrap_id(o, HOST_ID_GR);
-    if (!c)
-        return NULL;
-    HostObject *ob = (HostObject *)bpy_unwrap_id(x, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     int rc = unlink ? host_collection_unlink(bpy_host, c, ob) : host_collection_link(bpy_host, c, ob);
     if (rc != 0) {
         PyErr_Format(PyExc_RuntimeError,
@@ -882,32 +851,24 @@ static PyObject *py_coll_link(PyObject *self, PyObject *args)
 static PyObject *py_coll_has(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *x;
-    if (!PyArg_ParseTuple(args, "OO", &o, &x))
+    HostCollection *c;
+    HostObject *ob;
+    if (!PyArg_ParseTuple(args, "O&O&", to_collection, &c, to_object, &ob))
         return NULL;
     ENTER();
-    HostCollection *c = (HostCollection *)bpy_unwrap_id(o, HOST_ID_GR);
-    if (!c)
-        return NULL;
-    HostObject *ob = (HostObject *)bpy_unwrap_id(x, HOST_ID_OB);
-    if (!ob)
-        return NULL;
     return PyBool_FromLong(host_collection_has(bpy_host, c, ob));
 }
 
 static PyObject *py_coll_link_child(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *x;
-    if (!PyArg_ParseTuple(args, "OO", &o, &x))
+    HostCollection *c, *child;
+    if (!PyArg_ParseTuple(args, "O&O&", to_collection, &c, to_collection, &child))
         return NULL;
     ENTER();
-    HostCollection *c = (HostCollection *)bpy_unwrap_id(o, HOST_ID_GR);
-    HostCollection *child = c ? (HostCollection *)bpy_unwrap_id(x, HOST_ID_GR) : NULL;
-    if (!child)
-        return NULL;
     if (host_collection_link_child(bpy_host, c, child) != 0) {
-        PyErr_Format(PyExc_RuntimeError, "Collection '%s' already in collection '%s'",
+        PyErr_Format(PyExc_RuntimeError,
+                     "Collection '%s' already in collection '%s', or linking it would make a cycle",
                      child->id.name, c->id.name);
         return NULL;
     }
@@ -917,14 +878,11 @@ static PyObject *py_coll_link_child(PyObject *self, PyObject *args)
 static PyObject *py_coll_hide(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostCollection *c;
     int hide;
-    if (!PyArg_ParseTuple(args, "Oi", &o, &hide))
+    if (!PyArg_ParseTuple(args, "O&i", to_collection, &c, &hide))
         return NULL;
     ENTER();
-    HostCollection *c = (HostCollection *)bpy_unwrap_id(o, HOST_ID_GR);
-    if (!c)
-        return NULL;
     if (hide < 0) {
         SCHED_READ("bpy.collection.hide_viewport", &c->hide_viewport);
         return PyBool_FromLong(c->hide_viewport);
@@ -956,14 +914,11 @@ static int *scene_field(HostScene *sce, const char *name)
 static PyObject *py_sce_get(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostScene *sce;
     const char *name;
-    if (!PyArg_ParseTuple(args, "Os", &o, &name))
+    if (!PyArg_ParseTuple(args, "O&s", to_scene, &sce, &name))
         return NULL;
     ENTER();
-    HostScene *sce = (HostScene *)bpy_unwrap_id(o, HOST_ID_SCE);
-    if (!sce)
-        return NULL;
     int *f = scene_field(sce, name);
     if (!f)
         return NULL;
@@ -974,15 +929,12 @@ static PyObject *py_sce_get(PyObject *self, PyObject *args)
 static PyObject *py_sce_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostScene *sce;
     const char *name;
     int value;
-    if (!PyArg_ParseTuple(args, "Osi", &o, &name, &value))
+    if (!PyArg_ParseTuple(args, "O&si", to_scene, &sce, &name, &value))
         return NULL;
     ENTER();
-    HostScene *sce = (HostScene *)bpy_unwrap_id(o, HOST_ID_SCE);
-    if (!sce)
-        return NULL;
     int *f = scene_field(sce, name);
     if (!f)
         return NULL;
@@ -1003,13 +955,11 @@ static PyObject *py_sce_set(PyObject *self, PyObject *args)
 static PyObject *py_sce_filepath(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o, *value = NULL;
-    if (!PyArg_ParseTuple(args, "O|O", &o, &value))
+    HostScene *sce;
+    PyObject *value = NULL;
+    if (!PyArg_ParseTuple(args, "O&|O", to_scene, &sce, &value))
         return NULL;
     ENTER();
-    HostScene *sce = (HostScene *)bpy_unwrap_id(o, HOST_ID_SCE);
-    if (!sce)
-        return NULL;
     if (!value) {
         SCHED_READ("bpy.scene.render.filepath", &sce->filepath);
         return PyUnicode_FromString(sce->filepath);
@@ -1025,14 +975,11 @@ static PyObject *py_sce_filepath(PyObject *self, PyObject *args)
 static PyObject *py_sce_frame_set(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *o;
+    HostScene *sce;
     int frame;
-    if (!PyArg_ParseTuple(args, "Oi", &o, &frame))
+    if (!PyArg_ParseTuple(args, "O&i", to_scene, &sce, &frame))
         return NULL;
     ENTER();
-    HostScene *sce = (HostScene *)bpy_unwrap_id(o, HOST_ID_SCE);
-    if (!sce)
-        return NULL;
     host_scene_frame_set(bpy_host, sce, frame);
     if (PyErr_Occurred())
         return NULL;
