@@ -67,11 +67,14 @@ void report_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
 /* TSan runtime options unless the user's TSAN_OPTIONS say otherwise. The
  * harness ends with _exit and decides its exit code from its findings, so
  * TSan's exitcode only matters where TSan itself must die (1: a finding).
- * SIGSEGV and SIGBUS are left to hostrace's handler, which reports them. */
+ * SIGSEGV and SIGBUS are left to hostrace's handler, which reports them.
+ * atexit_sleep_ms=0: TSan's _exit would otherwise sleep a second whenever
+ * another thread exists (the watchdog always does), after the report is
+ * already complete. */
 const char *__tsan_default_options(void)
 {
     return "exitcode=1:report_thread_leaks=0:report_signal_unsafe=0:history_size=4:"
-           "handle_segv=0:handle_sigbus=0";
+           "handle_segv=0:handle_sigbus=0:atexit_sleep_ms=0";
 }
 
 /* Host-internal races that Blender has in every run and that no script can
