@@ -1,12 +1,8 @@
 """bpy.data ID collections: lookup, get, index, keys/values/items, membership, len, order."""
+import cases
 import bpy
 
-_counter = [0]
-
-
-def _uid(prefix):
-    _counter[0] += 1
-    return "%s_%d" % (prefix, _counter[0])
+_uid = cases.uid
 
 
 def case_startup_objects_present():
@@ -152,14 +148,4 @@ def case_scenes_new_and_remove():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

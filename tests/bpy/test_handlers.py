@@ -1,4 +1,5 @@
 """bpy.app.handlers lists, @persistent, frame_set handlers, bpy.app.timers, run_on_main, draw handlers."""
+import cases
 import bpy
 from bpy.app.handlers import persistent
 
@@ -239,14 +240,4 @@ def case_draw_handler_add_remove():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

@@ -1,21 +1,16 @@
 """bpy.types.Image: size, pixels (index, slice, assignment, foreach_get/set), scale()."""
 import array
+import cases
 import bpy
 
-_counter = [0]
+_uid = cases.uid
+
 # Byte images quantise to 1/255, so compare with a tolerance larger than that.
 TOL = 0.01
 
 
-def _uid(prefix):
-    _counter[0] += 1
-    return "%s_%d" % (prefix, _counter[0])
-
-
 def _close(a, b, eps=TOL):
-    a = list(a)
-    b = list(b)
-    return len(a) == len(b) and all(abs(x - y) <= eps for x, y in zip(a, b))
+    return cases.close(a, b, eps)
 
 
 def _new(w=4, h=2, **kw):
@@ -198,14 +193,4 @@ def case_removed_image_raises_reference_error():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

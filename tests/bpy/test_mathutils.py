@@ -1,14 +1,11 @@
 """mathutils.Vector arithmetic and protocol used by add-on scripts."""
+import cases
 import mathutils
 from mathutils import Vector
 
+
+_close = cases.close
 EPS = 1e-5
-
-
-def _close(a, b, eps=EPS):
-    a = tuple(a)
-    b = tuple(b)
-    return len(a) == len(b) and all(abs(x - y) <= eps for x, y in zip(a, b))
 
 
 def case_import_forms():
@@ -116,14 +113,4 @@ def case_construct_from_list_and_2d():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

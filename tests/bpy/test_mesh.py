@@ -1,19 +1,11 @@
 """bpy.types.Mesh: vertices (len, index, co read/write, add, iteration) and update()."""
+import cases
 import bpy
 
-_counter = [0]
+
+_uid = cases.uid
+_close = cases.close
 EPS = 1e-5
-
-
-def _uid(prefix):
-    _counter[0] += 1
-    return "%s_%d" % (prefix, _counter[0])
-
-
-def _close(a, b, eps=EPS):
-    a = tuple(a)
-    b = tuple(b)
-    return len(a) == len(b) and all(abs(x - y) <= eps for x, y in zip(a, b))
 
 
 def case_cube_has_eight_vertices():
@@ -139,14 +131,4 @@ def case_removed_mesh_raises_reference_error():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

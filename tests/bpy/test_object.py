@@ -1,20 +1,12 @@
 """bpy.types.Object: transforms write through, data, parent, visibility, type, identity, removal."""
+import cases
 import bpy
 from mathutils import Vector
 
-_counter = [0]
+
+_uid = cases.uid
+_close = cases.close
 EPS = 1e-5
-
-
-def _uid(prefix):
-    _counter[0] += 1
-    return "%s_%d" % (prefix, _counter[0])
-
-
-def _close(a, b, eps=EPS):
-    a = tuple(a)
-    b = tuple(b)
-    return len(a) == len(b) and all(abs(x - y) <= eps for x, y in zip(a, b))
 
 
 def case_new_empty_defaults():
@@ -249,14 +241,4 @@ def case_location_wrong_length_raises():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

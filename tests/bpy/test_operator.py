@@ -1,4 +1,5 @@
 """bpy.types.Operator subclasses: register_class, execute, invoke, poll, unregister, unknown operators."""
+import cases
 import bpy
 
 
@@ -202,14 +203,4 @@ def case_operator_is_subclass_of_operator():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

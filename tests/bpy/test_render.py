@@ -1,4 +1,5 @@
 """bpy.ops.render.render from a script (EXEC): result image and handler order."""
+import cases
 import bpy
 
 RENDER_LISTS = ("render_init", "render_pre", "render_post", "render_write", "render_stats",
@@ -165,14 +166,4 @@ def case_render_handlers_run_on_main_thread():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())

@@ -1,12 +1,8 @@
 """bpy.types.Scene, Collection and bpy.context."""
+import cases
 import bpy
 
-_counter = [0]
-
-
-def _uid(prefix):
-    _counter[0] += 1
-    return "%s_%d" % (prefix, _counter[0])
+_uid = cases.uid
 
 
 def case_context_scene_is_scene():
@@ -259,14 +255,4 @@ def case_frame_current_rejects_float():
 
 
 if __name__ == "__main__":
-    _cases = [(n, f) for n, f in sorted(globals().items()) if n.startswith("case_") and callable(f)]
-    _failed = []
-    for _n, _f in _cases:
-        try:
-            _f()
-        except Exception as _e:  # report every failing case, not only the first
-            import traceback
-            traceback.print_exc()
-            _failed.append(_n)
-    print(f"{len(_cases) - len(_failed)} passed, {len(_failed)} failed")
-    assert not _failed, "failed cases: " + ", ".join(_failed)
+    cases.run(globals())
