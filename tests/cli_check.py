@@ -83,6 +83,7 @@ def case_script_raises(h):
     check(kinds == ["script-error"], "findings %r" % kinds)
     f = rep["findings"][0]
     check("KeyError" in f["message"] and "raises.py:2" in f["message"], f["message"])
+    check(f["threads"] == [{"name": "main", "role": "main"}], json.dumps(f["threads"]))
     check(f["severity"] == "error" and len(f["signature"]) == 16, json.dumps(f))
     check("Traceback" in f.get("detail", ""), "the traceback is kept in detail")
 
@@ -99,6 +100,7 @@ def case_thread_exception(h):
     f = [f for f in rep["findings"] if f["kind"] == "script-error"]
     check(len(f) == 1 and "thread 'boomer'" in f[0]["message"] and "ValueError" in f[0]["message"],
           json.dumps(rep))
+    check(f[0]["threads"] == [{"name": "boomer", "role": "python"}], json.dumps(f[0]["threads"]))
 
 
 def case_json_shape(h):
@@ -112,6 +114,7 @@ def case_json_shape(h):
         check(key in f, "finding lacks %s" % key)
     check(f["kind"] == "thread-outlives-script" and f["severity"] == "warning", json.dumps(f))
     check("my_timer" in f["message"], f["message"])
+    check(len(f["threads"]) == 1 and f["threads"][0]["role"] == "python", json.dumps(f["threads"]))
 
 
 def case_signature_stable(h):

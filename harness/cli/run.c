@@ -126,6 +126,9 @@ static void emit_json(void)
                                                      "role", f->acc[k].role));
             json_array_append_new(accesses, access_json(&f->acc[k]));
         }
+        if (!f->nacc && f->thread[0])
+            json_array_append_new(threads,
+                                  json_pack("{s:s, s:s}", "name", f->thread, "role", f->role));
         json_object_set_new(o, "threads", threads);
         json_object_set_new(o, "accesses", accesses);
         if (f->detail[0])

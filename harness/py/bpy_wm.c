@@ -134,8 +134,15 @@ void bpy_report_exception(PyObject *exc, const char *where)
     int is_assert = PyErr_GivenExceptionMatches(exc, PyExc_AssertionError);
     char key[320];
     snprintf(key, sizeof(key), "%s@%s", tname, site[0] ? site : "?");
-    report_addf(is_assert ? REPORT_ASSERTION : REPORT_SCRIPT_ERROR, key, "", detail,
-                "%s in %s at %s: %s", tname, where, site[0] ? site : "?", m && m[0] ? m : "(no message)");
+    /* the thread it was raised on: a script thread that never touched bpy
+     * is registered here */
+    if (!sched_thread_is_registered())
+        register_python_thread();
+    sched_thread_info ti = sched_thread_lookup(sched_os_tid());
+    report_addf_thread(ti.name, sched_role_name(ti.role),
+                       is_assert ? REPORT_ASSERTION : REPORT_SCRIPT_ERROR, key, "", detail,
+                       "%s in %s at %s: %s", tname, where, site[0] ? site : "?",
+                       m && m[0] ? m : "(no message)");
     Py_XDECREF(text);
     Py_XDECREF(msg);
     Py_XDECREF(tb);
@@ -162,15 +169,16 @@ static PyObject *py_report_exception(PyObject *self, PyObject *args)
 static PyObject *py_report_warning(PyObject *self, PyObject *args)
 {
     (void)self;
-    const char *kind, *key, *message;
-    if (!PyArg_ParseTuple(args, "sss", &kind, &key, &message))
+    const char *kind, *key, *message, *thread = NULL;
+    if (!PyArg_ParseTuple(args, "sss|z", &kind, &key, &message, &thread))
         return NULL;
     report_kind k;
     if (report_kind_parse(kind, &k) != 0) {
         PyErr_Format(PyExc_ValueError, "unknown finding kind '%s'", kind);
         return NULL;
     }
-    report_addf(k, key, "", NULL, "%s", message);
+    /* a warning about another thread (one the script left running) */
+    report_addf_thread(thread, thread ? "python" : NULL, k, key, "", NULL, "%s", message);
     Py_RETURN_NONE;
 }
 

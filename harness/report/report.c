@@ -129,23 +129,43 @@ void report_add(const report_finding *in)
     unlock();
 }
 
-void report_addf(report_kind kind, const char *key_a, const char *key_b, const char *detail,
-                 const char *fmt, ...)
+static void vaddf(const char *thread, const char *role, report_kind kind, const char *key_a,
+                  const char *key_b, const char *detail, const char *fmt, va_list ap)
 {
     report_finding *f = calloc(1, sizeof(*f));
     if (!f)
         return;
     f->kind = kind;
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(f->message, sizeof(f->message), fmt, ap);
-    va_end(ap);
     snprintf(f->key_a, sizeof(f->key_a), "%s", key_a ? key_a : "");
     snprintf(f->key_b, sizeof(f->key_b), "%s", key_b ? key_b : "");
     if (detail)
         snprintf(f->detail, sizeof(f->detail), "%s", detail);
+    if (thread) {
+        snprintf(f->thread, sizeof(f->thread), "%s", thread);
+        snprintf(f->role, sizeof(f->role), "%s", role ? role : "unknown");
+    }
     report_add(f);
     free(f);
+}
+
+void report_addf(report_kind kind, const char *key_a, const char *key_b, const char *detail,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vaddf(NULL, NULL, kind, key_a, key_b, detail, fmt, ap);
+    va_end(ap);
+}
+
+void report_addf_thread(const char *thread, const char *role, report_kind kind,
+                        const char *key_a, const char *key_b, const char *detail,
+                        const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vaddf(thread, role, kind, key_a, key_b, detail, fmt, ap);
+    va_end(ap);
 }
 
 int report_count(void)
@@ -213,6 +233,8 @@ void report_print_text(FILE *out)
         fputc('\n', out);
         for (int k = 0; k < f->nacc; k++)
             print_access(out, k == 0 ? "access" : "previous access", &f->acc[k]);
+        if (!f->nacc && f->thread[0])
+            fprintf(out, "    thread: '%s' (%s)\n", f->thread, f->role);
         if (f->detail[0]) {
             const char *p = f->detail;
             while (*p) {

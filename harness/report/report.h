@@ -66,6 +66,9 @@ typedef struct report_finding {
     int nacc;
     /* free text: a traceback, a sanitizer description */
     char detail[2048];
+    /* the thread a finding without accesses happened on (or is about) */
+    char thread[64];
+    char role[24];
     /* keys hashed into the signature (filled by report_add when empty) */
     char key_a[256];
     char key_b[256];
@@ -79,6 +82,11 @@ void report_add(const report_finding *f);
 /* Convenience: a finding with a message and up to two keys. */
 void report_addf(report_kind kind, const char *key_a, const char *key_b, const char *detail,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* The same, naming the thread the finding happened on or is about. */
+void report_addf_thread(const char *thread, const char *role, report_kind kind,
+                        const char *key_a, const char *key_b, const char *detail,
+                        const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /* The key of an access: "site" or "site@file.py:line". */
 void report_access_key(const report_access *a, char *out, size_t len);

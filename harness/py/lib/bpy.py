@@ -1212,7 +1212,7 @@ def _check_threads():
             "thread-outlives-script", "%s:%s" % (type(t).__name__, key),
             "thread '%s' (%s%s, target %s) is still running after the script returned; "
             "Blender supports only threads that finish before the script does"
-            % (t.name, "daemon " if t.daemon else "", type(t).__name__, desc))
+            % (t.name, "daemon " if t.daemon else "", type(t).__name__, desc), t.name)
 
 
 def _join_threads(timeout):
@@ -1231,7 +1231,8 @@ def _join_threads(timeout):
         _bpy.report_warning(
             "hang", "join:%s" % key,
             "non-daemon thread '%s' (target %s) did not finish within %.0f s after the "
-            "event loop stopped; Python's shutdown would wait for it forever" % (t.name, desc, timeout))
+            "event loop stopped; Python's shutdown would wait for it forever" % (t.name, desc, timeout),
+            t.name)
     return bool(stuck)
 
 
