@@ -114,8 +114,6 @@ static int load_pylib(char *err, size_t errlen)
 
 static Host *host;
 
-Host *bpy_runtime_host(void) { return host; }
-
 int bpy_runtime_start(const host_switches *sw, const char *script, char *err, size_t errlen)
 {
     sched_thread_register_current(SCHED_ROLE_MAIN, "main");

@@ -35,7 +35,4 @@ void bpy_run_wm(int frames);
  * stopped (the interpreter and host are then left as they are). */
 int bpy_runtime_stop(int timeout_ms);
 
-/* The running host (NULL before start). */
-Host *bpy_runtime_host(void);
-
 #endif

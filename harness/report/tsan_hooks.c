@@ -144,7 +144,7 @@ void __tsan_on_report(void *report)
             }
         }
         sched_access_info info;
-        if (a->os_id && sched_access_lookup_in_report(a->os_id, a->addr, &info)) {
+        if (a->os_id && sched_access_lookup(a->os_id, a->addr, &info)) {
             a->found = 1;
             a->site = info.site;
             a->func = info.func;

@@ -269,21 +269,10 @@ static int ring_lookup(sched_record *r, uintptr_t addr, sched_access_info *out)
 }
 
 HR_IN_SANITIZER_REPORT
-int sched_access_lookup_in_report(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
+int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
 {
     sched_record *r = find_record(os_tid);
     return r ? ring_lookup(r, addr, out) : 0;
-}
-
-int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
-{
-    int found = 0;
-    hidden_begin();
-    sched_record *r = find_record(os_tid);
-    if (r)
-        found = ring_lookup(r, addr, out);
-    hidden_end();
-    return found;
 }
 
 void sched_reset(void)

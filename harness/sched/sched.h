@@ -127,11 +127,9 @@ typedef struct sched_access_info {
 
 /* The most recent recorded access by thread os_tid that touched addr. Used
  * by the report module to attach a site and a script location to a sanitizer
- * report. Returns 1 when found. Never blocks. */
+ * report. Returns 1 when found. Never blocks; uninstrumented and free of
+ * libc calls, so it is safe inside a sanitizer report callback. */
 int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out);
-/* The same, for use inside a sanitizer report callback: uninstrumented and
- * free of libc calls. */
-int sched_access_lookup_in_report(uint64_t os_tid, uintptr_t addr, sched_access_info *out);
 
 /* Kernel thread id of the caller. */
 uint64_t sched_os_tid(void);
