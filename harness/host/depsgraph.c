@@ -1,24 +1,15 @@
 /* Depsgraph: evaluated copies of the scene's objects, freed and recreated
  * on every evaluation by a pool of worker threads that read the original
- * data without any lock (as Blender's task pool does). */
+ * data without any lock (as Blender's task pool does). The pool's threads
+ * are started once and wait for work between evaluations. */
 #include "host_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DEPSGRAPH_MAX_WORKERS 4
-
-typedef struct eval_task {
-    Host *h;
-    HostObject **orig;
-    HostObject **eval;
-    int begin, end;
-} eval_task;
-
-static void *eval_worker(void *p)
+static void eval_slice(HostEvalTask *t)
 {
-    eval_task *t = p;
     for (int i = t->begin; i < t->end; i++) {
         HostObject *ob = t->orig[i];
         HostObject *copy = calloc(1, sizeof(*copy));
@@ -43,7 +34,77 @@ static void *eval_worker(void *p)
         }
         t->eval[i] = copy;
     }
+}
+
+typedef struct worker_arg {
+    Host *h;
+    int index;
+} worker_arg;
+
+static void *pool_worker(void *p)
+{
+    worker_arg *a = p;
+    HostDepsgraph *dg = &a->h->depsgraph;
+    int index = a->index;
+    free(a);
+    int seen = 0;
+    sched_mutex_lock(&dg->pool_mutex);
+    for (;;) {
+        while (dg->generation == seen && !dg->quit)
+            sched_cond_wait(&dg->work_cond, &dg->pool_mutex, "depsgraph.idle");
+        if (dg->quit)
+            break;
+        seen = dg->generation;
+        HostEvalTask *t = &dg->tasks[index];
+        sched_mutex_unlock(&dg->pool_mutex);
+        eval_slice(t);
+        sched_mutex_lock(&dg->pool_mutex);
+        if (--dg->pending == 0)
+            sched_cond_broadcast(&dg->done_cond);
+    }
+    sched_mutex_unlock(&dg->pool_mutex);
     return NULL;
+}
+
+static void start_workers(Host *h, int want)
+{
+    HostDepsgraph *dg = &h->depsgraph;
+    if (dg->nworkers)
+        return;
+    sched_mutex_init(&dg->pool_mutex);
+    sched_cond_init(&dg->work_cond);
+    sched_cond_init(&dg->done_cond);
+    for (int w = 0; w < want; w++) {
+        worker_arg *a = malloc(sizeof(*a));
+        if (!a)
+            break;
+        *a = (worker_arg){h, w};
+        char name[32];
+        snprintf(name, sizeof(name), "depsgraph-%d", w);
+        if (sched_thread_create(&dg->workers[w], SCHED_ROLE_DEPSGRAPH_WORKER, name, pool_worker,
+                                a) != 0) {
+            free(a);
+            break;
+        }
+        dg->nworkers++;
+    }
+}
+
+void host_depsgraph_stop_workers(Host *h)
+{
+    HostDepsgraph *dg = &h->depsgraph;
+    if (!dg->nworkers)
+        return;
+    sched_mutex_lock(&dg->pool_mutex);
+    dg->quit = 1;
+    sched_cond_broadcast(&dg->work_cond);
+    sched_mutex_unlock(&dg->pool_mutex);
+    for (int w = 0; w < dg->nworkers; w++)
+        sched_thread_join(dg->workers[w], NULL);
+    dg->nworkers = 0;
+    sched_cond_destroy(&dg->work_cond);
+    sched_cond_destroy(&dg->done_cond);
+    sched_mutex_destroy(&dg->pool_mutex);
 }
 
 void host_depsgraph_free(Host *h)
@@ -78,25 +139,26 @@ void host_depsgraph_evaluate(Host *h)
     int workers = h->depsgraph_workers;
     if (workers < 1)
         workers = 1;
-    if (workers > DEPSGRAPH_MAX_WORKERS)
-        workers = DEPSGRAPH_MAX_WORKERS;
-    if (workers > n)
-        workers = n;
-    eval_task tasks[DEPSGRAPH_MAX_WORKERS];
-    sched_thread *threads[DEPSGRAPH_MAX_WORKERS] = {0};
-    for (int w = 0; w < workers; w++) {
-        tasks[w] = (eval_task){h, orig, eval, n * w / workers, n * (w + 1) / workers};
-        char name[32];
-        snprintf(name, sizeof(name), "depsgraph-%d", w);
-        if (sched_thread_create(&threads[w], SCHED_ROLE_DEPSGRAPH_WORKER, name, eval_worker,
-                                &tasks[w]) != 0) {
-            threads[w] = NULL;
-            eval_worker(&tasks[w]);
-        }
+    if (workers > HOST_DEPSGRAPH_MAX_WORKERS)
+        workers = HOST_DEPSGRAPH_MAX_WORKERS;
+    start_workers(h, workers);
+    HostDepsgraph *dg = &h->depsgraph;
+    if (dg->nworkers == 0) {
+        /* no thread could be started: evaluate here */
+        HostEvalTask t = {orig, eval, 0, n};
+        eval_slice(&t);
+    } else {
+        sched_mutex_lock(&dg->pool_mutex);
+        for (int w = 0; w < dg->nworkers; w++)
+            dg->tasks[w] = (HostEvalTask){orig, eval, n * w / dg->nworkers,
+                                          n * (w + 1) / dg->nworkers};
+        dg->pending = dg->nworkers;
+        dg->generation++;
+        sched_cond_broadcast(&dg->work_cond);
+        while (dg->pending > 0)
+            sched_cond_wait(&dg->done_cond, &dg->pool_mutex, "depsgraph.wait");
+        sched_mutex_unlock(&dg->pool_mutex);
     }
-    for (int w = 0; w < workers; w++)
-        if (threads[w])
-            sched_thread_join(threads[w], NULL);
 
     host_depsgraph_free(h);
     SCHED_WRITE("depsgraph.eval.swap", &h->depsgraph.eval);

@@ -253,12 +253,31 @@ typedef struct HostContext {
     int py_call_level; /* static in Blender: shared by every caller */
 } HostContext;
 
+#define HOST_DEPSGRAPH_MAX_WORKERS 4
+
+/* One slice of an evaluation, for one pool worker. */
+typedef struct HostEvalTask {
+    HostObject **orig;
+    HostObject **eval;
+    int begin, end;
+} HostEvalTask;
+
 typedef struct HostDepsgraph {
     HostScene *scene;
     /* evaluated copies, freed and recreated on each evaluation */
     HostObject **eval;
     int neval;
     int updates;
+    /* the worker pool, started at the first evaluation and kept, as
+     * Blender's task scheduler keeps its threads */
+    sched_thread *workers[HOST_DEPSGRAPH_MAX_WORKERS];
+    int nworkers;
+    sched_mutex pool_mutex;
+    sched_cond work_cond, done_cond;
+    HostEvalTask tasks[HOST_DEPSGRAPH_MAX_WORKERS];
+    int generation; /* bumped for every evaluation */
+    int pending;    /* workers still evaluating */
+    int quit;
 } HostDepsgraph;
 
 typedef struct HostGlobals {
@@ -366,6 +385,8 @@ void host_scene_frame_set(Host *h, HostScene *sce, int frame);
 /* Evaluates every object of the scene on a worker pool; frees and
  * recreates the evaluated copies. */
 void host_depsgraph_evaluate(Host *h);
+/* Stops and joins the worker pool (host_free does it too). */
+void host_depsgraph_stop_workers(Host *h);
 
 /* ---- render ---- */
 typedef enum host_op_result {

@@ -203,6 +203,7 @@ void host_free(Host *h)
         return;
     host_jobs_kill_all(h);
     drop_wm_lists(h);
+    host_depsgraph_stop_workers(h);
     host_depsgraph_free(h);
     host_main_free_all(h);
     sched_spin_destroy(&h->main.lock);
@@ -627,8 +628,9 @@ void host_wm_frame(Host *h)
         host_depsgraph_evaluate(h);
     host_draw(h);
     h->frames_done++;
-    if (h->frame_sleep_us > 0)
-        sched_sleep_ms((unsigned)(h->frame_sleep_us / 1000));
+    /* under the scheduler: one frame of virtual time; free-running: a short
+     * real sleep so script threads get to run alongside the loop */
+    sched_pace((int64_t)(h->frame_dt * 1e9), (unsigned)h->frame_sleep_us);
 }
 
 void host_wm_run(Host *h, int frames)

@@ -109,25 +109,43 @@ static void compute_signature(report_finding *f)
     snprintf(f->signature, sizeof(f->signature), "%016llx", hv);
 }
 
-void report_add(const report_finding *in)
+/* Adds f, or merges it into the finding with its signature; count is
+ * added (f->count, at least 1). Returns the finding's index, or -1 when the
+ * list is full; *is_new tells whether it was new. */
+static int add_counted(const report_finding *in, int count, int *is_new)
 {
     report_finding f = *in;
     compute_signature(&f);
+    if (count < 1)
+        count = 1;
+    *is_new = 0;
     lock();
     for (int i = 0; i < g_nfindings; i++)
         if (strcmp(g_findings[i].signature, f.signature) == 0) {
-            g_findings[i].count++;
+            g_findings[i].count += count;
             unlock();
-            return;
+            return i;
         }
+    int idx = -1;
     if (g_nfindings < REPORT_MAX_FINDINGS) {
-        f.count = 1;
+        f.count = count;
+        idx = g_nfindings;
         g_findings[g_nfindings++] = f;
+        *is_new = 1;
     } else {
         g_dropped++;
     }
     unlock();
+    return idx;
 }
+
+void report_add(const report_finding *in)
+{
+    int is_new;
+    add_counted(in, 1, &is_new);
+}
+
+int report_merge(const report_finding *f, int *is_new) { return add_counted(f, f->count, is_new); }
 
 static void vaddf(const char *thread, const char *role, report_kind kind, const char *key_a,
                   const char *key_b, const char *detail, const char *fmt, va_list ap)
@@ -216,6 +234,29 @@ static void print_access(FILE *out, const char *label, const report_access *a)
                 a->frames[i].line);
 }
 
+void report_print_finding(FILE *out, const report_finding *f)
+{
+    fprintf(out, "%s [%s] %s: %s",
+            report_kind_severity(f->kind) == REPORT_ERROR ? "ERROR" : "WARNING", f->signature,
+            report_kind_id(f->kind), f->message);
+    if (f->count > 1)
+        fprintf(out, " (seen %d times)", f->count);
+    fputc('\n', out);
+    for (int k = 0; k < f->nacc; k++)
+        print_access(out, k == 0 ? "access" : "other access", &f->acc[k]);
+    if (!f->nacc && f->thread[0])
+        fprintf(out, "    thread: '%s' (%s)\n", f->thread, f->role);
+    if (f->detail[0]) {
+        const char *p = f->detail;
+        while (*p) {
+            const char *nl = strchr(p, '\n');
+            int len = nl ? (int)(nl - p) : (int)strlen(p);
+            fprintf(out, "    | %.*s\n", len, p);
+            p += len + (nl ? 1 : 0);
+        }
+    }
+}
+
 void report_print_text(FILE *out)
 {
     report_finding *f = malloc(sizeof(*f));
@@ -225,25 +266,7 @@ void report_print_text(FILE *out)
     for (int i = 0; i < n; i++) {
         if (report_get(i, f) != 0)
             break;
-        fprintf(out, "%s [%s] %s: %s", report_kind_severity(f->kind) == REPORT_ERROR ? "ERROR"
-                                                                                      : "WARNING",
-                f->signature, report_kind_id(f->kind), f->message);
-        if (f->count > 1)
-            fprintf(out, " (seen %d times)", f->count);
-        fputc('\n', out);
-        for (int k = 0; k < f->nacc; k++)
-            print_access(out, k == 0 ? "access" : "previous access", &f->acc[k]);
-        if (!f->nacc && f->thread[0])
-            fprintf(out, "    thread: '%s' (%s)\n", f->thread, f->role);
-        if (f->detail[0]) {
-            const char *p = f->detail;
-            while (*p) {
-                const char *nl = strchr(p, '\n');
-                int len = nl ? (int)(nl - p) : (int)strlen(p);
-                fprintf(out, "    | %.*s\n", len, p);
-                p += len + (nl ? 1 : 0);
-            }
-        }
+        report_print_finding(out, f);
     }
     lock();
     int dropped = g_dropped;

@@ -101,8 +101,14 @@ int report_get(int i, report_finding *out);
 int report_error_count(void);
 void report_clear(void);
 
-/* Human-readable listing of every finding. */
+/* Merges a finding that was found elsewhere (another process): a new
+ * signature is added with its count, a known one has the count added.
+ * Returns its index (report_get), -1 when the list is full; sets *is_new. */
+int report_merge(const report_finding *f, int *is_new);
+
+/* Human-readable listing of every finding, and of one. */
 void report_print_text(FILE *out);
+void report_print_finding(FILE *out, const report_finding *f);
 
 /* A hook run when a sanitizer is about to end the process (ASan), so the
  * findings are printed before it dies. */

@@ -73,7 +73,7 @@ void report_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
  * already complete. */
 const char *__tsan_default_options(void)
 {
-    return "exitcode=1:report_thread_leaks=0:report_signal_unsafe=0:history_size=4:"
+    return "exitcode=1:report_thread_leaks=0:report_signal_unsafe=0:history_size=7:"
            "handle_segv=0:handle_sigbus=0:atexit_sleep_ms=0";
 }
 
@@ -143,6 +143,10 @@ void __tsan_on_report(void *report)
                 break;
             }
         }
+        /* TSan's main thread keeps the kernel id it had before a fork: in a
+         * forked schedule process it is the parent's */
+        if (a->tid == 0 && sched_main_os_tid())
+            a->os_id = sched_main_os_tid();
         sched_access_info info;
         if (a->os_id && sched_access_lookup(a->os_id, a->addr, &info)) {
             a->found = 1;
@@ -218,6 +222,19 @@ static void fold(const raw_report *r, report_finding *f)
             }
         } else {
             snprintf(a->site, sizeof(a->site), "%s", a->nframes ? a->frames[0].func : "??");
+        }
+    }
+    /* the two accesses in a fixed order (by key): which of them TSan
+     * caught second is real timing inside TSan's shadow memory, not part
+     * of the finding */
+    if (f->nacc == 2) {
+        char ka[256], kb[256];
+        report_access_key(&f->acc[0], ka, sizeof(ka));
+        report_access_key(&f->acc[1], kb, sizeof(kb));
+        if (strcmp(ka, kb) > 0) {
+            report_access t = f->acc[0];
+            f->acc[0] = f->acc[1];
+            f->acc[1] = t;
         }
     }
     const report_access *x = &f->acc[0];

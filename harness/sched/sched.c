@@ -1,10 +1,10 @@
-/* sched: thread registry, access ring and lock wrappers (free-running
- * pthreads for now). Everything the registry does is hidden from TSan: its
- * own locking would otherwise order the threads it watches and hide races. */
+/* sched: the thread registry and the access ring. Everything here is hidden
+ * from TSan: the registry's own locking would otherwise order the threads it
+ * watches and hide races. The token scheduler is in sched_core.c. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "sched.h"
+#include "sched_internal.h"
 #include "tsan_annotate.h"
 
 #include <errno.h>
@@ -16,40 +16,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SCHED_MAX_THREADS 1024
-#define SCHED_RING 64
+sched_record sched_records_[SCHED_MAX_THREADS];
+atomic_int sched_nrecords_;
+_Thread_local sched_record *sched_self_;
+sched_location_fn sched_location_;
 
-typedef struct sched_ring_entry {
-    const sched_site *site;
-    uintptr_t obj;
-    size_t size;
-    const char *file;
-    int line;
-    int is_write;
-} sched_ring_entry;
-
-typedef struct sched_record {
-    uint64_t os_tid;
-    sched_role role;
-    int alive;
-    char name[64];
-    unsigned ring_next;
-    sched_ring_entry ring[SCHED_RING];
-} sched_record;
-
-struct sched_thread {
-    pthread_t pt;
-    sched_role role;
-    char name[64];
-    sched_thread_fn fn;
-    void *arg;
-};
-
-static sched_record g_records[SCHED_MAX_THREADS];
-static atomic_int g_nrecords;
-static pthread_mutex_t g_reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static _Thread_local sched_record *t_record;
-static sched_location_fn g_location;
+#define g_records sched_records_
+#define g_nrecords sched_nrecords_
+#define t_record sched_self_
+#define g_location sched_location_
 
 static const char *const role_names[] = {
     "main", "render-job", "depsgraph-worker", "job", "python", "unknown",
@@ -74,35 +49,53 @@ static void hidden_end(void)
     HR_TSAN_IGNORE_END();
 }
 
-void sched_thread_register_current(sched_role role, const char *name)
+sched_record *sched_record_alloc_locked(sched_role role, const char *name)
 {
-    if (t_record)
-        return;
-    hidden_begin();
-    pthread_mutex_lock(&g_reg_lock);
     int n = atomic_load(&g_nrecords);
     sched_record *r = NULL;
     if (n < SCHED_MAX_THREADS) {
         r = &g_records[n];
-    } else {
+        atomic_store(&g_nrecords, n + 1);
+    } else if (!sched_active()) {
         /* Full: reuse the oldest finished record so the newest threads
-         * still get names in reports. */
+         * still get names in reports. (Scheduled runs never reuse a slot:
+         * slot numbers are part of the schedule.) */
         for (int i = 0; i < SCHED_MAX_THREADS; i++)
             if (!g_records[i].alive) {
                 r = &g_records[i];
                 break;
             }
     }
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof(*r));
+    r->slot = (int)(r - g_records);
+    r->role = role;
+    r->alive = 1;
+    r->deadline = -1;
+    snprintf(r->name, sizeof(r->name), "%s", name ? name : "");
+    return r;
+}
+
+static uint64_t g_main_tid;
+
+HR_IN_SANITIZER_REPORT
+uint64_t sched_main_os_tid(void) { return g_main_tid; }
+
+void sched_thread_register_current(sched_role role, const char *name)
+{
+    if (t_record)
+        return;
+    if (role == SCHED_ROLE_MAIN)
+        g_main_tid = sched_os_tid();
+    hidden_begin();
+    sched_lock();
+    sched_record *r = sched_record_alloc_locked(role, name);
     if (r) {
-        memset(r, 0, sizeof(*r));
         r->os_tid = sched_os_tid();
-        r->role = role;
-        r->alive = 1;
-        snprintf(r->name, sizeof(r->name), "%s", name ? name : "");
-        if (n < SCHED_MAX_THREADS)
-            atomic_store(&g_nrecords, n + 1);
+        r->state = SCHED_T_RUNNABLE;
     }
-    pthread_mutex_unlock(&g_reg_lock);
+    sched_unlock();
     t_record = r;
     hidden_end();
 }
@@ -159,71 +152,6 @@ sched_thread_info sched_thread_lookup(uint64_t os_tid)
     return info;
 }
 
-static void *trampoline(void *p)
-{
-    sched_thread *t = p;
-    char short_name[16];
-    snprintf(short_name, sizeof(short_name), "%s", t->name);
-    pthread_setname_np(pthread_self(), short_name);
-    sched_thread_register_current(t->role, t->name);
-    void *ret = t->fn(t->arg);
-    sched_thread_unregister_current();
-    return ret;
-}
-
-int sched_thread_create(sched_thread **out, sched_role role, const char *name,
-                        sched_thread_fn fn, void *arg)
-{
-    sched_thread *t = calloc(1, sizeof(*t));
-    if (!t)
-        return ENOMEM;
-    t->role = role;
-    snprintf(t->name, sizeof(t->name), "%s", name ? name : "");
-    t->fn = fn;
-    t->arg = arg;
-    int rc = pthread_create(&t->pt, NULL, trampoline, t);
-    if (rc) {
-        free(t);
-        return rc;
-    }
-    *out = t;
-    return 0;
-}
-
-int sched_thread_join(sched_thread *t, void **ret)
-{
-    int rc = pthread_join(t->pt, ret);
-    free(t);
-    return rc;
-}
-
-/* ---- locks ---------------------------------------------------------- */
-
-void sched_mutex_init(sched_mutex *m) { pthread_mutex_init(&m->m, NULL); }
-void sched_mutex_destroy(sched_mutex *m) { pthread_mutex_destroy(&m->m); }
-void sched_mutex_lock(sched_mutex *m) { pthread_mutex_lock(&m->m); }
-void sched_mutex_unlock(sched_mutex *m) { pthread_mutex_unlock(&m->m); }
-
-void sched_rwlock_init(sched_rwlock *l) { pthread_rwlock_init(&l->l, NULL); }
-void sched_rwlock_destroy(sched_rwlock *l) { pthread_rwlock_destroy(&l->l); }
-void sched_rwlock_rdlock(sched_rwlock *l) { pthread_rwlock_rdlock(&l->l); }
-void sched_rwlock_wrlock(sched_rwlock *l) { pthread_rwlock_wrlock(&l->l); }
-void sched_rwlock_unlock(sched_rwlock *l) { pthread_rwlock_unlock(&l->l); }
-
-void sched_spin_init(sched_spin *s) { pthread_spin_init(&s->s, PTHREAD_PROCESS_PRIVATE); }
-void sched_spin_destroy(sched_spin *s) { pthread_spin_destroy(&s->s); }
-void sched_spin_lock(sched_spin *s) { pthread_spin_lock(&s->s); }
-void sched_spin_unlock(sched_spin *s) { pthread_spin_unlock(&s->s); }
-
-void sched_sleep_ms(unsigned ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-    }
-}
-
-void sched_yield_point(void) {}
-
 /* ---- accesses ------------------------------------------------------- */
 
 void sched_set_location_provider(sched_location_fn fn) { g_location = fn; }
@@ -247,7 +175,10 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
     e->line = line;
     e->is_write = is_write;
     r->ring_next++;
+    int managed = r->managed;
     hidden_end();
+    if (managed)
+        sched_core_access_point(site);
 }
 
 HR_IN_SANITIZER_REPORT
@@ -278,7 +209,7 @@ int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
 void sched_reset(void)
 {
     hidden_begin();
-    pthread_mutex_lock(&g_reg_lock);
+    sched_lock();
     sched_record keep;
     int have = 0;
     if (t_record) {
@@ -287,10 +218,11 @@ void sched_reset(void)
     }
     atomic_store(&g_nrecords, 0);
     if (have) {
+        keep.slot = 0;
         g_records[0] = keep;
         t_record = &g_records[0];
         atomic_store(&g_nrecords, 1);
     }
-    pthread_mutex_unlock(&g_reg_lock);
+    sched_unlock();
     hidden_end();
 }

@@ -7,9 +7,15 @@
  * location of an access comes from a provider that the embedding layer
  * installs (sched_set_location_provider).
  *
- * Today threads run free on pthreads and a scheduling point only records the
- * access. The deterministic scheduler replaces the bodies of these functions
- * without changing their callers.
+ * Two modes. Free (the default until sched_start): threads run on pthreads
+ * and a scheduling point only records the access. Scheduled (after
+ * sched_start): exactly one managed thread runs at a time, the token holder;
+ * the token moves only at scheduling points (accesses, lock operations,
+ * thread start/exit/join, sleeps, the Python primitives the embedding
+ * interposes), and a strategy (strategy.h) alone picks the next holder.
+ * Time is virtual: it advances only when every thread waits on time. The
+ * scheduler's own handoff is hidden from TSan. A thread never waits for the
+ * token while holding the GIL: the embedding's hooks release it.
  */
 #ifndef HOSTRACE_SCHED_H
 #define HOSTRACE_SCHED_H
@@ -62,11 +68,13 @@ typedef struct sched_thread_info {
 sched_thread_info sched_thread_lookup(uint64_t os_tid);
 
 /* ---- locks -------------------------------------------------------------
- * Thin wrappers today; each operation will be a scheduling point. */
+ * Real pthread locks (TSan sees them as synchronisation). Under the
+ * scheduler each operation is a scheduling point and a contended lock blocks
+ * in the scheduler, never in pthreads. */
 
-typedef struct sched_mutex { pthread_mutex_t m; } sched_mutex;
-typedef struct sched_rwlock { pthread_rwlock_t l; } sched_rwlock;
-typedef struct sched_spin { pthread_spinlock_t s; } sched_spin;
+typedef struct sched_mutex { pthread_mutex_t m; int held; } sched_mutex;
+typedef struct sched_rwlock { pthread_rwlock_t l; int readers; int writer; } sched_rwlock;
+typedef struct sched_spin { pthread_spinlock_t s; int held; } sched_spin;
 
 void sched_mutex_init(sched_mutex *m);
 void sched_mutex_destroy(sched_mutex *m);
@@ -79,15 +87,31 @@ void sched_rwlock_rdlock(sched_rwlock *l);
 void sched_rwlock_wrlock(sched_rwlock *l);
 void sched_rwlock_unlock(sched_rwlock *l);
 
+/* A condition variable over a sched_mutex. Under the scheduler a wait
+ * blocks in the scheduler (no lost wakeup: nothing runs between the unlock
+ * and the wait) and re-takes the real mutex, which TSan sees. A label
+ * ending in ".idle" marks a thread waiting for work: a deadlock report
+ * lists it but leaves it out of the signature. */
+typedef struct sched_cond { pthread_cond_t c; } sched_cond;
+void sched_cond_init(sched_cond *c);
+void sched_cond_destroy(sched_cond *c);
+void sched_cond_wait(sched_cond *c, sched_mutex *m, const char *label);
+void sched_cond_broadcast(sched_cond *c);
+
 void sched_spin_init(sched_spin *s);
 void sched_spin_destroy(sched_spin *s);
 void sched_spin_lock(sched_spin *s);
 void sched_spin_unlock(sched_spin *s);
 
-/* A bounded sleep in host time (milliseconds). A scheduling point. */
+/* A bounded sleep (milliseconds): virtual time for a managed thread under
+ * the scheduler, real time otherwise. */
 void sched_sleep_ms(unsigned ms);
+/* The pause between two event-loop frames: virtual_ns of virtual time under
+ * the scheduler, real_us of real time when threads run free (so that they
+ * get to run alongside the loop). */
+void sched_pace(int64_t virtual_ns, unsigned real_us);
 /* Explicit scheduling point with no access (a yield). */
-void sched_yield_point(void);
+void sched_yield_point(const char *label);
 
 /* ---- scene-graph accesses ----------------------------------------------
  * SCHED_ACCESS(site, obj, size, is_write) marks an access to the object at
@@ -131,10 +155,145 @@ typedef struct sched_access_info {
  * libc calls, so it is safe inside a sanitizer report callback. */
 int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out);
 
+/* Kernel thread id of the registered main thread (0 before); safe inside a
+ * sanitizer report callback. */
+uint64_t sched_main_os_tid(void);
+
 /* Kernel thread id of the caller. */
 uint64_t sched_os_tid(void);
 
 /* Forgets all threads but the caller; for tests and the next iteration. */
 void sched_reset(void);
+
+/* ---- the token scheduler -------------------------------------------- */
+
+struct sched_strategy; /* strategy.h */
+
+/* What the embedding provides. All optional. */
+typedef struct sched_hooks {
+    /* Releases the GIL if the calling thread holds it; returns what
+     * gil_acquire needs to take it back (NULL: nothing was held). */
+    void *(*gil_release)(void);
+    void (*gil_acquire)(void *saved);
+    /* True if the calling thread holds the GIL. */
+    int (*gil_held)(void);
+    /* Writes the script stack of thread os_tid into buf; returns 1 if it
+     * had one. Called by the token holder when a run stops. */
+    int (*script_stack)(uint64_t os_tid, char *buf, size_t len);
+} sched_hooks;
+
+typedef enum sched_stop_kind {
+    SCHED_STOP_DEADLOCK = 0, /* no runnable thread, none waits on time */
+    SCHED_STOP_HANG_STEPS,   /* step budget exceeded */
+    SCHED_STOP_HANG_TIME,    /* virtual-time budget exceeded */
+    SCHED_STOP_DIVERGED,     /* the replayed schedule does not fit this run */
+} sched_stop_kind;
+
+typedef struct sched_stop {
+    sched_stop_kind kind;
+    char message[512];
+    /* the running thread (hangs) or the thread that found the deadlock */
+    char thread[64];
+    sched_role role;
+    const char *py_file; /* its script location, if any */
+    int py_line;
+    /* sorted, ';'-joined "label@file:line" of every blocked thread: the
+     * stable part of a deadlock's signature */
+    char blocked_key[512];
+    /* every thread: state, what it waits for, C stack, script stack */
+    char threads[8192];
+} sched_stop;
+
+/* Called on the thread that detected the stop, holding the token. It must
+ * not return (it reports and ends the process). */
+typedef void (*sched_stop_fn)(const sched_stop *stop);
+
+typedef struct sched_config {
+    struct sched_strategy *strategy; /* owned by the caller */
+    uint64_t max_steps;              /* 0: unlimited */
+    int64_t max_vtime_ns;            /* 0: unlimited */
+    int record;                      /* keep the decision list */
+    sched_hooks hooks;
+    sched_stop_fn on_stop;
+} sched_config;
+
+/* Switches to scheduled mode. The caller must be registered (normally
+ * main); it becomes the token holder. */
+void sched_start(const sched_config *cfg);
+int sched_active(void);
+/* True if the calling thread takes part in token passing. */
+int sched_managed(void);
+
+/* One decision: at step `step`, thread `current` (slot) was at scheduling
+ * point `label` (script location file:line if known) with n_enabled > 1
+ * threads runnable, and the strategy chose `chosen`. */
+typedef struct sched_decision {
+    uint64_t step;
+    int current;
+    int chosen;
+    int n_enabled;
+    const char *label;
+    const char *file;
+    int line;
+} sched_decision;
+
+/* The decisions recorded so far (sched_config.record). */
+const sched_decision *sched_decisions(size_t *n);
+uint64_t sched_steps(void);
+/* Name and role of the thread in slot. */
+const char *sched_slot_name(int slot);
+sched_role sched_slot_role(int slot);
+int sched_slot_count(void);
+
+/* Virtual clock (ns since the run started). sched_clock_read also moves it
+ * on by 1 us, so a busy loop that polls the clock terminates. */
+int64_t sched_now_ns(void);
+int64_t sched_clock_read_ns(void);
+
+/* A scheduling point with a label (a static string). sched_point is one
+ * inside host code: a thread holding the GIL keeps it while switched out,
+ * so only threads that do not need the GIL run meanwhile. A GIL boundary
+ * (sched_point_ex(label, 1)) is where CPython itself could switch Python
+ * threads: the entry of a bpy call, a blocking Python primitive. */
+void sched_point(const char *label);
+void sched_point_ex(const char *label, int gil_boundary);
+
+/* Blocks the calling managed thread on obj until another thread calls
+ * sched_wake(obj) or the virtual deadline passes (deadline_ns < 0: none).
+ * Returns 1 if it timed out. obj NULL waits on time only. A scheduling
+ * point. Must be called without scheduler-visible locks in a bad state:
+ * the caller re-checks its condition after it returns. */
+int sched_block_until(const void *obj, int64_t deadline_ns, const char *label);
+/* The same, at a GIL boundary when gil_boundary (a Python blocking call
+ * releases the GIL; a host lock does not). */
+int sched_block_until_ex(const void *obj, int64_t deadline_ns, const char *label,
+                         int gil_boundary);
+/* Call before taking the GIL outside the hooks (PyGILState_Ensure,
+ * PyEval_RestoreThread): waits in the scheduler while another thread keeps
+ * it switched out, instead of blocking in the GIL itself. */
+void sched_gil_wait(void);
+/* Makes every thread blocked on obj runnable. */
+void sched_wake(const void *obj);
+
+/* Threads the embedding starts itself (Python threads): the parent reserves
+ * a slot while it holds the token, starts the thread, and waits (really,
+ * briefly; release the GIL around it) until the child registered. The child
+ * calls sched_register_reserved first thing, which waits for the token. */
+int sched_reserve(sched_role role, const char *name);
+void sched_wait_registered(int slot);
+void sched_register_reserved(int slot);
+/* Gives back a reserved slot whose thread could not be started. */
+void sched_cancel_reserved(int slot);
+/* The calling thread is done: wakes its joiners and passes the token on.
+ * It must not touch managed state afterwards. */
+void sched_exit_current(void);
+/* Waits (scheduler) until the thread in slot exited; timeout_ns < 0: no
+ * limit. Returns 1 when it has exited. */
+int sched_wait_exit(int slot, int64_t timeout_ns, int gil_boundary);
+int sched_slot_exited(int slot);
+
+/* The managed thread holding the token, for the watchdog: its name, role
+ * and kernel thread id; returns 0 when not scheduled. Never blocks. */
+int sched_token_holder(char *name, size_t len, sched_role *role, uint64_t *os_tid);
 
 #endif

@@ -1,0 +1,68 @@
+/* replay: the decisions of a recorded run, in order. Each recorded
+ * decision also names the step, the thread and the scheduling point it was
+ * taken at; when the run in front of it does not match (another script,
+ * other host switches, a changed harness), the replay stops and says where
+ * it diverged instead of going on with a different interleaving. */
+#include "strategy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct replay_strategy {
+    sched_strategy base;
+    const sched_decision *d;
+    size_t n, pos;
+} replay_strategy;
+
+static int replay_pick(sched_strategy *s, const sched_choice *c)
+{
+    replay_strategy *r = (replay_strategy *)s;
+    if (r->pos >= r->n) {
+        snprintf(s->error, sizeof(s->error),
+                 "the run reached a choice point at step %llu (%s) after all %zu recorded "
+                 "decisions were used",
+                 (unsigned long long)c->step, c->label, r->n);
+        return -1;
+    }
+    const sched_decision *d = &r->d[r->pos];
+    if (d->step != c->step || d->current != c->current || strcmp(d->label, c->label) != 0) {
+        snprintf(s->error, sizeof(s->error),
+                 "decision %zu: recorded at step %llu, thread %d, point %s; this run is at "
+                 "step %llu, thread %d, point %s",
+                 r->pos + 1, (unsigned long long)d->step, d->current, d->label,
+                 (unsigned long long)c->step, c->current, c->label);
+        return -1;
+    }
+    for (int i = 0; i < c->n; i++)
+        if (c->enabled[i] == d->chosen) {
+            r->pos++;
+            return i;
+        }
+    snprintf(s->error, sizeof(s->error),
+             "decision %zu at step %llu (%s): recorded thread %d is not runnable in this run",
+             r->pos + 1, (unsigned long long)c->step, c->label, d->chosen);
+    return -1;
+}
+
+static size_t replay_remaining(const sched_strategy *s)
+{
+    const replay_strategy *r = (const replay_strategy *)s;
+    return r->n - r->pos;
+}
+
+static void replay_destroy(sched_strategy *s) { free(s); }
+
+sched_strategy *sched_strategy_replay_new(const sched_strategy_params *p)
+{
+    replay_strategy *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->base.name = "replay";
+    r->base.pick = replay_pick;
+    r->base.remaining = replay_remaining;
+    r->base.destroy = replay_destroy;
+    r->d = p->replay;
+    r->n = p->replay ? p->nreplay : 0;
+    return &r->base;
+}
