@@ -88,7 +88,7 @@ void bpy_cb_id_freed(void *ud, HostID *id)
     id->py_wrapper = NULL;
     if (!w || !bpy_python_ready)
         return;
-    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_STATE g = bpy_gil_ensure();
     ((BpyID *)w)->id = NULL;
     Py_DECREF(w);
     PyGILState_Release(g);
@@ -135,7 +135,7 @@ void bpy_cb_subdata_moved(void *ud, HostID *owner)
     (void)ud;
     if (!bpy_python_ready || !tracked_verts)
         return;
-    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_STATE g = bpy_gil_ensure();
     for (VertRef *v = tracked_verts; v; v = v->next)
         if (&v->me->id == owner)
             v->invalid = 1;
@@ -228,11 +228,11 @@ static PyObject *py_set_id_classes(PyObject *self, PyObject *args)
 static PyObject *py_id_new(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     int t;
     const char *name;
     if (!PyArg_ParseTuple(args, "is", &t, &name) || parse_type(t) < 0)
         return NULL;
-    ENTER();
     HostID *id = host_id_new(bpy_host, (host_id_type)t, name);
     if (!id)
         return PyErr_NoMemory();
@@ -257,10 +257,10 @@ static PyObject *py_id_remove(PyObject *self, PyObject *o)
 static PyObject *py_id_list(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     int t;
     if (!PyArg_ParseTuple(args, "i", &t) || parse_type(t) < 0)
         return NULL;
-    ENTER();
     PyObject *list = PyList_New(0);
     if (!list)
         return NULL;
@@ -281,21 +281,21 @@ static PyObject *py_id_list(PyObject *self, PyObject *args)
 static PyObject *py_id_count(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     int t;
     if (!PyArg_ParseTuple(args, "i", &t) || parse_type(t) < 0)
         return NULL;
-    ENTER();
     return PyLong_FromLong(host_id_count(bpy_host, (host_id_type)t));
 }
 
 static PyObject *py_id_find(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     int t;
     const char *name;
     if (!PyArg_ParseTuple(args, "is", &t, &name) || parse_type(t) < 0)
         return NULL;
-    ENTER();
     return bpy_wrap_id(host_id_find(bpy_host, (host_id_type)t, name));
 }
 
@@ -313,11 +313,11 @@ static PyObject *py_id_name(PyObject *self, PyObject *o)
 static PyObject *py_id_rename(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     PyObject *o;
     const char *name;
     if (!PyArg_ParseTuple(args, "Os", &o, &name))
         return NULL;
-    ENTER();
     HostID *id = bpy_unwrap_id(o, -1);
     if (!id)
         return NULL;
@@ -365,11 +365,11 @@ static PyObject *py_main_check(PyObject *self, PyObject *noargs)
 static PyObject *py_ob_new(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     const char *name;
     PyObject *data;
     if (!PyArg_ParseTuple(args, "sO", &name, &data))
         return NULL;
-    ENTER();
     HostID *me = NULL;
     if (data != Py_None && !(me = bpy_unwrap_id(data, HOST_ID_ME)))
         return NULL;
@@ -393,11 +393,11 @@ static int parse_which(int which)
 static PyObject *py_ob_vec_get(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostObject *ob;
     int which;
     if (!PyArg_ParseTuple(args, "O&i", to_object, &ob, &which) || parse_which(which) < 0)
         return NULL;
-    ENTER();
     float v[3];
     host_object_get_vec(bpy_host, ob, which, v);
     return vec3_tuple(v);
@@ -406,12 +406,12 @@ static PyObject *py_ob_vec_get(PyObject *self, PyObject *args)
 static PyObject *py_ob_vec_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostObject *ob;
     PyObject *seq;
     int which;
     if (!PyArg_ParseTuple(args, "O&iO", to_object, &ob, &which, &seq) || parse_which(which) < 0)
         return NULL;
-    ENTER();
     float v[3];
     if (read_floats(seq, v, 3, "bpy_struct: item.attr = val") < 0)
         return NULL;
@@ -422,6 +422,7 @@ static PyObject *py_ob_vec_set(PyObject *self, PyObject *args)
 static PyObject *py_ob_axis_get(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostObject *ob;
     int which, axis;
     if (!PyArg_ParseTuple(args, "O&ii", to_object, &ob, &which, &axis) || parse_which(which) < 0)
@@ -430,13 +431,13 @@ static PyObject *py_ob_axis_get(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_IndexError, "vector index out of range");
         return NULL;
     }
-    ENTER();
     return PyFloat_FromDouble(host_object_get_axis(bpy_host, ob, which, axis));
 }
 
 static PyObject *py_ob_axis_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostObject *ob;
     int which, axis;
     double value;
@@ -446,7 +447,6 @@ static PyObject *py_ob_axis_set(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_IndexError, "vector index out of range");
         return NULL;
     }
-    ENTER();
     host_object_set_axis(bpy_host, ob, which, axis, (float)value);
     Py_RETURN_NONE;
 }
@@ -465,11 +465,11 @@ static PyObject *py_ob_data_get(PyObject *self, PyObject *o)
 static PyObject *py_ob_data_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostObject *ob;
     PyObject *d;
     if (!PyArg_ParseTuple(args, "O&O", to_object, &ob, &d))
         return NULL;
-    ENTER();
     HostID *me = NULL;
     if (d != Py_None && !(me = bpy_unwrap_id(d, HOST_ID_ME)))
         return NULL;
@@ -491,11 +491,11 @@ static PyObject *py_ob_parent_get(PyObject *self, PyObject *o)
 static PyObject *py_ob_parent_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostObject *ob;
     PyObject *p;
     if (!PyArg_ParseTuple(args, "O&O", to_object, &ob, &p))
         return NULL;
-    ENTER();
     HostObject *parent = NULL;
     if (p != Py_None && !(parent = (HostObject *)bpy_unwrap_id(p, HOST_ID_OB)))
         return NULL;
@@ -523,11 +523,11 @@ static PyObject *py_ob_hide_get(PyObject *self, PyObject *o)
 static PyObject *py_ob_hide_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostObject *ob;
     int hide;
     if (!PyArg_ParseTuple(args, "O&p", to_object, &ob, &hide))
         return NULL;
-    ENTER();
     host_object_set_hide(bpy_host, ob, hide);
     Py_RETURN_NONE;
 }
@@ -548,11 +548,11 @@ static PyObject *py_me_totvert(PyObject *self, PyObject *o)
 static PyObject *py_me_vert(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostMesh *me;
     int i;
     if (!PyArg_ParseTuple(args, "O&i", to_mesh, &me, &i))
         return NULL;
-    ENTER();
     float *co = host_mesh_vert_co(bpy_host, me, i);
     if (!co) {
         PyErr_SetString(PyExc_IndexError, "bpy_prop_collection[index]: index out of range");
@@ -591,10 +591,10 @@ static PyObject *py_vert_co_get(PyObject *self, PyObject *o)
 static PyObject *py_vert_co_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     PyObject *o, *seq;
     if (!PyArg_ParseTuple(args, "OO", &o, &seq))
         return NULL;
-    ENTER();
     float *co = vert_co(o);
     if (!co)
         return NULL;
@@ -619,6 +619,7 @@ static PyObject *py_vert_index(PyObject *self, PyObject *o)
 static PyObject *py_me_add_verts(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostMesh *me;
     int n;
     if (!PyArg_ParseTuple(args, "O&i", to_mesh, &me, &n))
@@ -627,7 +628,6 @@ static PyObject *py_me_add_verts(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "MeshVertices.add(count): count must be >= 0");
         return NULL;
     }
-    ENTER();
     host_mesh_add_verts(bpy_host, me, n);
     Py_RETURN_NONE;
 }
@@ -646,11 +646,11 @@ static PyObject *py_me_update(PyObject *self, PyObject *o)
 static PyObject *py_me_edit_mode(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostMesh *me;
     int on;
     if (!PyArg_ParseTuple(args, "O&i", to_mesh, &me, &on))
         return NULL;
-    ENTER();
     if (on < 0)
         return PyBool_FromLong(me->edit_mode);
     host_mesh_set_edit_mode(bpy_host, me, on);
@@ -662,6 +662,7 @@ static PyObject *py_me_edit_mode(PyObject *self, PyObject *args)
 static PyObject *py_im_new(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     const char *name;
     int w, h, alpha;
     if (!PyArg_ParseTuple(args, "siip", &name, &w, &h, &alpha))
@@ -670,7 +671,6 @@ static PyObject *py_im_new(PyObject *self, PyObject *args)
         PyErr_Format(PyExc_ValueError, "images.new(): size %dx%d out of range", w, h);
         return NULL;
     }
-    ENTER();
     HostImage *im = (HostImage *)host_id_new(bpy_host, HOST_ID_IM, name);
     if (!im)
         return PyErr_NoMemory();
@@ -696,11 +696,11 @@ static PyObject *py_im_size(PyObject *self, PyObject *o)
 static PyObject *py_im_get(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostImage *im;
     Py_ssize_t start, stop, step;
     if (!PyArg_ParseTuple(args, "O&nnn", to_image, &im, &start, &stop, &step))
         return NULL;
-    ENTER();
     SCHED_ACCESS("bpy.image.size", im, sizeof(*im), 0);
     Py_ssize_t len = (Py_ssize_t)im->w * im->h * 4;
     Py_ssize_t n = PySlice_AdjustIndices(len, &start, &stop, step);
@@ -717,12 +717,12 @@ static PyObject *py_im_get(PyObject *self, PyObject *args)
 static PyObject *py_im_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostImage *im;
     PyObject *seq;
     Py_ssize_t start, stop, step;
     if (!PyArg_ParseTuple(args, "O&nnnO", to_image, &im, &start, &stop, &step, &seq))
         return NULL;
-    ENTER();
     SCHED_ACCESS("bpy.image.size", im, sizeof(*im), 0);
     Py_ssize_t len = (Py_ssize_t)im->w * im->h * 4;
     Py_ssize_t n = PySlice_AdjustIndices(len, &start, &stop, step);
@@ -754,6 +754,7 @@ static PyObject *py_im_set(PyObject *self, PyObject *args)
 static PyObject *py_im_scale(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostImage *im;
     int w, h;
     if (!PyArg_ParseTuple(args, "O&ii", to_image, &im, &w, &h))
@@ -762,7 +763,6 @@ static PyObject *py_im_scale(PyObject *self, PyObject *args)
         PyErr_Format(PyExc_ValueError, "Image.scale(): size %dx%d out of range", w, h);
         return NULL;
     }
-    ENTER();
     host_image_scale(bpy_host, im, w, h);
     Py_RETURN_NONE;
 }
@@ -831,12 +831,12 @@ static PyObject *py_coll_children(PyObject *self, PyObject *o)
 static PyObject *py_coll_link(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostCollection *c;
     HostObject *ob;
     int unlink;
     if (!PyArg_ParseTuple(args, "O&O&p", to_collection, &c, to_object, &ob, &unlink))
         return NULL;
-    ENTER();
     int rc = unlink ? host_collection_unlink(bpy_host, c, ob) : host_collection_link(bpy_host, c, ob);
     if (rc != 0) {
         PyErr_Format(PyExc_RuntimeError,
@@ -851,21 +851,21 @@ static PyObject *py_coll_link(PyObject *self, PyObject *args)
 static PyObject *py_coll_has(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostCollection *c;
     HostObject *ob;
     if (!PyArg_ParseTuple(args, "O&O&", to_collection, &c, to_object, &ob))
         return NULL;
-    ENTER();
     return PyBool_FromLong(host_collection_has(bpy_host, c, ob));
 }
 
 static PyObject *py_coll_link_child(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostCollection *c, *child;
     if (!PyArg_ParseTuple(args, "O&O&", to_collection, &c, to_collection, &child))
         return NULL;
-    ENTER();
     if (host_collection_link_child(bpy_host, c, child) != 0) {
         PyErr_Format(PyExc_RuntimeError,
                      "Collection '%s' already in collection '%s', or linking it would make a cycle",
@@ -878,11 +878,11 @@ static PyObject *py_coll_link_child(PyObject *self, PyObject *args)
 static PyObject *py_coll_hide(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostCollection *c;
     int hide;
     if (!PyArg_ParseTuple(args, "O&i", to_collection, &c, &hide))
         return NULL;
-    ENTER();
     if (hide < 0) {
         SCHED_READ("bpy.collection.hide_viewport", &c->hide_viewport);
         return PyBool_FromLong(c->hide_viewport);
@@ -914,11 +914,11 @@ static int *scene_field(HostScene *sce, const char *name)
 static PyObject *py_sce_get(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostScene *sce;
     const char *name;
     if (!PyArg_ParseTuple(args, "O&s", to_scene, &sce, &name))
         return NULL;
-    ENTER();
     int *f = scene_field(sce, name);
     if (!f)
         return NULL;
@@ -929,12 +929,12 @@ static PyObject *py_sce_get(PyObject *self, PyObject *args)
 static PyObject *py_sce_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostScene *sce;
     const char *name;
     int value;
     if (!PyArg_ParseTuple(args, "O&si", to_scene, &sce, &name, &value))
         return NULL;
-    ENTER();
     int *f = scene_field(sce, name);
     if (!f)
         return NULL;
@@ -955,11 +955,11 @@ static PyObject *py_sce_set(PyObject *self, PyObject *args)
 static PyObject *py_sce_filepath(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostScene *sce;
     PyObject *value = NULL;
     if (!PyArg_ParseTuple(args, "O&|O", to_scene, &sce, &value))
         return NULL;
-    ENTER();
     if (!value) {
         SCHED_READ("bpy.scene.render.filepath", &sce->filepath);
         return PyUnicode_FromString(sce->filepath);
@@ -975,11 +975,11 @@ static PyObject *py_sce_filepath(PyObject *self, PyObject *args)
 static PyObject *py_sce_frame_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     HostScene *sce;
     int frame;
     if (!PyArg_ParseTuple(args, "O&i", to_scene, &sce, &frame))
         return NULL;
-    ENTER();
     host_scene_frame_set(bpy_host, sce, frame);
     if (PyErr_Occurred())
         return NULL;

@@ -38,6 +38,9 @@ int bpy_enter(void)
 {
     if (!sched_thread_is_registered())
         register_python_thread();
+    /* the call itself is a bytecode boundary: here CPython could switch to
+     * another Python thread */
+    sched_point_ex("bpy.call", 1);
     if (bpy_host->sw.main_thread_guard && !sched_is_main_thread()) {
         sched_thread_info ti = sched_thread_lookup(sched_os_tid());
         PyErr_Format(PyExc_RuntimeError,
@@ -221,10 +224,10 @@ static PyObject *py_ctx_scene(PyObject *self, PyObject *noargs)
 static PyObject *py_ctx_active_object(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     PyObject *set = NULL;
     if (!PyArg_ParseTuple(args, "|O", &set))
         return NULL;
-    ENTER();
     if (!set) {
         HostObject *ob = host_ctx_active_object(bpy_host);
         return bpy_wrap_id(ob ? &ob->id : NULL);
@@ -260,10 +263,10 @@ static _Thread_local int t_op_line;
 static PyObject *py_render(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     int invoke, animation, write_still;
     if (!PyArg_ParseTuple(args, "ppp", &invoke, &animation, &write_still))
         return NULL;
-    ENTER();
     host_op_result r;
     /* the refusal callback runs without the GIL: note the call site now */
     if (!bpy_current_location(&t_op_file, &t_op_line))
@@ -271,6 +274,7 @@ static PyObject *py_render(PyObject *self, PyObject *args)
     host_busy_enter(bpy_host);
     Py_BEGIN_ALLOW_THREADS
     r = host_render(bpy_host, invoke, animation, write_still);
+    sched_gil_wait();
     Py_END_ALLOW_THREADS
     host_busy_leave(bpy_host);
     static const char *const names[] = {"FINISHED", "CANCELLED", "RUNNING_MODAL"};
@@ -280,20 +284,20 @@ static PyObject *py_render(PyObject *self, PyObject *args)
 static PyObject *py_jobs_running(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     const char *type;
     if (!PyArg_ParseTuple(args, "s", &type))
         return NULL;
-    ENTER();
     return PyBool_FromLong(host_jobs_test(bpy_host, type));
 }
 
 static PyObject *py_editmode_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     int on;
     if (!PyArg_ParseTuple(args, "i", &on))
         return NULL;
-    ENTER();
     HostObject *ob = host_ctx_active_object(bpy_host);
     SCHED_READ("bpy.object.data", ob ? &ob->data : NULL);
     if (!ob || !ob->data || ob->data->type != HOST_ID_ME)
@@ -310,11 +314,11 @@ static PyObject *py_editmode_set(PyObject *self, PyObject *args)
 static PyObject *py_timer_register(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     PyObject *fn;
     double first;
     if (!PyArg_ParseTuple(args, "Od", &fn, &first))
         return NULL;
-    ENTER();
     host_timer_register(bpy_host, Py_NewRef(fn), first);
     Py_RETURN_NONE;
 }
@@ -337,6 +341,7 @@ static PyObject *py_timer_is_registered(PyObject *self, PyObject *fn)
 static PyObject *py_handler_count_set(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     int t, n;
     if (!PyArg_ParseTuple(args, "ii", &t, &n))
         return NULL;
@@ -344,7 +349,6 @@ static PyObject *py_handler_count_set(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "bad handler type");
         return NULL;
     }
-    ENTER();
     SCHED_WRITE("handlers.count", &bpy_host->handler_count[t]);
     bpy_host->handler_count[t] = n;
     Py_RETURN_NONE;
@@ -371,10 +375,10 @@ static PyObject *py_modal_add(PyObject *self, PyObject *op)
 static PyObject *py_event_timer_add(PyObject *self, PyObject *args)
 {
     (void)self;
+    ENTER();
     double step;
     if (!PyArg_ParseTuple(args, "d", &step))
         return NULL;
-    ENTER();
     HostEventTimer *t = host_event_timer_add(bpy_host, step);
     if (!t)
         return PyErr_NoMemory();
@@ -493,7 +497,7 @@ static int call_hook_gil(const char *name, PyObject *(*build)(void *), void *arg
 {
     if (!bpy_python_ready)
         return 0;
-    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_STATE g = bpy_gil_ensure();
     int truth = 0;
     PyObject *args = build(arg);
     if (args) {
@@ -587,7 +591,7 @@ static void cb_release(void *ud, void *obj)
     (void)ud;
     if (!bpy_python_ready)
         return;
-    PyGILState_STATE g = PyGILState_Ensure();
+    PyGILState_STATE g = bpy_gil_ensure();
     PyObject *o = obj;
     /* a pending run_on_main call wakes its waiter when dropped */
     if (PyObject_HasAttrString(o, "_hr_cancel")) {

@@ -4,6 +4,7 @@
 #include "py.h"
 #include "py_internal.h"
 #include "report/report.h"
+#include "sched/tsan_annotate.h"
 
 #include <errno.h>
 #include <string.h>
@@ -42,6 +43,20 @@ static const char *intern_filename(PyObject *fn)
     return NULL; /* full */
 }
 
+/* The standard library's directory: its frames (threading, queue,
+ * concurrent.futures) are skipped like bpy's own, so a blocking call is
+ * located at the script line that made it. */
+static char stdlib_dir[1024];
+static size_t stdlib_len;
+
+static int is_user_frame(const char *name)
+{
+    if (!name || name[0] == '<')
+        return 0; /* <hostrace-*>, <frozen ...>, <string> */
+    return !(stdlib_len && strncmp(name, stdlib_dir, stdlib_len) == 0 &&
+             name[stdlib_len] == '/');
+}
+
 int bpy_current_location(const char **file, int *line)
 {
     if (!bpy_python_ready || !PyGILState_Check())
@@ -51,15 +66,23 @@ int bpy_current_location(const char **file, int *line)
         return 0;
     Py_INCREF(f);
     int found = 0;
+    /* the innermost user frame; failing that, the innermost frame that is
+     * not bpy's (a pool worker has only standard-library frames) */
+    PyObject *fallback_name = NULL;
+    int fallback_line = 0;
     while (f) {
         PyCodeObject *code = PyFrame_GetCode(f);
         const char *name = PyUnicode_AsUTF8(code->co_filename);
-        if (name && strncmp(name, "<hostrace", 9) != 0) {
+        if (is_user_frame(name)) {
             *file = intern_filename(code->co_filename);
             *line = PyFrame_GetLineNumber(f);
             found = *file != NULL;
             Py_DECREF(code);
             break;
+        }
+        if (!fallback_name && name && strncmp(name, "<hostrace", 9) != 0) {
+            fallback_name = Py_NewRef(code->co_filename);
+            fallback_line = PyFrame_GetLineNumber(f);
         }
         Py_DECREF(code);
         PyFrameObject *back = PyFrame_GetBack(f);
@@ -67,9 +90,136 @@ int bpy_current_location(const char **file, int *line)
         f = back;
     }
     Py_XDECREF(f);
+    if (!found && fallback_name) {
+        *file = intern_filename(fallback_name);
+        *line = fallback_line;
+        found = *file != NULL;
+    }
+    Py_XDECREF(fallback_name);
     if (PyErr_Occurred())
         PyErr_Clear();
     return found;
+}
+
+/* ---- scheduler hooks ------------------------------------------------------ */
+
+static void *gil_release(void)
+{
+    if (!bpy_python_ready || !PyGILState_Check())
+        return NULL;
+    return PyEval_SaveThread();
+}
+
+static void gil_acquire(void *saved) { PyEval_RestoreThread((PyThreadState *)saved); }
+
+static int gil_held(void) { return bpy_python_ready && PyGILState_Check(); }
+
+/* The Python stack of the thread with kernel id os_tid, innermost first,
+ * bpy's own frames left out. Called by the token holder: every other
+ * thread waits with the GIL released. */
+static int script_stack(uint64_t os_tid, char *buf, size_t len)
+{
+    if (!bpy_python_ready || len == 0)
+        return 0;
+    PyGILState_STATE g = PyGILState_Ensure();
+    size_t at = 0;
+    buf[0] = '\0';
+    int found = 0;
+    PyInterpreterState *interp = PyInterpreterState_Main();
+    for (PyThreadState *ts = PyInterpreterState_ThreadHead(interp); ts;
+         ts = PyThreadState_Next(ts)) {
+        if ((uint64_t)ts->native_thread_id != os_tid)
+            continue;
+        PyFrameObject *f = PyThreadState_GetFrame(ts);
+        for (int depth = 0; f && depth < 12;) {
+            PyCodeObject *code = PyFrame_GetCode(f);
+            const char *file = PyUnicode_AsUTF8(code->co_filename);
+            const char *fn = PyUnicode_AsUTF8(code->co_name);
+            if (file && strncmp(file, "<hostrace", 9) != 0 && at < len) {
+                int n = snprintf(buf + at, len - at, "    py #%d %s:%d in %s\n", depth, file,
+                                 PyFrame_GetLineNumber(f), fn ? fn : "?");
+                if (n > 0)
+                    at = at + (size_t)n < len ? at + (size_t)n : len;
+                depth++;
+                found = 1;
+            }
+            Py_DECREF(code);
+            PyFrameObject *back = PyFrame_GetBack(f);
+            Py_DECREF(f);
+            f = back;
+        }
+        Py_XDECREF(f);
+        break;
+    }
+    PyErr_Clear();
+    PyGILState_Release(g);
+    return found;
+}
+
+/* CPython's own all-threads traceback dump (what faulthandler uses): safe
+ * without the GIL. Exported, declared in an internal header. */
+PyAPI_FUNC(const char *) _Py_DumpTracebackThreads(int fd, PyInterpreterState *interp,
+                                                  PyThreadState *current_tstate);
+
+void bpy_dump_stacks(char *buf, size_t len)
+{
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    if (!bpy_python_ready)
+        return;
+    FILE *tmp = tmpfile();
+    if (!tmp)
+        return;
+    /* reads live interpreter memory while the running thread changes it:
+     * a diagnostic, hidden from TSan */
+    HR_TSAN_IGNORE_BEGIN();
+    _Py_DumpTracebackThreads(fileno(tmp), PyInterpreterState_Main(), NULL);
+    HR_TSAN_IGNORE_END();
+    rewind(tmp);
+    size_t n = fread(buf, 1, len - 1, tmp);
+    buf[n] = '\0';
+    fclose(tmp);
+}
+
+void bpy_first_frame(const char *dump, char *where, size_t wlen, char *func, size_t flen)
+{
+    snprintf(where, wlen, "?");
+    snprintf(func, flen, "?");
+    const char *p = strstr(dump, "Current thread");
+    if (!p)
+        p = dump;
+    const char *f = strstr(p, "File \"");
+    if (!f)
+        return;
+    f += 6;
+    const char *q = strchr(f, '"');
+    const char *ln = q ? strstr(q, "line ") : NULL;
+    if (!q || !ln)
+        return;
+    const char *base = f;
+    for (const char *c = f; c < q; c++)
+        if (*c == '/')
+            base = c + 1;
+    snprintf(where, wlen, "%.*s:%d", (int)(q - base), base, atoi(ln + 5));
+    const char *in = strstr(ln, " in ");
+    const char *eol = in ? strchr(in, '\n') : NULL;
+    if (in && eol)
+        snprintf(func, flen, "%.*s:%.*s", (int)(q - base), base, (int)(eol - in - 4), in + 4);
+}
+
+static void find_stdlib_dir(void)
+{
+    PyObject *sysconfig = PyImport_ImportModule("sysconfig");
+    PyObject *p = sysconfig ? PyObject_CallMethod(sysconfig, "get_path", "s", "stdlib") : NULL;
+    const char *s = p ? PyUnicode_AsUTF8(p) : NULL;
+    if (s && strlen(s) < sizeof(stdlib_dir)) {
+        snprintf(stdlib_dir, sizeof(stdlib_dir), "%s", s);
+        stdlib_len = strlen(stdlib_dir);
+    }
+    Py_XDECREF(p);
+    Py_XDECREF(sysconfig);
+    PyErr_Clear();
 }
 
 /* ---- the _bpy module ------------------------------------------------------ */
@@ -114,9 +264,18 @@ static int load_pylib(char *err, size_t errlen)
 
 static Host *host;
 
-int bpy_runtime_start(const host_switches *sw, const char *script, char *err, size_t errlen)
+int bpy_runtime_start(const host_switches *sw, const char *script, const sched_config *sc,
+                      char *err, size_t errlen)
 {
     sched_thread_register_current(SCHED_ROLE_MAIN, "main");
+    if (sc) {
+        sched_config cfg = *sc;
+        cfg.hooks.gil_release = gil_release;
+        cfg.hooks.gil_acquire = gil_acquire;
+        cfg.hooks.gil_held = gil_held;
+        cfg.hooks.script_stack = script_stack;
+        sched_start(&cfg);
+    }
     host_callbacks cb = {0};
     bpy_fill_callbacks(&cb);
     host = host_new(sw, &cb);
@@ -126,7 +285,8 @@ int bpy_runtime_start(const host_switches *sw, const char *script, char *err, si
     }
     bpy_host = host;
 
-    if (PyImport_AppendInittab("_bpy", init_bpy_module) < 0) {
+    if (PyImport_AppendInittab("_bpy", init_bpy_module) < 0 ||
+        PyImport_AppendInittab("_hostrace", bpy_init_hostrace_module) < 0) {
         snprintf(err, errlen, "internal error: cannot register _bpy");
         return -1;
     }
@@ -135,6 +295,9 @@ int bpy_runtime_start(const host_switches *sw, const char *script, char *err, si
     config.user_site_directory = 0;
     config.install_signal_handlers = 1;
     config.parse_argv = 0;
+    /* the same str hashes, so the same set and dict orders, every run */
+    config.use_hash_seed = 1;
+    config.hash_seed = 0;
     PyStatus st = PyConfig_SetBytesString(&config, &config.program_name, "hostrace");
     const char *argv0 = script ? script : "";
     if (!PyStatus_Exception(st))
@@ -147,6 +310,13 @@ int bpy_runtime_start(const host_switches *sw, const char *script, char *err, si
                  st.err_msg ? st.err_msg : "?");
         return -1;
     }
+    find_stdlib_dir();
+    bpy_python_ready = 1;
+    sched_set_location_provider(bpy_current_location);
+    if (load_pylib(err, errlen) < 0)
+        return -1;
+    /* only now: a module next to the script must not shadow the standard
+     * library modules the embedded ones import */
     /* the script's directory first on sys.path, as for `python script.py` */
     PyObject *sys_path = PySys_GetObject("path"); /* borrowed */
     if (script && sys_path) {
@@ -164,10 +334,6 @@ int bpy_runtime_start(const host_switches *sw, const char *script, char *err, si
         }
         PyErr_Clear();
     }
-    bpy_python_ready = 1;
-    sched_set_location_provider(bpy_current_location);
-    if (load_pylib(err, errlen) < 0)
-        return -1;
     return 0;
 }
 
@@ -281,7 +447,7 @@ void bpy_run_wm(int frames)
 {
     PyThreadState *ts = PyEval_SaveThread();
     host_wm_run(host, frames);
-    PyEval_RestoreThread(ts);
+    bpy_gil_restore(ts);
 }
 
 int bpy_runtime_stop(int timeout_ms)
@@ -289,7 +455,7 @@ int bpy_runtime_stop(int timeout_ms)
     /* the host first: jobs stopped, timers and modal operators dropped */
     PyThreadState *ts = PyEval_SaveThread();
     int host_quiet = host_shutdown(host, timeout_ms);
-    PyEval_RestoreThread(ts);
+    bpy_gil_restore(ts);
 
     /* non-daemon threads: Python's own shutdown would join them forever */
     PyObject *args = Py_BuildValue("(d)", timeout_ms / 1000.0);
@@ -315,6 +481,8 @@ int bpy_runtime_stop(int timeout_ms)
                         timeout_ms);
         return -1;
     }
+    if (sched_active())
+        return 0; /* managed threads may still wait: the process ends with _exit */
     bpy_python_ready = 0;
     sched_set_location_provider(NULL);
     Py_FinalizeEx();

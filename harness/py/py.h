@@ -4,6 +4,7 @@
 #define HOSTRACE_PY_H
 
 #include "host/host.h"
+#include "sched/sched.h"
 
 #include <stddef.h>
 
@@ -14,9 +15,12 @@ typedef enum bpy_script_status {
 } bpy_script_status;
 
 /* Creates the host (startup scene) and the interpreter with bpy and
- * mathutils. Registers the calling thread as main. Returns 0, or -1 with a
- * message in err. */
-int bpy_runtime_start(const host_switches *sw, const char *script, char *err, size_t errlen);
+ * mathutils. Registers the calling thread as main and, with sc, starts the
+ * scheduler (the GIL and script-stack hooks are filled in here) and puts
+ * Python's threads and blocking primitives under it. sc NULL: threads run
+ * free. Returns 0, or -1 with a message in err. */
+int bpy_runtime_start(const host_switches *sw, const char *script, const sched_config *sc,
+                      char *err, size_t errlen);
 
 /* Runs the script in __main__ on the calling (main) thread. */
 bpy_script_status bpy_run_script(const char *path, char *err, size_t errlen);
@@ -34,5 +38,13 @@ void bpy_run_wm(int frames);
  * finalizes the interpreter. Returns 0, or -1 when threads could not be
  * stopped (the interpreter and host are then left as they are). */
 int bpy_runtime_stop(int timeout_ms);
+
+/* Every Python thread's stack (most recent call first), read without the
+ * GIL as faulthandler does: for the watchdog, while the token holder may
+ * hold the GIL. */
+void bpy_dump_stacks(char *buf, size_t len);
+/* The running thread's innermost frame in such a dump: "file:line" and
+ * "file:function" (basenames), or "?". */
+void bpy_first_frame(const char *dump, char *where, size_t wlen, char *func, size_t flen);
 
 #endif

@@ -12,6 +12,21 @@
 #include <Python.h>
 
 #include "host/host.h"
+#include "sched/sched.h"
+
+/* Takes the GIL from host code (a callback into Python): under the
+ * scheduler, first waits while another thread keeps it switched out. */
+static inline PyGILState_STATE bpy_gil_ensure(void)
+{
+    sched_gil_wait();
+    return PyGILState_Ensure();
+}
+
+static inline void bpy_gil_restore(PyThreadState *ts)
+{
+    sched_gil_wait();
+    PyEval_RestoreThread(ts);
+}
 
 extern Host *bpy_host;
 
@@ -51,6 +66,8 @@ void bpy_report_exception(PyObject *exc, const char *where);
  * shim), when it holds the GIL; the sched location provider. */
 int bpy_current_location(const char **file, int *line);
 
+/* The _hostrace module (sched_py.c). */
+PyObject *bpy_init_hostrace_module(void);
 /* Fills the host callbacks that call into Python. */
 void bpy_fill_callbacks(host_callbacks *cb);
 
