@@ -12,5 +12,6 @@ enum {
 #define HOSTRACE_VERSION "0.1.0"
 
 int cli_run(int argc, char **argv);
+int cli_replay(int argc, char **argv);
 
 #endif

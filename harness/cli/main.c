@@ -2,6 +2,9 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/personality.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char usage[] =
@@ -14,7 +17,9 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run SCRIPT.py   run a script as `blender --python` would, then the event\n"
-    "                  loop, and report races, errors and unsafe thread use\n"
+    "                  loop, under the deterministic scheduler, and report races,\n"
+    "                  deadlocks, hangs, errors and unsafe thread use\n"
+    "  replay FILE     re-run the exact interleaving a schedule file recorded\n"
     "\n"
     "options:\n"
     "  -h, --help      this help; `hostrace run --help` for the command's own\n"
@@ -23,8 +28,24 @@ static const char usage[] =
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
 
+/* Runs hostrace with address-space randomisation off (re-executing itself
+ * once), so that a schedule's process has the same addresses every run:
+ * Python orders sets of objects by id(), which is an address. Where the
+ * system refuses (some containers), it runs on with randomisation. */
+static void no_aslr(char **argv)
+{
+    int cur = personality(0xffffffff);
+    if (cur == -1 || (cur & ADDR_NO_RANDOMIZE))
+        return;
+    if (personality((unsigned long)cur | ADDR_NO_RANDOMIZE) == -1)
+        return;
+    execv("/proc/self/exe", argv);
+    personality((unsigned long)cur); /* exec failed: carry on as we are */
+}
+
 int main(int argc, char **argv)
 {
+    no_aslr(argv);
     if (argc < 2) {
         fputs(usage, stderr);
         return CLI_EXIT_USAGE;
@@ -40,6 +61,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "replay") == 0)
+        return cli_replay(argc - 1, argv + 1);
     fprintf(stderr, "hostrace: unknown command '%s' (try 'hostrace --help')\n", cmd);
     return CLI_EXIT_USAGE;
 }

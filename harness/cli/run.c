@@ -1,12 +1,23 @@
-/* hostrace run: a script on the main thread, the wm loop for N frames,
- * shutdown, then the findings as text or JSON. */
+/* hostrace run and hostrace replay.
+ *
+ * A run is: the script on the main thread, the wm loop for N frames,
+ * shutdown, then the findings. Under the scheduler (every strategy but
+ * `free`) each schedule runs in a child process of its own, forked from a
+ * parent that has no thread and no interpreter: a deadlocked, hung or
+ * crashed schedule cannot take the exploration down with it, and the
+ * parent merges the findings by signature and saves each new one with its
+ * schedule file. */
 #include "cli.h"
 #include "py/py.h"
 #include "report/report.h"
 #include "report/report_internal.h"
+#include "sched/strategy.h"
+#include "schedule.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -15,35 +26,72 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_FRAMES 240
 #define DEFAULT_TIMEOUT 120
+#define DEFAULT_STALL 10
+#define DEFAULT_MAX_STEPS 2000000ULL
+#define DEFAULT_MAX_VTIME_S 7200
+#define DEFAULT_OUT "hostrace-out/findings"
+#define RESULT_MAGIC 0x48525231u /* "HRR1" */
 
 static const char run_usage[] =
-    "usage: hostrace run SCRIPT.py [--frames N] [--host KEY=VALUE]... [--json]\n"
-    "                              [--timeout SECONDS]\n"
+    "usage: hostrace run SCRIPT.py [--strategy S] [--seed N] [--schedules K]\n"
+    "                              [--keep-going] [--out DIR] [--trace] [--json]\n"
+    "                              [--frames N] [--host KEY=VALUE]... [--timeout S]\n"
     "\n"
     "Runs SCRIPT.py on the main thread of the mock Blender host, as\n"
     "`blender --python SCRIPT.py` does, then the window-manager loop for N frames\n"
     "(timers, modal operators, job notifications, depsgraph update, viewport\n"
-    "draw), then shuts the host down. Threads the script started run freely\n"
-    "alongside the loop.\n"
+    "draw), then shuts the host down.\n"
+    "\n"
+    "Every thread (main, render job, depsgraph workers, each Python thread) runs\n"
+    "under hostrace's scheduler: one at a time, switching only at scheduling\n"
+    "points (scene accesses, locks, thread start/join, sleeps, Python's blocking\n"
+    "primitives), in the order the strategy picks. Time is virtual. The same\n"
+    "script, strategy and seed give the same interleaving and the same report\n"
+    "on every run. With --schedules K it explores K schedules (seeds N..N+K-1),\n"
+    "each in its own process, and stops at the first error-level finding unless\n"
+    "--keep-going. Every distinct finding is saved under --out with the schedule\n"
+    "file that replays it (hostrace replay).\n"
     "\n"
     "It reports:\n"
     "  data-race, use-after-free, lock-order-inversion  from the sanitizer of the\n"
     "      build (tsan or asan), with both accesses, thread names and roles, and\n"
     "      the Python file:line of each access where there is one\n"
+    "  deadlock                  no thread can run: every thread's state, C stack\n"
+    "      and Python stack\n"
+    "  hang                      the step or virtual-time budget ran out, a thread\n"
+    "      ran for --stall seconds without a scheduling point, or --timeout\n"
+    "  blocked-outside-scheduler a thread blocked for --stall seconds in something\n"
+    "      the scheduler does not control\n"
     "  assertion, script-error   an exception in the script, a thread, a timer,\n"
     "      a handler, a modal operator or a draw handler\n"
     "  thread-outlives-script    (warning) a Python thread still alive when the\n"
     "      script returned, the case Blender documents as unsupported\n"
     "  operator-refused          (warning) an operator returned {'CANCELLED'}\n"
-    "  hang                      a thread that would not stop, or --timeout\n"
     "  invariant-broken          Main's lists or name map inconsistent at the end\n"
     "\n"
     "options:\n"
+    "  --strategy S      pct (default), random, rr, bytes, or free (no scheduler:\n"
+    "                    real threads, as the host runs them; not reproducible)\n"
+    "  --seed N          seed of the first schedule (default 0)\n"
+    "  --schedules K     schedules to explore (default 1)\n"
+    "  --keep-going      explore all K schedules and collect every distinct\n"
+    "                    finding instead of stopping at the first error\n"
+    "  --out DIR         where findings are saved (default hostrace-out/findings)\n"
+    "  --trace           print each schedule's decisions: step, thread, the\n"
+    "                    scheduling point (and script line), the thread chosen\n"
+    "  --pct-depth D     pct: bug depth (default 3)\n"
+    "  --pct-steps K     pct: expected number of choice points (default 2000)\n"
+    "  --input FILE      bytes: the bytes that drive the decisions\n"
+    "  --max-steps N     hang past N scheduling points (default 2000000)\n"
+    "  --max-vtime S     hang past S seconds of virtual time (default 7200)\n"
+    "  --stall S         real seconds without a scheduling point before a hang or\n"
+    "                    blocked-outside-scheduler finding (default 10)\n"
     "  --frames N        event-loop frames after the script (default 240, one\n"
     "                    frame is 1/60 s of host time)\n"
     "  --host KEY=VALUE  host switch, repeatable:\n"
@@ -54,26 +102,84 @@ static const char run_usage[] =
     "                      rna_safety=0|1        track and invalidate sub-data wrappers\n"
     "  --json            print one JSON object on stdout (the script's own output\n"
     "                    goes to stderr)\n"
-    "  --timeout S       wall-clock budget for the whole run (default 120); past it\n"
+    "  --timeout S       wall-clock budget for each schedule (default 120); past it\n"
     "                    the run ends with a hang finding\n"
     "  -h, --help        this help\n"
     "\n"
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
 
+static const char replay_usage[] =
+    "usage: hostrace replay SCHEDULE_FILE [--script PATH] [--json] [--trace]\n"
+    "                                     [--timeout S]\n"
+    "\n"
+    "Re-runs exactly the interleaving a schedule file recorded (hostrace run\n"
+    "saves one with every finding) and reports what it finds: the same\n"
+    "findings, every time, in any build that can detect them. The script,\n"
+    "frames and host switches come from the file; --script runs another copy\n"
+    "of the script. When the run does not match the recorded decisions (the\n"
+    "script or the harness changed), it stops and says where it diverged.\n"
+    "\n"
+    "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
+    "error (unreadable, truncated or wrong-version file, or a diverging run),\n"
+    "3 internal error.\n";
+
 typedef struct run_opts {
+    const char *cmd; /* "run" or "replay" */
     const char *script;
     int frames;
     int json;
     int timeout;
+    int stall;
     host_switches sw;
+    const char *strategy;
+    uint64_t seed;
+    int schedules;
+    int keep_going;
+    const char *out;
+    int trace;
+    int pct_depth;
+    uint64_t pct_steps;
+    const char *input;
+    uint64_t max_steps;
+    int64_t max_vtime_ms;
+    /* replay */
+    hr_schedule replay;
+    int is_replay;
+    const char *replay_path;
 } run_opts;
 
-static run_opts opts;
-static FILE *json_out;
-static atomic_int emitted;
+typedef enum child_status {
+    CHILD_OK = 0,
+    CHILD_INPUT_ERROR,
+    CHILD_DIVERGED,
+    CHILD_INTERNAL,
+} child_status;
 
-/* ---- output ---------------------------------------------------------- */
+typedef struct child_result {
+    uint32_t magic;
+    int status;
+    int exit_code;
+    uint64_t steps;
+    uint64_t decisions;
+    int64_t vtime_ns;
+    int nfindings;
+    char message[1024];
+} child_result;
+
+static run_opts opts;
+static FILE *json_out;   /* the report stream (real stdout) */
+static atomic_int emitted;
+static int scheduled;    /* this process runs under the scheduler */
+static const char *result_path;   /* child: where the result goes */
+static const char *schedule_path; /* child: where the schedule goes */
+static sched_strategy *strategy;
+static uint8_t *input_bytes;
+static size_t input_len;
+static child_status child_stat;
+static char child_msg[1024];
+
+/* ---- JSON ------------------------------------------------------------- */
 
 static json_t *access_json(const report_access *a)
 {
@@ -95,109 +201,345 @@ static json_t *access_json(const report_access *a)
     return o;
 }
 
-static void emit_json(void)
+static json_t *finding_json(const report_finding *f)
+{
+    int err = report_kind_severity(f->kind) == REPORT_ERROR;
+    json_t *o = json_object();
+    json_object_set_new(o, "kind", json_string(report_kind_id(f->kind)));
+    json_object_set_new(o, "severity", json_string(err ? "error" : "warning"));
+    json_object_set_new(o, "signature", json_string(f->signature));
+    json_object_set_new(o, "message", json_string(f->message));
+    json_object_set_new(o, "count", json_integer(f->count));
+    json_t *threads = json_array();
+    json_t *accesses = json_array();
+    for (int k = 0; k < f->nacc; k++) {
+        json_array_append_new(threads, json_pack("{s:s, s:s}", "name", f->acc[k].thread, "role",
+                                                 f->acc[k].role));
+        json_array_append_new(accesses, access_json(&f->acc[k]));
+    }
+    if (!f->nacc && f->thread[0])
+        json_array_append_new(threads, json_pack("{s:s, s:s}", "name", f->thread, "role", f->role));
+    json_object_set_new(o, "threads", threads);
+    json_object_set_new(o, "accesses", accesses);
+    if (f->detail[0])
+        json_object_set_new(o, "detail", json_string(f->detail));
+    return o;
+}
+
+static json_t *host_json(void)
+{
+    return json_pack("{s:b, s:s, s:b, s:b, s:b}", "lock_interface", opts.sw.lock_interface,
+                     "render", opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
+                     "timers_lock", opts.sw.timers_lock, "main_thread_guard",
+                     opts.sw.main_thread_guard, "rna_safety", opts.sw.rna_safety);
+}
+
+static void host_string(char *out, size_t len)
+{
+    snprintf(out, len, "lock_interface=%d render=%s timers_lock=%d main_thread_guard=%d "
+                       "rna_safety=%d",
+             opts.sw.lock_interface, opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
+             opts.sw.timers_lock, opts.sw.main_thread_guard, opts.sw.rna_safety);
+}
+
+/* ---- the free-running run's output (one process) --------------------- */
+
+static void emit_json_free(void)
 {
     json_t *root = json_object();
     json_object_set_new(root, "hostrace", json_string(HOSTRACE_VERSION));
     json_object_set_new(root, "script", json_string(opts.script));
+    json_object_set_new(root, "strategy", json_string("free"));
     json_object_set_new(root, "frames", json_integer(opts.frames));
-    json_object_set_new(
-        root, "host",
-        json_pack("{s:b, s:s, s:b, s:b, s:b}", "lock_interface", opts.sw.lock_interface,
-                  "render", opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
-                  "timers_lock", opts.sw.timers_lock, "main_thread_guard",
-                  opts.sw.main_thread_guard, "rna_safety", opts.sw.rna_safety));
+    json_object_set_new(root, "host", host_json());
     json_t *list = json_array();
-    int errors = 0, warnings = 0;
     report_finding *f = malloc(sizeof(*f));
-    for (int i = 0; f && report_get(i, f) == 0; i++) {
-        int err = report_kind_severity(f->kind) == REPORT_ERROR;
-        err ? errors++ : warnings++;
-        json_t *o = json_object();
-        json_object_set_new(o, "kind", json_string(report_kind_id(f->kind)));
-        json_object_set_new(o, "severity", json_string(err ? "error" : "warning"));
-        json_object_set_new(o, "signature", json_string(f->signature));
-        json_object_set_new(o, "message", json_string(f->message));
-        json_object_set_new(o, "count", json_integer(f->count));
-        json_t *threads = json_array();
-        json_t *accesses = json_array();
-        for (int k = 0; k < f->nacc; k++) {
-            json_array_append_new(threads, json_pack("{s:s, s:s}", "name", f->acc[k].thread,
-                                                     "role", f->acc[k].role));
-            json_array_append_new(accesses, access_json(&f->acc[k]));
-        }
-        if (!f->nacc && f->thread[0])
-            json_array_append_new(threads,
-                                  json_pack("{s:s, s:s}", "name", f->thread, "role", f->role));
-        json_object_set_new(o, "threads", threads);
-        json_object_set_new(o, "accesses", accesses);
-        if (f->detail[0])
-            json_object_set_new(o, "detail", json_string(f->detail));
-        json_array_append_new(list, o);
-    }
+    for (int i = 0; f && report_get(i, f) == 0; i++)
+        json_array_append_new(list, finding_json(f));
     free(f);
+    int errors = report_error_count();
     json_object_set_new(root, "findings", list);
     json_object_set_new(root, "errors", json_integer(errors));
-    json_object_set_new(root, "warnings", json_integer(warnings));
+    json_object_set_new(root, "warnings", json_integer(report_count() - errors));
     json_dumpf(root, json_out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     fputc('\n', json_out);
     fflush(json_out);
     json_decref(root);
 }
 
-static void emit_text(void)
+static void print_summary_line(FILE *out)
 {
     int n = report_count();
     int errors = report_error_count();
-    fflush(stdout);
-    printf("\nhostrace: %s: %d finding%s (%d error%s, %d warning%s)\n", opts.script, n,
-           n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", n - errors,
-           n - errors == 1 ? "" : "s");
-    report_print_text(stdout);
-    fflush(stdout);
+    fprintf(out, "\nhostrace: %s: %d finding%s (%d error%s, %d warning%s)\n", opts.script, n,
+            n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", n - errors,
+            n - errors == 1 ? "" : "s");
 }
 
-/* Prints the findings once, whoever gets here first (normal end, the
- * watchdog, or a sanitizer about to end the process). */
-static void emit(void)
+/* ---- the scheduled child's result ----------------------------------------- */
+
+static void print_trace(FILE *out)
+{
+    size_t n;
+    const sched_decision *d = sched_decisions(&n);
+    fprintf(out, "trace: seed %" PRIu64 ", %zu decisions, %" PRIu64 " scheduling points\n",
+            opts.seed, n, sched_steps());
+    for (size_t i = 0; i < n; i++) {
+        fprintf(out, "trace: %zu step %" PRIu64 ": %s at %s", i + 1, d[i].step,
+                d[i].current >= 0 ? sched_slot_name(d[i].current) : "(blocked)", d[i].label);
+        if (d[i].file) {
+            const char *base = strrchr(d[i].file, '/');
+            fprintf(out, " (%s:%d)", base ? base + 1 : d[i].file, d[i].line);
+        }
+        fprintf(out, " -> %s [%d runnable]\n", sched_slot_name(d[i].chosen), d[i].n_enabled);
+    }
+    fflush(out);
+}
+
+static void fill_schedule(hr_schedule *s)
+{
+    memset(s, 0, sizeof(*s));
+    snprintf(s->script, sizeof(s->script), "%s", opts.script);
+    if (hr_file_hash(opts.script, s->script_hash) < 0)
+        snprintf(s->script_hash, sizeof(s->script_hash), "unreadable");
+    snprintf(s->strategy, sizeof(s->strategy), "%s",
+             opts.is_replay ? opts.replay.strategy : opts.strategy);
+    s->seed = opts.seed;
+    s->pct_depth = opts.pct_depth;
+    s->pct_steps = opts.pct_steps;
+    s->frames = opts.frames;
+    host_string(s->host, sizeof(s->host));
+    s->max_steps = opts.max_steps;
+    s->max_vtime_ms = opts.max_vtime_ms;
+    s->steps = sched_steps();
+    s->d = (sched_decision *)sched_decisions(&s->n);
+}
+
+/* Writes the child's findings and schedule for the parent, then ends the
+ * process. Runs once, whoever gets here first (normal end, a scheduler
+ * stop, the watchdog, a crash, a sanitizer about to end the process). */
+static void child_finish(void) __attribute__((noreturn));
+static void child_finish(void)
+{
+    if (atomic_exchange(&emitted, 1)) {
+        /* someone else is writing the result: let it finish */
+        for (;;)
+            pause();
+    }
+    alarm(30); /* if writing the result itself blocks */
+    report_collect_sanitizer();
+    if (child_stat == CHILD_OK && strategy && strategy->remaining &&
+        strategy->remaining(strategy) > 0) {
+        child_stat = CHILD_DIVERGED;
+        snprintf(child_msg, sizeof(child_msg),
+                 "the schedule diverges from this run: the run ended with %zu of its recorded "
+                 "decisions unused",
+                 strategy->remaining(strategy));
+    }
+    if (opts.trace)
+        print_trace(opts.json ? stderr : stdout);
+    FILE *sf = schedule_path ? fopen(schedule_path, "w") : NULL;
+    if (sf) {
+        hr_schedule s;
+        fill_schedule(&s);
+        hr_schedule_write(sf, &s);
+        fclose(sf);
+    }
+    child_result r;
+    memset(&r, 0, sizeof(r));
+    r.magic = RESULT_MAGIC;
+    r.status = child_stat;
+    r.steps = sched_steps();
+    size_t nd;
+    sched_decisions(&nd);
+    r.decisions = nd;
+    r.vtime_ns = sched_now_ns();
+    r.nfindings = report_count();
+    snprintf(r.message, sizeof(r.message), "%s", child_msg);
+    int code = child_stat == CHILD_INPUT_ERROR || child_stat == CHILD_DIVERGED
+                   ? CLI_EXIT_USAGE
+                   : (report_error_count() ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN);
+    r.exit_code = code;
+    FILE *rf = result_path ? fopen(result_path, "wb") : NULL;
+    if (rf) {
+        fwrite(&r, sizeof(r), 1, rf);
+        report_finding *f = malloc(sizeof(*f));
+        for (int i = 0; f && i < r.nfindings && report_get(i, f) == 0; i++)
+            fwrite(f, sizeof(*f), 1, rf);
+        free(f);
+        fclose(rf);
+    }
+    fflush(NULL);
+    _exit(code);
+}
+
+/* The free-running run prints its findings itself. */
+static void free_emit(void)
 {
     if (atomic_exchange(&emitted, 1))
         return;
     report_collect_sanitizer();
-    if (opts.json)
-        emit_json();
-    else
-        emit_text();
+    if (opts.json) {
+        emit_json_free();
+    } else {
+        fflush(stdout);
+        print_summary_line(stdout);
+        report_print_text(stdout);
+        fflush(stdout);
+    }
 }
 
-static int exit_code(void) { return report_error_count() ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN; }
+static void finish_now(void)
+{
+    if (scheduled)
+        child_finish();
+    free_emit();
+}
 
-/* ---- watchdog ------------------------------------------------------------ */
+/* ---- scheduler stops -------------------------------------------------------- */
 
-/* Bounds the whole process, exit included: the main thread ends with
- * _exit() after its output, so the watchdog is never joined. If it fires
- * while the output is being written, it waits a little for it and exits. */
+static const char *basename_of(const char *p)
+{
+    const char *s = p ? strrchr(p, '/') : NULL;
+    return s ? s + 1 : p;
+}
+
+static void on_sched_stop(const sched_stop *st)
+{
+    char key[320];
+    switch (st->kind) {
+    case SCHED_STOP_DEADLOCK:
+        report_addf_thread(st->thread, sched_role_name(st->role), REPORT_DEADLOCK,
+                           st->blocked_key, "", st->threads, "%s", st->message);
+        break;
+    case SCHED_STOP_HANG_STEPS:
+    case SCHED_STOP_HANG_TIME:
+        if (st->py_file)
+            snprintf(key, sizeof(key), "%s@%s:%d", sched_role_name(st->role),
+                     basename_of(st->py_file), st->py_line);
+        else
+            snprintf(key, sizeof(key), "%s", sched_role_name(st->role));
+        report_addf_thread(st->thread, sched_role_name(st->role), REPORT_HANG, key,
+                           st->kind == SCHED_STOP_HANG_STEPS ? "steps" : "vtime", st->threads,
+                           "%s", st->message);
+        break;
+    case SCHED_STOP_DIVERGED:
+        child_stat = CHILD_DIVERGED;
+        snprintf(child_msg, sizeof(child_msg), "%s", st->message);
+        break;
+    }
+    child_finish();
+}
+
+/* ---- watchdog --------------------------------------------------------------- */
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The kernel's view of a thread: its state letter and wait channel. */
+static char thread_state(uint64_t tid, char *wchan, size_t len)
+{
+    char path[96], buf[512];
+    char state = '?';
+    snprintf(path, sizeof(path), "/proc/self/task/%llu/stat", (unsigned long long)tid);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fgets(buf, sizeof(buf), f)) {
+            char *rp = strrchr(buf, ')');
+            if (rp && rp[1] == ' ')
+                state = rp[2];
+        }
+        fclose(f);
+    }
+    snprintf(wchan, len, "?");
+    snprintf(path, sizeof(path), "/proc/self/task/%llu/wchan", (unsigned long long)tid);
+    f = fopen(path, "r");
+    if (f) {
+        if (fgets(buf, sizeof(buf), f) && buf[0] && strcmp(buf, "0") != 0)
+            snprintf(wchan, len, "%s", buf);
+        fclose(f);
+    }
+    return state;
+}
+
+/* The token holder has not reached a scheduling point for --stall
+ * seconds: it spins without one, or it blocked somewhere the scheduler
+ * does not see. */
+static void stall_finding(double seconds)
+{
+    char name[64] = "?", wchan[64];
+    sched_role role = SCHED_ROLE_UNKNOWN;
+    uint64_t tid = 0;
+    sched_token_holder(name, sizeof(name), &role, &tid);
+    char state = thread_state(tid, wchan, sizeof(wchan));
+    char stacks[2048] = "";
+    bpy_dump_stacks(stacks, sizeof(stacks));
+    char where[256], func[256];
+    bpy_first_frame(stacks, where, sizeof(where), func, sizeof(func));
+    /* a busy loop is caught on whichever line of it was running: its key
+     * is the function; a blocked call's is its line */
+    char key[320];
+    snprintf(key, sizeof(key), "%s@%s", sched_role_name(role), state == 'R' ? func : where);
+    if (state == 'R')
+        report_addf_thread(name, sched_role_name(role), REPORT_HANG, key, "busy", stacks,
+                           "hang: thread %s (%s) has run for %.0f s of real time without "
+                           "reaching a scheduling point (a busy loop that never calls bpy, "
+                           "sleeps or waits), at %s",
+                           name, sched_role_name(role), seconds, where);
+    else
+        report_addf_thread(name, sched_role_name(role), REPORT_BLOCKED_OUTSIDE_SCHEDULER, key,
+                           "", stacks,
+                           "thread %s (%s) has been blocked for %.0f s in something the "
+                           "scheduler does not control (kernel state %c, wait channel %s), "
+                           "at %s",
+                           name, sched_role_name(role), seconds, state, wchan, where);
+}
+
+/* Bounds the whole process, exit included: the run ends with _exit()
+ * after its output, so the watchdog is never joined. */
 static void *watchdog(void *arg)
 {
     (void)arg;
-    sched_sleep_ms((unsigned)opts.timeout * 1000u);
-    if (!atomic_load(&emitted)) {
-        report_addf(REPORT_HANG, "timeout", "", NULL,
-                    "the run did not finish within %d s of wall-clock time (--timeout); a "
-                    "thread is blocked or spinning",
-                    opts.timeout);
-        /* if emitting itself blocks, SIGALRM ends the process */
-        alarm(10);
-        emit();
-        fflush(NULL);
-        _exit(CLI_EXIT_FINDINGS);
+    double start = mono_s(), last_change = start;
+    uint64_t last_steps = 0;
+    for (;;) {
+        struct timespec ts = {0, 200 * 1000000L};
+        nanosleep(&ts, NULL);
+        double now = mono_s();
+        if (atomic_load(&emitted))
+            break;
+        if (now - start > opts.timeout) {
+            report_addf(REPORT_HANG, "timeout", "", NULL,
+                        "the run did not finish within %d s of wall-clock time (--timeout); a "
+                        "thread is blocked or spinning",
+                        opts.timeout);
+            finish_now();
+            fflush(NULL);
+            _exit(CLI_EXIT_FINDINGS);
+        }
+        if (scheduled) {
+            uint64_t s = sched_steps();
+            if (s != last_steps) {
+                last_steps = s;
+                last_change = now;
+            } else if (now - last_change > opts.stall) {
+                stall_finding(now - last_change);
+                finish_now();
+                fflush(NULL);
+                _exit(CLI_EXIT_FINDINGS);
+            }
+        }
     }
-    sched_sleep_ms(10000);
-    fprintf(stderr, "hostrace run: internal error: exit did not complete\n");
+    sleep(10);
+    fprintf(stderr, "hostrace %s: internal error: exit did not complete\n", opts.cmd);
     _exit(CLI_EXIT_INTERNAL);
 }
 
-/* ---- crashes ------------------------------------------------------------ */
+/* ---- crashes ---------------------------------------------------------------- */
 
 /* A crash of the host (no sanitizer caught it first) is a finding too: in
  * this host it is almost always data used after it was freed or moved. The
@@ -211,7 +553,7 @@ static void on_crash(int sig)
                 "or moved (a stale wrapper or a pointer another thread reallocated)",
                 sig == SIGBUS ? "SIGBUS" : "SIGSEGV", ti.found ? ti.name : "unregistered",
                 sched_role_name(ti.role));
-    emit();
+    finish_now();
     fflush(NULL);
     _exit(CLI_EXIT_FINDINGS);
 }
@@ -229,50 +571,619 @@ static void install_crash_handlers(void)
     sigaction(SIGBUS, &sa, NULL);
 }
 
-/* ---- the command --------------------------------------------------------- */
+/* ---- one run, in this process ------------------------------------------------ */
+
+/* Runs the script once and ends the process (never returns). Scheduled:
+ * with the strategy for opts.seed, result for the parent. */
+static void run_once(void) __attribute__((noreturn));
+static void run_once(void)
+{
+    report_set_fatal_hook(finish_now);
+    report_install_sanitizer_hooks();
+    install_crash_handlers();
+    pthread_t wd;
+    if (pthread_create(&wd, NULL, watchdog, NULL) != 0)
+        fprintf(stderr, "hostrace %s: warning: no watchdog thread\n", opts.cmd);
+
+    sched_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    char err[1024];
+    if (scheduled) {
+        sched_strategy_params p = {
+            .name = opts.is_replay ? "replay" : opts.strategy,
+            .seed = opts.seed,
+            .pct_depth = opts.pct_depth,
+            .pct_steps = opts.pct_steps,
+            .bytes = input_bytes,
+            .nbytes = input_len,
+            .replay = opts.replay.d,
+            .nreplay = opts.replay.n,
+        };
+        strategy = sched_strategy_new(&p, err, sizeof(err));
+        if (!strategy) {
+            child_stat = CHILD_INTERNAL;
+            snprintf(child_msg, sizeof(child_msg), "%s", err);
+            child_finish();
+        }
+        cfg.strategy = strategy;
+        cfg.max_steps = opts.max_steps;
+        cfg.max_vtime_ns = opts.max_vtime_ms * 1000000;
+        cfg.record = 1;
+        cfg.on_stop = on_sched_stop;
+    }
+    if (bpy_runtime_start(&opts.sw, opts.script, scheduled ? &cfg : NULL, err, sizeof(err)) <
+        0) {
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
+        fflush(NULL);
+        _exit(CLI_EXIT_INTERNAL);
+    }
+    bpy_script_status status = bpy_run_script(opts.script, err, sizeof(err));
+    if (status == BPY_SCRIPT_INPUT) {
+        if (scheduled) {
+            child_stat = CHILD_INPUT_ERROR;
+            snprintf(child_msg, sizeof(child_msg), "%s", err);
+            child_finish();
+        }
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
+        fflush(NULL);
+        _exit(CLI_EXIT_USAGE);
+    }
+    bpy_check_threads();
+    bpy_run_wm(opts.frames);
+    bpy_runtime_stop(5000);
+    if (scheduled)
+        child_finish();
+    free_emit();
+    int code = report_error_count() ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+    fflush(NULL);
+    /* no atexit work after the report: threads the script left may still
+     * run, and the report is already complete */
+    _exit(code);
+}
+
+/* ---- exploration (the parent) -------------------------------------------------- */
+
+typedef struct seen_finding {
+    int schedule;  /* index of the first schedule that found it */
+    uint64_t seed;
+    char dir[4096]; /* where it was saved, or "" */
+} seen_finding;
+
+static seen_finding *seen;
+static int nseen_cap;
+
+static int mkdirs(const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(tmp, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return -1;
+    FILE *out = fopen(to, "wb");
+    if (!out) {
+        fclose(in);
+        return -1;
+    }
+    char buf[65536];
+    size_t n;
+    int bad = 0;
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            bad = 1;
+    fclose(in);
+    if (fclose(out) != 0)
+        bad = 1;
+    return bad ? -1 : 0;
+}
+
+/* Saves a new finding: its schedule, its report as text and JSON, and the
+ * command that replays it. */
+static int save_finding(const report_finding *f, const char *sched_file, seen_finding *sf)
+{
+    snprintf(sf->dir, sizeof(sf->dir), "%s/%s-%s", opts.out, report_kind_id(f->kind),
+             f->signature);
+    char path[4200];
+    if (mkdirs(sf->dir) < 0)
+        goto fail;
+    snprintf(path, sizeof(path), "%s/schedule.txt", sf->dir);
+    if (copy_file(sched_file, path) < 0)
+        goto fail;
+    snprintf(path, sizeof(path), "%s/report.txt", sf->dir);
+    FILE *t = fopen(path, "w");
+    if (!t)
+        goto fail;
+    fprintf(t, "script: %s\nstrategy: %s, seed %" PRIu64 " (schedule %d)\n\n", opts.script,
+            opts.is_replay ? "replay" : opts.strategy, sf->seed, sf->schedule);
+    report_print_finding(t, f);
+    fclose(t);
+    snprintf(path, sizeof(path), "%s/finding.json", sf->dir);
+    json_t *o = finding_json(f);
+    json_object_set_new(o, "script", json_string(opts.script));
+    json_object_set_new(o, "strategy", json_string(opts.is_replay ? "replay" : opts.strategy));
+    json_object_set_new(o, "seed", json_integer((json_int_t)sf->seed));
+    json_object_set_new(o, "host", host_json());
+    json_object_set_new(o, "frames", json_integer(opts.frames));
+    int rc = json_dump_file(o, path, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    json_decref(o);
+    if (rc < 0)
+        goto fail;
+    snprintf(path, sizeof(path), "%s/replay.sh", sf->dir);
+    t = fopen(path, "w");
+    if (!t)
+        goto fail;
+    fprintf(t, "#!/bin/sh\n# replays this finding's interleaving\nexec \"${HOSTRACE:-hostrace}\" "
+               "replay \"$(dirname \"$0\")/schedule.txt\" \"$@\"\n");
+    fclose(t);
+    chmod(path, 0755);
+    return 0;
+fail:
+    fprintf(stderr, "hostrace %s: cannot save the finding in '%s': %s\n", opts.cmd, sf->dir,
+            strerror(errno));
+    sf->dir[0] = '\0';
+    return -1;
+}
+
+/* The command line of the process that runs one schedule: the hidden
+ * options --result and --schedule-out make `hostrace run` that process. */
+static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
+{
+    static char buf[64][64];
+    static char *av[96];
+    int n = 0, b = 0;
+#define ARG(x) (av[n++] = (char *)(x))
+#define NUM(fmt, v) (snprintf(buf[b], sizeof(buf[b]), fmt, v), av[n++] = buf[b++])
+    ARG("hostrace");
+    ARG("run");
+    ARG(opts.script);
+    ARG("--result");
+    ARG(rpath);
+    ARG("--schedule-out");
+    ARG(spath);
+    ARG("--strategy");
+    ARG(opts.is_replay ? "pct" : opts.strategy); /* replaced by --replay-file */
+    ARG("--seed");
+    NUM("%" PRIu64, seed);
+    ARG("--pct-depth");
+    NUM("%d", opts.pct_depth);
+    ARG("--pct-steps");
+    NUM("%" PRIu64, opts.pct_steps);
+    ARG("--frames");
+    NUM("%d", opts.frames);
+    ARG("--max-steps");
+    NUM("%" PRIu64, opts.max_steps);
+    ARG("--max-vtime-ms");
+    NUM("%" PRId64, opts.max_vtime_ms);
+    ARG("--timeout");
+    NUM("%d", opts.timeout);
+    ARG("--stall");
+    NUM("%d", opts.stall);
+    ARG("--host");
+    NUM("lock_interface=%d", opts.sw.lock_interface);
+    ARG("--host");
+    ARG(opts.sw.render == HOST_RENDER_EXEC ? "render=exec" : "render=invoke");
+    ARG("--host");
+    NUM("timers_lock=%d", opts.sw.timers_lock);
+    ARG("--host");
+    NUM("main_thread_guard=%d", opts.sw.main_thread_guard);
+    ARG("--host");
+    NUM("rna_safety=%d", opts.sw.rna_safety);
+    if (opts.trace)
+        ARG("--trace");
+    if (opts.json)
+        ARG("--json-child");
+    if (opts.input) {
+        ARG("--input");
+        ARG(opts.input);
+    }
+    if (opts.is_replay) {
+        ARG("--replay-file");
+        ARG(opts.replay_path);
+    }
+    av[n] = NULL;
+#undef ARG
+#undef NUM
+    return av;
+}
+
+typedef struct child_outcome {
+    child_result r;
+    int ok;      /* a result was read */
+    int signal;  /* the child died of this signal without a result */
+} child_outcome;
+
+/* Runs schedule `index` (seed) in a child process; merges its findings.
+ * Returns the child's result. */
+static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int *new_errors)
+{
+    child_outcome oc;
+    memset(&oc, 0, sizeof(oc));
+    char rpath[4200], spath[4200];
+    snprintf(rpath, sizeof(rpath), "%s/result.bin", tmpdir);
+    snprintf(spath, sizeof(spath), "%s/schedule.txt", tmpdir);
+    unlink(rpath);
+    unlink(spath);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        oc.signal = -1;
+        return oc;
+    }
+    if (pid == 0) {
+        /* a fresh process image for every schedule: the same start state
+         * (heap, addresses, Python's objects) whichever command and
+         * whichever earlier schedules came before */
+        char **av = child_argv(seed, rpath, spath);
+        if (av)
+            execv("/proc/self/exe", av);
+        fprintf(stderr, "hostrace %s: internal error: cannot start a schedule process: %s\n",
+                opts.cmd, strerror(errno));
+        _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    FILE *rf = fopen(rpath, "rb");
+    if (!rf || fread(&oc.r, sizeof(oc.r), 1, rf) != 1 || oc.r.magic != RESULT_MAGIC) {
+        if (rf)
+            fclose(rf);
+        oc.signal = WIFSIGNALED(st) ? WTERMSIG(st) : -WEXITSTATUS(st);
+        return oc;
+    }
+    oc.ok = 1;
+    report_finding *f = malloc(sizeof(*f));
+    for (int i = 0; f && i < oc.r.nfindings; i++) {
+        if (fread(f, sizeof(*f), 1, rf) != 1)
+            break;
+        int is_new;
+        int idx = report_merge(f, &is_new);
+        if (idx < 0 || !is_new)
+            continue;
+        if (idx >= nseen_cap) {
+            int n = nseen_cap ? nseen_cap * 2 : 64;
+            while (n <= idx)
+                n *= 2;
+            seen_finding *ns = realloc(seen, (size_t)n * sizeof(*ns));
+            if (!ns)
+                continue;
+            seen = ns;
+            nseen_cap = n;
+        }
+        seen[idx].schedule = index;
+        seen[idx].seed = seed;
+        seen[idx].dir[0] = '\0';
+        report_finding merged;
+        report_get(idx, &merged);
+        if (!opts.is_replay)
+            save_finding(&merged, spath, &seen[idx]);
+        if (report_kind_severity(f->kind) == REPORT_ERROR)
+            (*new_errors)++;
+    }
+    free(f);
+    fclose(rf);
+    return oc;
+}
+
+static void print_results_text(int explored, uint64_t steps_total)
+{
+    fflush(stdout);
+    print_summary_line(stdout);
+    if (opts.is_replay)
+        printf("replayed %s (%zu decisions)\n", opts.script, opts.replay.n);
+    else if (explored == 1)
+            printf("explored 1 schedule (strategy %s, seed %" PRIu64 "), %" PRIu64
+                   " scheduling points\n",
+                   opts.strategy, opts.seed, steps_total);
+        else
+            printf("explored %d schedules (strategy %s, seeds %" PRIu64 "..%" PRIu64
+                   "), %" PRIu64 " scheduling points\n",
+                   explored, opts.strategy, opts.seed, opts.seed + (uint64_t)explored - 1,
+                   steps_total);
+    report_finding *f = malloc(sizeof(*f));
+    int n = report_count();
+    for (int i = 0; f && i < n && report_get(i, f) == 0; i++) {
+        report_print_finding(stdout, f);
+        if (i < nseen_cap && !opts.is_replay) {
+            printf("    first found by schedule %d (seed %" PRIu64 ")", seen[i].schedule,
+                   seen[i].seed);
+            if (seen[i].dir[0])
+                printf("; saved in %s\n    replay: hostrace replay %s/schedule.txt", seen[i].dir,
+                       seen[i].dir);
+            printf("\n");
+        }
+    }
+    free(f);
+    fflush(stdout);
+}
+
+static void print_results_json(int explored, uint64_t steps_total)
+{
+    json_t *root = json_object();
+    json_object_set_new(root, "hostrace", json_string(HOSTRACE_VERSION));
+    json_object_set_new(root, "script", json_string(opts.script));
+    json_object_set_new(root, "strategy", json_string(opts.is_replay ? "replay" : opts.strategy));
+    json_object_set_new(root, "seed", json_integer((json_int_t)opts.seed));
+    json_object_set_new(root, "schedules", json_integer(explored));
+    json_object_set_new(root, "steps", json_integer((json_int_t)steps_total));
+    json_object_set_new(root, "frames", json_integer(opts.frames));
+    json_object_set_new(root, "host", host_json());
+    json_t *list = json_array();
+    report_finding *f = malloc(sizeof(*f));
+    for (int i = 0; f && report_get(i, f) == 0; i++) {
+        json_t *o = finding_json(f);
+        if (i < nseen_cap && !opts.is_replay) {
+            json_object_set_new(o, "schedule_index", json_integer(seen[i].schedule));
+            json_object_set_new(o, "schedule_seed", json_integer((json_int_t)seen[i].seed));
+            if (seen[i].dir[0])
+                json_object_set_new(o, "saved", json_string(seen[i].dir));
+        }
+        json_array_append_new(list, o);
+    }
+    free(f);
+    int errors = report_error_count();
+    json_object_set_new(root, "findings", list);
+    json_object_set_new(root, "errors", json_integer(errors));
+    json_object_set_new(root, "warnings", json_integer(report_count() - errors));
+    json_dumpf(root, json_out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    fputc('\n', json_out);
+    fflush(json_out);
+    json_decref(root);
+}
+
+static int explore(void)
+{
+    char tmpdir[] = "/tmp/hostrace-run-XXXXXX";
+    if (!mkdtemp(tmpdir)) {
+        fprintf(stderr, "hostrace %s: internal error: cannot create a temporary directory: %s\n",
+                opts.cmd, strerror(errno));
+        return CLI_EXIT_INTERNAL;
+    }
+    int tty = isatty(STDERR_FILENO);
+    int explored = 0, code = CLI_EXIT_CLEAN;
+    uint64_t steps_total = 0;
+    double t0 = mono_s();
+    for (int i = 0; i < opts.schedules; i++) {
+        int new_errors = 0;
+        child_outcome oc = run_child(i, opts.seed + (uint64_t)i, tmpdir, &new_errors);
+        explored++;
+        if (!oc.ok) {
+            fprintf(stderr,
+                    "hostrace %s: internal error: schedule %d (seed %" PRIu64
+                    ") ended without a result (%s %d); `hostrace run %s --strategy %s --seed "
+                    "%" PRIu64 "` reruns it\n",
+                    opts.cmd, i, opts.seed + (uint64_t)i,
+                    oc.signal > 0 ? "signal" : "exit code",
+                    oc.signal > 0 ? oc.signal : -oc.signal, opts.script, opts.strategy,
+                    opts.seed + (uint64_t)i);
+            code = CLI_EXIT_INTERNAL;
+            break;
+        }
+        steps_total += oc.r.steps;
+        if (oc.r.status == CHILD_INPUT_ERROR) {
+            fprintf(stderr, "hostrace %s: %s\n", opts.cmd, oc.r.message);
+            code = CLI_EXIT_USAGE;
+            break;
+        }
+        if (oc.r.status == CHILD_DIVERGED) {
+            fprintf(stderr, "hostrace %s: %s\n", opts.cmd, oc.r.message);
+            code = CLI_EXIT_USAGE;
+            break;
+        }
+        if (oc.r.status == CHILD_INTERNAL) {
+            fprintf(stderr, "hostrace %s: internal error: %s\n", opts.cmd, oc.r.message);
+            code = CLI_EXIT_INTERNAL;
+            break;
+        }
+        if (opts.schedules > 1) {
+            int n = report_count(), errors = report_error_count();
+            if (tty)
+                fprintf(stderr, "\rhostrace: schedule %d/%d, %d finding%s (%d error%s), %.0f s ",
+                        i + 1, opts.schedules, n, n == 1 ? "" : "s", errors,
+                        errors == 1 ? "" : "s", mono_s() - t0);
+            else if ((i + 1) % (opts.schedules >= 10 ? opts.schedules / 10 : 1) == 0)
+                fprintf(stderr, "hostrace: schedule %d/%d, %d finding%s (%d error%s), %.0f s\n",
+                        i + 1, opts.schedules, n, n == 1 ? "" : "s", errors,
+                        errors == 1 ? "" : "s", mono_s() - t0);
+        }
+        if (report_error_count() && !opts.keep_going)
+            break;
+    }
+    if (tty && opts.schedules > 1)
+        fputc('\n', stderr);
+    char p[4200];
+    snprintf(p, sizeof(p), "%s/result.bin", tmpdir);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s/schedule.txt", tmpdir);
+    unlink(p);
+    rmdir(tmpdir);
+    if (code != CLI_EXIT_CLEAN)
+        return code;
+    if (opts.json)
+        print_results_json(explored, steps_total);
+    else
+        print_results_text(explored, steps_total);
+    return report_error_count() ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+}
+
+/* ---- option parsing ------------------------------------------------------------ */
 
 static int usage_error(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "hostrace run: ");
+    fprintf(stderr, "hostrace %s: ", opts.cmd);
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (try 'hostrace run --help')\n");
+    fprintf(stderr, " (try 'hostrace %s --help')\n", opts.cmd);
     return CLI_EXIT_USAGE;
 }
 
-static int parse_int(const char *s, int lo, int hi, int *out)
+static int parse_int(const char *s, long lo, long hi, long *out)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi)
         return -1;
-    *out = (int)v;
+    *out = v;
     return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int check_script(void)
+{
+    struct stat st;
+    if (stat(opts.script, &st) != 0) {
+        fprintf(stderr, "hostrace %s: cannot open script '%s': %s\n", opts.cmd, opts.script,
+                strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        fprintf(stderr, "hostrace %s: '%s' is not a regular file\n", opts.cmd, opts.script);
+        return -1;
+    }
+    return 0;
+}
+
+static int read_input(void)
+{
+    FILE *f = fopen(opts.input, "rb");
+    if (!f) {
+        fprintf(stderr, "hostrace %s: cannot open --input '%s': %s\n", opts.cmd, opts.input,
+                strerror(errno));
+        return -1;
+    }
+    size_t cap = 4096;
+    input_bytes = malloc(cap);
+    size_t n;
+    while (input_bytes && (n = fread(input_bytes + input_len, 1, cap - input_len, f)) > 0) {
+        input_len += n;
+        if (input_len == cap) {
+            cap *= 2;
+            uint8_t *nb = realloc(input_bytes, cap);
+            if (!nb) {
+                free(input_bytes);
+                input_bytes = NULL;
+            }
+            input_bytes = nb;
+        }
+    }
+    int bad = ferror(f) || !input_bytes;
+    fclose(f);
+    if (bad) {
+        fprintf(stderr, "hostrace %s: cannot read --input '%s'\n", opts.cmd, opts.input);
+        return -1;
+    }
+    return 0;
+}
+
+/* The report stream is the real stdout; with --json the script's own
+ * output goes to stderr. */
+static int setup_output(void)
+{
+    json_out = stdout;
+    if (opts.json) {
+        fflush(stdout);
+        int fd = dup(STDOUT_FILENO);
+        json_out = fd >= 0 ? fdopen(fd, "w") : NULL;
+        if (!json_out || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
+            fprintf(stderr, "hostrace %s: internal error: cannot redirect stdout\n", opts.cmd);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void defaults(const char *cmd)
+{
+    memset(&opts, 0, sizeof(opts));
+    opts.cmd = cmd;
+    opts.frames = DEFAULT_FRAMES;
+    opts.timeout = DEFAULT_TIMEOUT;
+    opts.stall = DEFAULT_STALL;
+    opts.strategy = "pct";
+    opts.schedules = 1;
+    opts.out = DEFAULT_OUT;
+    opts.pct_depth = 3;
+    opts.pct_steps = 2000;
+    opts.max_steps = DEFAULT_MAX_STEPS;
+    opts.max_vtime_ms = (int64_t)DEFAULT_MAX_VTIME_S * 1000;
 }
 
 int cli_run(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"frames", required_argument, NULL, 'f'}, {"host", required_argument, NULL, 'H'},
-        {"json", no_argument, NULL, 'j'},         {"timeout", required_argument, NULL, 't'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    enum {
+        O_STRATEGY = 256, O_SEED, O_SCHEDULES, O_KEEP, O_OUT, O_TRACE, O_DEPTH, O_PSTEPS,
+        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL,
+        /* hidden: the process that runs one schedule */
+        O_RESULT, O_SCHEDOUT, O_REPLAYFILE, O_MAXVTMS, O_JSONCHILD,
     };
-    opts.frames = DEFAULT_FRAMES;
-    opts.timeout = DEFAULT_TIMEOUT;
+    static const struct option longopts[] = {
+        {"frames", required_argument, NULL, 'f'},
+        {"host", required_argument, NULL, 'H'},
+        {"json", no_argument, NULL, 'j'},
+        {"timeout", required_argument, NULL, 't'},
+        {"strategy", required_argument, NULL, O_STRATEGY},
+        {"seed", required_argument, NULL, O_SEED},
+        {"schedules", required_argument, NULL, O_SCHEDULES},
+        {"keep-going", no_argument, NULL, O_KEEP},
+        {"out", required_argument, NULL, O_OUT},
+        {"trace", no_argument, NULL, O_TRACE},
+        {"pct-depth", required_argument, NULL, O_DEPTH},
+        {"pct-steps", required_argument, NULL, O_PSTEPS},
+        {"input", required_argument, NULL, O_INPUT},
+        {"max-steps", required_argument, NULL, O_MAXSTEPS},
+        {"max-vtime", required_argument, NULL, O_MAXVT},
+        {"stall", required_argument, NULL, O_STALL},
+        {"result", required_argument, NULL, O_RESULT},
+        {"schedule-out", required_argument, NULL, O_SCHEDOUT},
+        {"replay-file", required_argument, NULL, O_REPLAYFILE},
+        {"max-vtime-ms", required_argument, NULL, O_MAXVTMS},
+        {"json-child", no_argument, NULL, O_JSONCHILD},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    defaults("run");
     opterr = 0;
     optind = 1;
     int c;
+    long v;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         char err[256];
         switch (c) {
         case 'f':
-            if (parse_int(optarg, 0, 1000000, &opts.frames) < 0)
+            if (parse_int(optarg, 0, 1000000, &v) < 0)
                 return usage_error("--frames takes a whole number from 0 to 1000000, not '%s'",
                                    optarg);
+            opts.frames = (int)v;
             break;
         case 't':
-            if (parse_int(optarg, 1, 86400, &opts.timeout) < 0)
+            if (parse_int(optarg, 1, 86400, &v) < 0)
                 return usage_error("--timeout takes seconds from 1 to 86400, not '%s'", optarg);
+            opts.timeout = (int)v;
+            break;
+        case O_STALL:
+            if (parse_int(optarg, 1, 86400, &v) < 0)
+                return usage_error("--stall takes seconds from 1 to 86400, not '%s'", optarg);
+            opts.stall = (int)v;
             break;
         case 'H':
             if (host_switch_parse(&opts.sw, optarg, err, sizeof(err)) < 0)
@@ -280,6 +1191,74 @@ int cli_run(int argc, char **argv)
             break;
         case 'j':
             opts.json = 1;
+            break;
+        case O_STRATEGY:
+            if (strcmp(optarg, "free") != 0 && (strcmp(optarg, "replay") == 0 ||
+                                                !strstr(sched_strategy_names(), optarg) ||
+                                                strchr(optarg, ' ') || !optarg[0]))
+                return usage_error("--strategy takes pct, random, rr, bytes or free, not '%s' "
+                                   "(replay a schedule with `hostrace replay`)",
+                                   optarg);
+            opts.strategy = optarg;
+            break;
+        case O_SEED:
+            if (parse_u64(optarg, &opts.seed) < 0)
+                return usage_error("--seed takes a whole number, not '%s'", optarg);
+            break;
+        case O_SCHEDULES:
+            if (parse_int(optarg, 1, 100000000, &v) < 0)
+                return usage_error("--schedules takes a whole number from 1, not '%s'", optarg);
+            opts.schedules = (int)v;
+            break;
+        case O_KEEP:
+            opts.keep_going = 1;
+            break;
+        case O_OUT:
+            if (!optarg[0])
+                return usage_error("--out needs a directory%s", "");
+            opts.out = optarg;
+            break;
+        case O_TRACE:
+            opts.trace = 1;
+            break;
+        case O_DEPTH:
+            if (parse_int(optarg, 1, 64, &v) < 0)
+                return usage_error("--pct-depth takes a whole number from 1 to 64, not '%s'",
+                                   optarg);
+            opts.pct_depth = (int)v;
+            break;
+        case O_PSTEPS:
+            if (parse_u64(optarg, &opts.pct_steps) < 0 || opts.pct_steps == 0)
+                return usage_error("--pct-steps takes a whole number from 1, not '%s'", optarg);
+            break;
+        case O_INPUT:
+            opts.input = optarg;
+            break;
+        case O_MAXSTEPS:
+            if (parse_u64(optarg, &opts.max_steps) < 0)
+                return usage_error("--max-steps takes a whole number (0: no limit), not '%s'",
+                                   optarg);
+            break;
+        case O_MAXVT:
+            if (parse_int(optarg, 0, 100000000, &v) < 0)
+                return usage_error("--max-vtime takes seconds (0: no limit), not '%s'", optarg);
+            opts.max_vtime_ms = (int64_t)v * 1000;
+            break;
+        case O_RESULT:
+            result_path = optarg;
+            break;
+        case O_SCHEDOUT:
+            schedule_path = optarg;
+            break;
+        case O_REPLAYFILE:
+            opts.replay_path = optarg;
+            break;
+        case O_MAXVTMS:
+            if (parse_u64(optarg, (uint64_t *)&opts.max_vtime_ms) < 0)
+                return usage_error("bad --max-vtime-ms '%s'", optarg);
+            break;
+        case O_JSONCHILD:
+            opts.json = 2; /* trace to stderr; output is the parent's */
             break;
         case 'h':
             fputs(run_usage, stdout);
@@ -293,55 +1272,109 @@ int cli_run(int argc, char **argv)
     if (argc - optind > 1)
         return usage_error("unexpected argument '%s'", argv[optind + 1]);
     opts.script = argv[optind];
-    struct stat st;
-    if (stat(opts.script, &st) != 0) {
-        fprintf(stderr, "hostrace run: cannot open script '%s': %s\n", opts.script,
-                strerror(errno));
+    if (opts.input && strcmp(opts.strategy, "bytes") != 0)
+        return usage_error("--input is for --strategy bytes%s", "");
+    if (check_script() < 0)
         return CLI_EXIT_USAGE;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        fprintf(stderr, "hostrace run: '%s' is not a regular file\n", opts.script);
+    if (opts.input && read_input() < 0)
         return CLI_EXIT_USAGE;
+    if (result_path) {
+        /* one schedule, for a parent that merges and prints */
+        if (opts.replay_path) {
+            char err[1024];
+            if (hr_schedule_read(opts.replay_path, &opts.replay, err, sizeof(err)) < 0) {
+                fprintf(stderr, "hostrace run: %s\n", err);
+                return CLI_EXIT_USAGE;
+            }
+            opts.is_replay = 1;
+        }
+        scheduled = 1;
+        run_once();
     }
+    if (setup_output() < 0)
+        return CLI_EXIT_INTERNAL;
+    if (strcmp(opts.strategy, "free") == 0) {
+        if (opts.schedules > 1)
+            return usage_error("--schedules needs a scheduling strategy, not 'free'%s", "");
+        run_once();
+    }
+    return explore();
+}
 
-    json_out = stdout;
-    if (opts.json) {
-        /* the script prints to fd 1: keep the real stdout for the JSON */
-        fflush(stdout);
-        int fd = dup(STDOUT_FILENO);
-        json_out = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!json_out || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
-            fprintf(stderr, "hostrace run: internal error: cannot redirect stdout\n");
-            return CLI_EXIT_INTERNAL;
+int cli_replay(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"script", required_argument, NULL, 's'}, {"json", no_argument, NULL, 'j'},
+        {"trace", no_argument, NULL, 'T'},        {"timeout", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+    };
+    defaults("replay");
+    const char *script = NULL;
+    opterr = 0;
+    optind = 1;
+    int c;
+    long v;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            script = optarg;
+            break;
+        case 'j':
+            opts.json = 1;
+            break;
+        case 'T':
+            opts.trace = 1;
+            break;
+        case 't':
+            if (parse_int(optarg, 1, 86400, &v) < 0)
+                return usage_error("--timeout takes seconds from 1 to 86400, not '%s'", optarg);
+            opts.timeout = (int)v;
+            break;
+        case 'h':
+            fputs(replay_usage, stdout);
+            return CLI_EXIT_CLEAN;
+        default:
+            return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-
-    report_set_fatal_hook(emit);
-    report_install_sanitizer_hooks();
-    install_crash_handlers();
-    pthread_t wd;
-    int have_wd = pthread_create(&wd, NULL, watchdog, NULL) == 0;
-
+    if (optind >= argc)
+        return usage_error("%s", "missing SCHEDULE_FILE");
+    if (argc - optind > 1)
+        return usage_error("unexpected argument '%s'", argv[optind + 1]);
     char err[1024];
-    if (bpy_runtime_start(&opts.sw, opts.script, err, sizeof(err)) < 0) {
-        fprintf(stderr, "hostrace run: %s\n", err);
+    if (hr_schedule_read(argv[optind], &opts.replay, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hostrace replay: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    opts.is_replay = 1;
+    opts.replay_path = argv[optind];
+    opts.script = script ? script : opts.replay.script;
+    opts.strategy = opts.replay.strategy;
+    opts.seed = opts.replay.seed;
+    opts.pct_depth = opts.replay.pct_depth;
+    opts.pct_steps = opts.replay.pct_steps;
+    opts.frames = opts.replay.frames;
+    opts.max_steps = opts.replay.max_steps;
+    opts.max_vtime_ms = opts.replay.max_vtime_ms;
+    /* host switches: "k=v k=v ..." */
+    char hostbuf[256];
+    snprintf(hostbuf, sizeof(hostbuf), "%s", opts.replay.host);
+    for (char *save = NULL, *tok = strtok_r(hostbuf, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save))
+        if (host_switch_parse(&opts.sw, tok, err, sizeof(err)) < 0) {
+            fprintf(stderr, "hostrace replay: %s: %s\n", argv[optind], err);
+            return CLI_EXIT_USAGE;
+        }
+    if (check_script() < 0)
+        return CLI_EXIT_USAGE;
+    char hash[17];
+    if (hr_file_hash(opts.script, hash) == 0 && strcmp(hash, opts.replay.script_hash) != 0)
+        fprintf(stderr,
+                "hostrace replay: note: %s is not the script the schedule was recorded for "
+                "(xxh64 %s, recorded %s); replaying and checking each decision\n",
+                opts.script, hash, opts.replay.script_hash);
+    if (setup_output() < 0)
         return CLI_EXIT_INTERNAL;
-    }
-    bpy_script_status status = bpy_run_script(opts.script, err, sizeof(err));
-    if (status == BPY_SCRIPT_INPUT) {
-        fprintf(stderr, "hostrace run: %s\n", err);
-        fflush(NULL);
-        _exit(CLI_EXIT_USAGE);
-    }
-    bpy_check_threads();
-    bpy_run_wm(opts.frames);
-    bpy_runtime_stop(5000);
-
-    (void)have_wd;
-    emit();
-    int code = exit_code();
-    fflush(NULL);
-    /* no atexit work after the report: threads the script left may still
-     * run, and the report is already complete */
-    _exit(code);
+    opts.out = DEFAULT_OUT;
+    return explore();
 }

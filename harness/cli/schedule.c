@@ -1,0 +1,240 @@
+/* Schedule files: writing and strict reading (see schedule.h). */
+#include "schedule.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+int hr_file_hash(const char *path, char out[17])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    XXH64_state_t *st = XXH64_createState();
+    XXH64_reset(st, 0);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        XXH64_update(st, buf, n);
+    int bad = ferror(f);
+    fclose(f);
+    snprintf(out, 17, "%016llx", (unsigned long long)XXH64_digest(st));
+    XXH64_freeState(st);
+    return bad ? -1 : 0;
+}
+
+int hr_schedule_write(FILE *out, const hr_schedule *s)
+{
+    fprintf(out, "hostrace-schedule %d\n", HR_SCHEDULE_VERSION);
+    fprintf(out, "script %s\n", s->script);
+    fprintf(out, "script-xxh64 %s\n", s->script_hash);
+    fprintf(out, "strategy %s\n", s->strategy);
+    fprintf(out, "seed %" PRIu64 "\n", s->seed);
+    fprintf(out, "pct-depth %d\n", s->pct_depth);
+    fprintf(out, "pct-steps %" PRIu64 "\n", s->pct_steps);
+    fprintf(out, "frames %d\n", s->frames);
+    fprintf(out, "host %s\n", s->host);
+    fprintf(out, "max-steps %" PRIu64 "\n", s->max_steps);
+    fprintf(out, "max-vtime-ms %" PRId64 "\n", s->max_vtime_ms);
+    fprintf(out, "steps %" PRIu64 "\n", s->steps);
+    int nt = sched_slot_count();
+    for (int i = 0; i < nt; i++)
+        fprintf(out, "thread %d %s %s\n", i, sched_role_name(sched_slot_role(i)),
+                sched_slot_name(i));
+    fprintf(out, "decisions %zu\n", s->n);
+    for (size_t i = 0; i < s->n; i++) {
+        const sched_decision *d = &s->d[i];
+        fprintf(out, "%" PRIu64 " %d %d %d %s", d->step, d->current, d->chosen, d->n_enabled,
+                d->label);
+        if (d->file)
+            fprintf(out, " @%s:%d", d->file, d->line);
+        fputc('\n', out);
+    }
+    fprintf(out, "end\n");
+    return ferror(out) ? -1 : 0;
+}
+
+static char *keep(hr_schedule *s, const char *text, size_t len)
+{
+    if (s->nstrings % 256 == 0) {
+        char **ns = realloc(s->strings, (s->nstrings + 256) * sizeof(*ns));
+        if (!ns)
+            return NULL;
+        s->strings = ns;
+    }
+    char *c = malloc(len + 1);
+    if (!c)
+        return NULL;
+    memcpy(c, text, len);
+    c[len] = '\0';
+    s->strings[s->nstrings++] = c;
+    return c;
+}
+
+void hr_schedule_free(hr_schedule *s)
+{
+    for (size_t i = 0; i < s->nstrings; i++)
+        free(s->strings[i]);
+    free(s->strings);
+    free(s->d);
+    memset(s, 0, sizeof(*s));
+}
+
+/* One line without its newline; 0 at end of file. */
+static int read_line(FILE *f, char **buf, size_t *cap, size_t *len)
+{
+    ssize_t n = getline(buf, cap, f);
+    if (n < 0)
+        return 0;
+    while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
+        (*buf)[--n] = '\0';
+    *len = (size_t)n;
+    return 1;
+}
+
+static int parse_u64(const char *v, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno || end == v || *end || v[0] == '-')
+        return -1;
+    *out = x;
+    return 0;
+}
+
+int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
+{
+    memset(s, 0, sizeof(*s));
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot open schedule '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0, len = 0;
+    int lineno = 0, ok = 0, have_decisions = 0;
+    size_t want = 0;
+#define FAIL(...)                                                              \
+    do {                                                                       \
+        int n_ = snprintf(err, errlen, "%s:%d: ", path, lineno);               \
+        if (n_ > 0 && (size_t)n_ < errlen)                                     \
+            snprintf(err + n_, errlen - (size_t)n_, __VA_ARGS__);              \
+        goto out;                                                              \
+    } while (0)
+    if (!read_line(f, &line, &cap, &len)) {
+        lineno = 1;
+        FAIL("empty file: not a hostrace schedule");
+    }
+    lineno = 1;
+    if (strncmp(line, "hostrace-schedule ", 18) != 0)
+        FAIL("not a hostrace schedule (it must start with 'hostrace-schedule %d')",
+             HR_SCHEDULE_VERSION);
+    uint64_t ver;
+    if (parse_u64(line + 18, &ver) < 0 || ver != HR_SCHEDULE_VERSION)
+        FAIL("schedule format version '%s' is not supported (this hostrace reads version %d)",
+             line + 18, HR_SCHEDULE_VERSION);
+    s->version = (int)ver;
+    s->pct_depth = 3;
+    while (read_line(f, &line, &cap, &len)) {
+        lineno++;
+        if (have_decisions && s->n < want) {
+            if (strcmp(line, "end") == 0)
+                FAIL("truncated: %zu of %zu decisions before 'end'", s->n, want);
+            unsigned long long step;
+            int cur, chosen, n_en, consumed = 0;
+            if (sscanf(line, "%llu %d %d %d %n", &step, &cur, &chosen, &n_en, &consumed) != 4 ||
+                consumed == 0)
+                FAIL("decision %zu is malformed: '%s'", s->n + 1, line);
+            const char *label = line + consumed;
+            const char *sp = strchr(label, ' ');
+            size_t llen = sp ? (size_t)(sp - label) : strlen(label);
+            if (llen == 0)
+                FAIL("decision %zu has no scheduling point", s->n + 1);
+            sched_decision *d = &s->d[s->n];
+            d->step = step;
+            d->current = cur;
+            d->chosen = chosen;
+            d->n_enabled = n_en;
+            d->label = keep(s, label, llen);
+            d->file = NULL;
+            d->line = 0;
+            if (sp && sp[1] == '@') {
+                const char *loc = sp + 2;
+                const char *colon = strrchr(loc, ':');
+                if (colon) {
+                    d->file = keep(s, loc, (size_t)(colon - loc));
+                    d->line = atoi(colon + 1);
+                }
+            }
+            if (!d->label)
+                FAIL("out of memory");
+            s->n++;
+            continue;
+        }
+        if (strcmp(line, "end") == 0) {
+            if (!have_decisions)
+                FAIL("'end' before the decisions");
+            ok = 1;
+            break;
+        }
+        char *sp = strchr(line, ' ');
+        if (!sp)
+            FAIL("unexpected line '%s'", line);
+        *sp = '\0';
+        const char *key = line, *v = sp + 1;
+        uint64_t u;
+        if (strcmp(key, "script") == 0)
+            snprintf(s->script, sizeof(s->script), "%s", v);
+        else if (strcmp(key, "script-xxh64") == 0)
+            snprintf(s->script_hash, sizeof(s->script_hash), "%s", v);
+        else if (strcmp(key, "strategy") == 0)
+            snprintf(s->strategy, sizeof(s->strategy), "%s", v);
+        else if (strcmp(key, "host") == 0)
+            snprintf(s->host, sizeof(s->host), "%s", v);
+        else if (strcmp(key, "thread") == 0)
+            ; /* for readers */
+        else if (parse_u64(v, &u) < 0)
+            FAIL("'%s' needs a whole number, not '%s'", key, v);
+        else if (strcmp(key, "seed") == 0)
+            s->seed = u;
+        else if (strcmp(key, "pct-depth") == 0)
+            s->pct_depth = (int)u;
+        else if (strcmp(key, "pct-steps") == 0)
+            s->pct_steps = u;
+        else if (strcmp(key, "frames") == 0)
+            s->frames = (int)u;
+        else if (strcmp(key, "max-steps") == 0)
+            s->max_steps = u;
+        else if (strcmp(key, "max-vtime-ms") == 0)
+            s->max_vtime_ms = (int64_t)u;
+        else if (strcmp(key, "steps") == 0)
+            s->steps = u;
+        else if (strcmp(key, "decisions") == 0) {
+            if (u > 100000000)
+                FAIL("too many decisions (%llu)", (unsigned long long)u);
+            want = (size_t)u;
+            s->d = calloc(want ? want : 1, sizeof(*s->d));
+            if (!s->d)
+                FAIL("out of memory for %zu decisions", want);
+            have_decisions = 1;
+        } else
+            FAIL("unknown field '%s'", key);
+    }
+    if (!ok) {
+        if (have_decisions && s->n < want)
+            FAIL("truncated: %zu of %zu decisions, and no 'end' line", s->n, want);
+        FAIL("truncated: no 'end' line");
+    }
+    if (!s->script[0])
+        FAIL("no 'script' line");
+out:
+#undef FAIL
+    free(line);
+    fclose(f);
+    if (!ok)
+        hr_schedule_free(s);
+    return ok ? 0 : -1;
+}
