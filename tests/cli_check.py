@@ -131,6 +131,133 @@ def case_text_output(h):
     check(code == 1 and "1 finding (1 error, 0 warnings)" in out and "script-error" in out, out + err)
 
 
+DEADLOCK = os.path.join(HERE, "..", "corpus", "scripts", "deadlock_run_on_main_join.py")
+TWO = os.path.join(CLI, "two_workers.py")
+
+
+def saved_schedule(h, script, out):
+    """Runs script until its first error and returns that finding's schedule file."""
+    code, rep, err = findings(h, script, "--schedules", "20", "--out", out)
+    check(code == 1 and rep["findings"] and "saved" in rep["findings"][0], "no saved finding", err)
+    return os.path.join(rep["findings"][0]["saved"], "schedule.txt")
+
+
+def case_strategies(h):
+    """Every strategy runs correct code cleanly, and its own way."""
+    traces = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "bytes.bin")
+        with open(data, "wb") as f:
+            f.write(bytes(range(7, 250, 3)))
+        for strat, extra in (("pct", ()), ("random", ()), ("rr", ()), ("bytes", ("--input", data))):
+            code, out, err = run(h, "run", TWO, "--strategy", strat, "--trace", "--frames", "3",
+                                 "--out", tmp, *extra)
+            check(code == 0, "--strategy %s: exit %d" % (strat, code), out + err)
+            traces[strat] = [l for l in out.splitlines() if l.startswith("trace:")]
+            check(len(traces[strat]) > 3, "--strategy %s traced no decisions" % strat, out)
+        check(len({tuple(t) for t in traces.values()}) == 4, "two strategies gave the same schedule")
+    one_line_error(*run(h, "run", TWO, "--strategy", "fastest"), 2, "--strategy")
+    one_line_error(*run(h, "run", TWO, "--strategy", "replay"), 2, "hostrace replay")
+    one_line_error(*run(h, "run", TWO, "--input", TWO), 2, "--input is for --strategy bytes")
+    one_line_error(*run(h, "run", TWO, "--strategy", "bytes", "--input", "/nonexistent"), 2,
+                   "cannot open --input")
+
+
+def case_trace(h):
+    """--trace names the step, the thread, the scheduling point with its
+    script line, and the thread chosen."""
+    code, out, err = run(h, "run", TWO, "--trace", "--frames", "2", "--strategy", "rr")
+    check(code == 0, "exit %d" % code, out + err)
+    lines = [l for l in out.splitlines() if l.startswith("trace: ") and " step " in l]
+    check(lines, "no decision lines", out)
+    check(any("two_workers.py:" in l and " -> w" in l for l in lines),
+          "no decision names a script line and a worker", "\n".join(lines[:20]))
+
+
+def case_replay_reproduces(h):
+    with tempfile.TemporaryDirectory() as tmp:
+        sched = saved_schedule(h, DEADLOCK, tmp)
+        with open(sched) as f:
+            text = f.read()
+        check(text.startswith("hostrace-schedule 1\n") and text.endswith("end\n"), "schedule file form", text[:500])
+        for _ in range(3):
+            code, out, err = run(h, "replay", sched, "--json")
+            rep = json.loads(out)
+            check(code == 1 and [f["kind"] for f in rep["findings"]] == ["deadlock"], "replay", out + err)
+            check("deadlock_run_on_main_join.py:23" in rep["findings"][0]["detail"],
+                  "the deadlock names the join's line", rep["findings"][0]["detail"])
+
+
+def case_replay_bad_files(h):
+    with tempfile.TemporaryDirectory() as tmp:
+        sched = saved_schedule(h, DEADLOCK, tmp)
+        with open(sched) as f:
+            text = f.read()
+
+        def bad(content, *needles):
+            p = os.path.join(tmp, "bad.txt")
+            with open(p, "w") as f:
+                f.write(content)
+            one_line_error(*run(h, "replay", p), 2, *needles)
+
+        one_line_error(*run(h, "replay", os.path.join(tmp, "missing.txt")), 2, "cannot open schedule")
+        one_line_error(*run(h, "replay", tmp), 2, "schedule")
+        bad("", "empty file")
+        bad("#!/bin/sh\necho hi\n", "not a hostrace schedule")
+        bad(text.replace("hostrace-schedule 1", "hostrace-schedule 7", 1), "version '7'", "version 1")
+        lines = text.splitlines(True)
+        bad("".join(lines[: len(lines) // 2]), "truncated")
+        bad("".join(lines[:-1]), "truncated")
+        bad(text.replace("\ndecisions ", "\ndecisions x", 1), "whole number")
+        first = next(i for i, l in enumerate(lines) if l.startswith("decisions "))
+        bad("".join(lines[: first + 1] + ["zzz\n"] + lines[first + 2:]), "malformed")
+        one_line_error(*run(h, "replay"), 2, "missing SCHEDULE_FILE")
+
+
+def case_replay_other_script(h):
+    """A schedule recorded for one script, replayed against another, is
+    reported as diverging (exit 2), never replayed silently wrong."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sched = saved_schedule(h, DEADLOCK, tmp)
+        code, out, err = run(h, "replay", sched, "--script", TWO)
+        check(code == 2, "exit %d, expected 2" % code, out + err)
+        check("diverges" in err and "not the script the schedule was recorded for" in err, "stderr", err)
+        check("Traceback" not in err and "Sanitizer" not in err, "harness crash", err)
+
+
+def case_blocked_outside(h):
+    """A real blocking call the scheduler cannot see ends the run with a
+    finding naming the thread and the line, never a silent hang."""
+    code, rep, err = findings(h, os.path.join(CLI, "blocked_read.py"), "--stall", "2")
+    check(code == 1, "exit %d" % code, err)
+    kinds = [f["kind"] for f in rep["findings"]]
+    check(kinds == ["blocked-outside-scheduler"], "findings %r" % kinds, json.dumps(rep)[:3000])
+    f = rep["findings"][0]
+    check("reader" in f["message"] and "blocked_read.py:11" in f["message"], f["message"])
+    check(f["threads"] == [{"name": "reader", "role": "python"}], json.dumps(f["threads"]))
+    check("blocked_read.py\", line 11 in reader" in f["detail"], "Python stack in detail", f["detail"])
+
+
+def case_busy_loop(h):
+    """A pure-Python busy loop (no scheduling point) is a hang naming the
+    spinning thread, with the same signature every time."""
+    sigs = set()
+    for _ in range(2):
+        code, rep, err = findings(h, os.path.join(CLI, "busy_loop.py"), "--stall", "2")
+        check(code == 1, "exit %d" % code, err)
+        f = [f for f in rep["findings"] if f["kind"] == "hang"]
+        check(len(f) == 1 and "spinner" in f[0]["message"] and "busy loop" in f[0]["message"],
+              json.dumps(rep)[:3000])
+        sigs.add(f[0]["signature"])
+    check(len(sigs) == 1, "signatures differ: %r" % sigs)
+
+
+def case_sleep_hour(h):
+    """Virtual time: sleeping an hour in two threads takes no real hour."""
+    code, rep, err = findings(h, os.path.join(CLI, "sleep_hour.py"))
+    check(code == 0 and not rep["findings"], "exit %d, findings %r" % (code, rep["findings"]), err)
+
+
 CASES = {n[5:]: f for n, f in sorted(globals().items()) if n.startswith("case_")}
 
 

@@ -1,27 +1,31 @@
 #!/usr/bin/env python3
-"""Runs one corpus script under `hostrace run --json` several times and
-checks its findings against the expectation in the script's header:
+"""Checks one corpus script against the expectation in its header, under
+the deterministic scheduler:
 
     # expect: data-race, thread-outlives-script     (or: # expect: clean)
-    # needs: scheduler                              (optional)
 
-Until the deterministic scheduler lands, threads run freely, so:
-- a sanitizer-detected kind (data-race, use-after-free, lock-order-inversion)
-  must be found in at least --min-hits of --runs runs, and only in a build
-  whose sanitizer detects it;
-- every other expected kind must be found in every run;
-- a kind that is not expected must be found in no run;
-- a script marked `needs: scheduler` may show its expected kinds but need not;
-- where a data race is expected, a use-after-free may show too: a race on a
-  buffer that is freed or moved can crash before (or instead of) a report.
+Unsafe in this build (an expected error kind this build can detect):
+  `hostrace run SCRIPT --strategy pct --seed 0 --schedules N` must stop with
+  an expected error-level finding, every finding's kind must be expected (or
+  --allow'ed), and the saved schedule of the first error must reproduce it
+  (same signature, same exit code) in each of --replays fresh `hostrace
+  replay` processes.
+Clean in this build: over --clean-schedules schedules (--keep-going) no
+  error-level finding, and every expected warning shows.
+
+A sanitizer-detected kind (data-race, lock-order-inversion) is only expected
+of a build whose sanitizer sees it; a use-after-free may show where a data
+race is expected (a race on a buffer that is freed or moved can crash first).
 The exit code of every run must say whether an error-level finding exists.
 """
 
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 
 ERROR_KINDS = {"data-race", "use-after-free", "deadlock", "lock-order-inversion", "assertion",
                "hang", "blocked-outside-scheduler", "invariant-broken", "script-error"}
@@ -29,10 +33,13 @@ WARNING_KINDS = {"thread-outlives-script", "operator-refused"}
 # which sanitizer builds can see each sanitizer-detected kind
 DETECTED_BY = {"data-race": {"thread"}, "lock-order-inversion": {"thread"},
                "use-after-free": {"address", "thread", "none"}}  # a crash, without ASan
+# every run gets this virtual-time budget: no scenario needs more than a few
+# virtual seconds, and a hang is found in a tenth of the default's time
+MAX_VTIME = "600"
 
 
 def parse_header(path):
-    expect, needs = None, set()
+    expect = None
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
@@ -41,91 +48,117 @@ def parse_header(path):
             body = line[1:].strip()
             if body.startswith("expect:"):
                 expect = {k.strip() for k in body[7:].split(",") if k.strip()}
-            elif body.startswith("needs:"):
-                needs |= {k.strip() for k in body[6:].split(",") if k.strip()}
     if expect is None:
         sys.exit("%s: no '# expect:' line in the header" % path)
     expect.discard("clean")
     unknown = expect - ERROR_KINDS - WARNING_KINDS
     if unknown:
         sys.exit("%s: unknown kinds in '# expect:': %s" % (path, ", ".join(sorted(unknown))))
-    return expect, needs
+    return expect
+
+
+def run_json(cmd):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=3600)
+    try:
+        report = json.loads(p.stdout)
+    except ValueError:
+        raise SystemExit("FAIL: `%s` exit %d, output is not JSON; stderr tail:\n%s"
+                         % (" ".join(cmd), p.returncode, p.stderr.decode(errors="replace")[-3000:]))
+    return p.returncode, report
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("hostrace")
     ap.add_argument("script")
-    ap.add_argument("--runs", type=int, default=20)
-    ap.add_argument("--min-hits", type=int, default=18)
+    ap.add_argument("--schedules", type=int, default=200, help="pct schedules to find the bug in")
+    ap.add_argument("--clean-schedules", type=int, default=1000)
+    ap.add_argument("--replays", type=int, default=20)
     ap.add_argument("--sanitizer", choices=("thread", "address", "none"), default="thread")
     ap.add_argument("--host", action="append", default=[], help="host switch, passed on")
     ap.add_argument("--expect", help="override the header's kinds (comma separated; 'clean' for none)")
     ap.add_argument("--allow", default="", help="kinds that may appear without being required")
-    ap.add_argument("--frames", type=int)
     args = ap.parse_args()
 
-    expect, needs = parse_header(args.script)
+    expect = parse_header(args.script)
     if args.expect is not None:
         expect = {k.strip() for k in args.expect.split(",") if k.strip()} - {"clean"}
     allowed = {k.strip() for k in args.allow.split(",") if k.strip()}
     if "data-race" in expect:
         allowed.add("use-after-free")
-    if "scheduler" in needs:
-        allowed |= expect  # free-running threads may or may not interleave this way
-        expect = set()
     # a kind this build's sanitizer cannot see is not required of it
     for kind, builds in DETECTED_BY.items():
         if kind in expect and args.sanitizer not in builds:
             expect.discard(kind)
-
-    cmd = [args.hostrace, "run", args.script, "--json"]
-    for h in args.host:
-        cmd += ["--host", h]
-    if args.frames is not None:
-        cmd += ["--frames", str(args.frames)]
-
-    seen = {}
-    failures = []
-    for i in range(args.runs):
-        try:
-            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
-        except subprocess.TimeoutExpired:
-            failures.append("run %d: hostrace did not finish in 300 s" % i)
-            continue
-        try:
-            report = json.loads(p.stdout)
-        except ValueError:
-            failures.append("run %d: exit %d, output is not JSON; stderr tail:\n%s"
-                            % (i, p.returncode, p.stderr.decode(errors="replace")[-2000:]))
-            continue
-        kinds = {f["kind"] for f in report["findings"]}
-        for k in kinds:
-            seen[k] = seen.get(k, 0) + 1
-        has_error = any(f["severity"] == "error" for f in report["findings"])
-        if p.returncode != (1 if has_error else 0):
-            failures.append("run %d: exit code %d but %s error-level finding"
-                            % (i, p.returncode, "an" if has_error else "no"))
-        for f in report["findings"]:
-            if f["kind"] not in expect and f["kind"] not in allowed:
-                failures.append("run %d: unexpected %s: %s" % (i, f["kind"], f["message"]))
-
+    errors_expected = expect & ERROR_KINDS
     name = os.path.basename(args.script)
-    print("%s%s: expected %s; over %d runs found %s" % (
-        name, (" with " + " ".join(args.host)) if args.host else "",
-        ", ".join(sorted(expect)) or "clean", args.runs,
-        ", ".join("%s %d/%d" % (k, n, args.runs) for k, n in sorted(seen.items())) or "nothing"))
-    for kind in sorted(expect):
-        need = min(args.min_hits, args.runs) if kind in DETECTED_BY else args.runs
-        if seen.get(kind, 0) < need:
-            failures.append("%s found in %d of %d runs, needs %d" % (kind, seen.get(kind, 0), args.runs, need))
-    # keep the report short: the first few distinct failure lines
-    uniq = list(dict.fromkeys(f.split(": ", 1)[-1] if f.startswith("run ") else f for f in failures))
-    for line in uniq[:10]:
+    label = name + ((" with " + " ".join(args.host)) if args.host else "")
+    out = tempfile.mkdtemp(prefix="hostrace-corpus-")
+    base = [args.hostrace, "run", args.script, "--json", "--strategy", "pct", "--seed", "0",
+            "--max-vtime", MAX_VTIME, "--out", out]
+    for h in args.host:
+        base += ["--host", h]
+    failures = []
+
+    if errors_expected:
+        code, report = run_json(base + ["--schedules", str(args.schedules)])
+        found = report["findings"]
+        kinds = {f["kind"] for f in found}
+        errors = [f for f in found if f["severity"] == "error"]
+        print("%s: expected %s; pct found %s after %d of %d schedules"
+              % (label, ", ".join(sorted(expect)), ", ".join(sorted(kinds)) or "nothing",
+                 report["schedules"], args.schedules))
+        if code != (1 if errors else 0):
+            failures.append("exit code %d with %d error-level findings" % (code, len(errors)))
+        if not errors or errors[0]["kind"] not in errors_expected:
+            failures.append("no expected error kind (%s) within %d schedules"
+                            % (", ".join(sorted(errors_expected)), args.schedules))
+        for f in found:
+            if f["kind"] not in expect and f["kind"] not in allowed:
+                failures.append("unexpected %s: %s" % (f["kind"], f["message"]))
+        for kind in sorted(expect - kinds - allowed):
+            failures.append("expected %s not found" % kind)
+        if errors and "saved" in errors[0]:
+            first = errors[0]
+            sched = os.path.join(first["saved"], "schedule.txt")
+            same = 0
+            for i in range(args.replays):
+                rcode, rep = run_json([args.hostrace, "replay", sched, "--json"])
+                sigs = {f["signature"] for f in rep["findings"]}
+                if rcode == 1 and first["signature"] in sigs:
+                    same += 1
+                elif len(failures) < 20:
+                    failures.append("replay %d: exit %d, signatures %s; wanted %s"
+                                    % (i, rcode, sorted(sigs), first["signature"]))
+            print("%s: replaying %s reproduced %s %d/%d" % (label, sched, first["kind"], same,
+                                                           args.replays))
+        elif errors:
+            failures.append("the first error was not saved with its schedule")
+    else:
+        code, report = run_json(base + ["--schedules", str(args.clean_schedules), "--keep-going"])
+        found = report["findings"]
+        kinds = {f["kind"] for f in found}
+        errors = [f for f in found if f["severity"] == "error"]
+        print("%s: expected %s; over %d schedules found %s"
+              % (label, ", ".join(sorted(expect)) or "clean", report["schedules"],
+                 ", ".join(sorted(kinds)) or "nothing"))
+        if code != (1 if errors else 0):
+            failures.append("exit code %d with %d error-level findings" % (code, len(errors)))
+        for f in errors:
+            failures.append("error-level %s (%s, first in schedule %s): %s"
+                            % (f["kind"], f["signature"], f.get("schedule_index"), f["message"]))
+        for f in found:
+            if f["kind"] not in expect and f["kind"] not in allowed and f["severity"] != "error":
+                failures.append("unexpected %s: %s" % (f["kind"], f["message"]))
+        for kind in sorted(expect - kinds):
+            failures.append("expected %s not found" % kind)
+
+    for line in failures[:20]:
         print("FAIL:", line)
     if failures:
-        print("FAILED (%d problems)" % len(failures))
+        print("FAILED (%d problems); findings saved in %s" % (len(failures), out))
         return 1
+    shutil.rmtree(out, ignore_errors=True)
     print("ok")
     return 0
 

@@ -1,5 +1,4 @@
 # expect: assertion
-# needs: scheduler
 # From the forum thread on bpy thread safety: ten ThreadPoolExecutor
 # workers each add to the same object's location. Under the GIL no two
 # run at once, yet a worker can be switched out between reading the

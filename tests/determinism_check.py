@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Determinism: the same script, strategy and seed give the same
+interleaving and the same findings, every run.
+
+Runs `hostrace run SCRIPT --seed 0 --schedules SEEDS --keep-going --trace`
+RUNS times (each schedule in a fresh process) and requires every run to
+print the identical decision trace (every decision of every seed: step,
+thread, scheduling point, script line, thread chosen) and the identical
+findings (kind, signature, message), with the same exit code. How often
+TSan reported one race ("seen N times") is not compared: see
+docs/design-notes.md.
+
+Usage: determinism_check.py HOSTRACE SCRIPT [--seeds 10] [--runs 20]
+                            [--strategy pct] [extra hostrace options...]
+"""
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+FINDING = re.compile(r"^(ERROR|WARNING) \[[0-9a-f]{16}\] ")
+SEEN = re.compile(r" \(seen \d+ times\)$")
+
+
+def normalise(stdout):
+    lines = []
+    for line in stdout.splitlines():
+        if line.startswith("trace:"):
+            lines.append(line)
+        elif FINDING.match(line):
+            lines.append(SEEN.sub("", line))
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("hostrace")
+    ap.add_argument("script")
+    ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--strategy", default="pct")
+    args, extra = ap.parse_known_args()
+    out = tempfile.mkdtemp(prefix="hostrace-det-")
+    cmd = [args.hostrace, "run", args.script, "--strategy", args.strategy, "--seed", "0",
+           "--schedules", str(args.seeds), "--keep-going", "--trace", "--max-vtime", "600",
+           "--out", out] + extra
+    first = None
+    first_code = None
+    for i in range(args.runs):
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=3600)
+        lines = normalise(p.stdout.decode(errors="replace"))
+        decisions = sum(1 for l in lines if l.startswith("trace:") and " step " in l)
+        if p.returncode not in (0, 1):
+            print("FAIL: run %d: exit %d\n%s" % (i, p.returncode, p.stderr.decode(errors="replace")[-3000:]))
+            return 1
+        if first is None:
+            first, first_code = lines, p.returncode
+            findings = [l for l in lines if not l.startswith("trace:")]
+            print("%s: %d seeds, %d decisions, %d findings: %s" % (
+                args.script, args.seeds, decisions, len(findings),
+                "; ".join(sorted(set(l.split("] ", 1)[1].split(":", 1)[0] for l in findings))) or "none"))
+            if decisions == 0:
+                print("FAIL: no decision was traced (no choice point in %d schedules?)" % args.seeds)
+                return 1
+            continue
+        if p.returncode != first_code or lines != first:
+            diff = next((k for k, (a, b) in enumerate(zip(first, lines)) if a != b), min(len(first), len(lines)))
+            print("FAIL: run %d differs from run 0 (exit %d vs %d), first at line %d:\n  run 0: %s\n  run %d: %s"
+                  % (i, p.returncode, first_code, diff, first[diff] if diff < len(first) else "(end)",
+                     i, lines[diff] if diff < len(lines) else "(end)"))
+            return 1
+    shutil.rmtree(out, ignore_errors=True)
+    print("ok: %d runs identical" % args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
