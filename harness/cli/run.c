@@ -692,8 +692,15 @@ static int copy_file(const char *from, const char *to)
  * command that replays it. */
 static int save_finding(const report_finding *f, const char *sched_file, seen_finding *sf)
 {
-    snprintf(sf->dir, sizeof(sf->dir), "%s/%s-%s", opts.out, report_kind_id(f->kind),
-             f->signature);
+    /* OUT/SCRIPT/KIND-SIGNATURE: one race can be found from several
+     * scripts, and each needs its own schedule */
+    const char *base = strrchr(opts.script, '/');
+    base = base ? base + 1 : opts.script;
+    size_t stem = strlen(base);
+    if (stem > 3 && strcmp(base + stem - 3, ".py") == 0)
+        stem -= 3;
+    snprintf(sf->dir, sizeof(sf->dir), "%s/%.*s/%s-%s", opts.out, (int)stem, base,
+             report_kind_id(f->kind), f->signature);
     char path[4200];
     if (mkdirs(sf->dir) < 0)
         goto fail;
