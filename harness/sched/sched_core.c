@@ -101,10 +101,7 @@ void sched_unlock(void)
 
 int sched_active(void)
 {
-    HR_TSAN_IGNORE_BEGIN();
-    int a = g_active;
-    HR_TSAN_IGNORE_END();
-    return a;
+    return g_active;
 }
 
 int sched_managed(void)
@@ -112,10 +109,7 @@ int sched_managed(void)
     sched_record *me = sched_self_;
     if (!me)
         return 0;
-    HR_TSAN_IGNORE_BEGIN();
-    int m = me->managed;
-    HR_TSAN_IGNORE_END();
-    return m;
+    return me->managed;
 }
 
 /* ---- live list -------------------------------------------------------- */
@@ -631,10 +625,7 @@ void sched_wake(const void *obj)
 
 int64_t sched_now_ns(void)
 {
-    HR_TSAN_IGNORE_BEGIN();
-    int64_t v = g_now;
-    HR_TSAN_IGNORE_END();
-    return v;
+    return g_now;
 }
 
 int64_t sched_clock_read_ns(void)
@@ -766,10 +757,7 @@ int sched_slot_exited(int slot)
 {
     if (slot < 0 || slot >= SCHED_MAX_THREADS)
         return 1;
-    HR_TSAN_IGNORE_BEGIN();
-    int e = sched_records_[slot].state == SCHED_T_EXITED;
-    HR_TSAN_IGNORE_END();
-    return e;
+    return sched_records_[slot].state == SCHED_T_EXITED;
 }
 
 int sched_wait_exit(int slot, int64_t timeout_ns, int gil_boundary)
@@ -872,24 +860,10 @@ int sched_thread_join(sched_thread *t, void **ret)
 
 /* ---- locks ----------------------------------------------------------------- */
 
-/* The held/readers/writer fields are the scheduler's view of each lock,
- * hidden from TSan like the rest of its state; TSan sees the real pthread
- * lock, which is never contended under the scheduler. */
-static int field_get(const int *f)
-{
-    HR_TSAN_IGNORE_BEGIN();
-    int v = *f;
-    HR_TSAN_IGNORE_END();
-    return v;
-}
-
-static void field_add(int *f, int d)
-{
-    HR_TSAN_IGNORE_BEGIN();
-    *f += d;
-    HR_TSAN_IGNORE_END();
-}
-
+/* The held/readers/writer fields are the scheduler's view of each lock;
+ * like the rest of its state they live in this uninstrumented file, so TSan
+ * never sees them. TSan sees the real pthread lock, which is never
+ * contended under the scheduler. */
 void sched_mutex_init(sched_mutex *m)
 {
     pthread_mutex_init(&m->m, NULL);
@@ -901,9 +875,9 @@ void sched_mutex_lock(sched_mutex *m)
 {
     if (sched_managed()) {
         sched_point("mutex.lock");
-        while (field_get(&m->held))
+        while (m->held)
             sched_block_until(m, -1, "mutex.lock");
-        field_add(&m->held, 1);
+        m->held++;
     }
     pthread_mutex_lock(&m->m);
 }
@@ -912,7 +886,7 @@ void sched_mutex_unlock(sched_mutex *m)
 {
     pthread_mutex_unlock(&m->m);
     if (sched_managed()) {
-        field_add(&m->held, -1);
+        m->held--;
         sched_wake(m);
     }
 }
@@ -948,9 +922,9 @@ void sched_rwlock_rdlock(sched_rwlock *l)
 {
     if (sched_managed()) {
         sched_point("rwlock.rdlock");
-        while (field_get(&l->writer))
+        while (l->writer)
             sched_block_until(l, -1, "rwlock.rdlock");
-        field_add(&l->readers, 1);
+        l->readers++;
     }
     pthread_rwlock_rdlock(&l->l);
 }
@@ -959,9 +933,9 @@ void sched_rwlock_wrlock(sched_rwlock *l)
 {
     if (sched_managed()) {
         sched_point("rwlock.wrlock");
-        while (field_get(&l->writer) || field_get(&l->readers))
+        while (l->writer || l->readers)
             sched_block_until(l, -1, "rwlock.wrlock");
-        field_add(&l->writer, 1);
+        l->writer++;
     }
     pthread_rwlock_wrlock(&l->l);
 }
@@ -970,10 +944,10 @@ void sched_rwlock_unlock(sched_rwlock *l)
 {
     pthread_rwlock_unlock(&l->l);
     if (sched_managed()) {
-        if (field_get(&l->writer))
-            field_add(&l->writer, -1);
+        if (l->writer)
+            l->writer--;
         else
-            field_add(&l->readers, -1);
+            l->readers--;
         sched_wake(l);
     }
 }
@@ -989,9 +963,9 @@ void sched_spin_lock(sched_spin *s)
 {
     if (sched_managed()) {
         sched_point("spin.lock");
-        while (field_get(&s->held))
+        while (s->held)
             sched_block_until(s, -1, "spin.lock");
-        field_add(&s->held, 1);
+        s->held++;
     }
     pthread_spin_lock(&s->s);
 }
@@ -1000,7 +974,7 @@ void sched_spin_unlock(sched_spin *s)
 {
     pthread_spin_unlock(&s->s);
     if (sched_managed()) {
-        field_add(&s->held, -1);
+        s->held--;
         sched_wake(s);
     }
 }
@@ -1015,10 +989,7 @@ const sched_decision *sched_decisions(size_t *n)
 
 uint64_t sched_steps(void)
 {
-    HR_TSAN_IGNORE_BEGIN();
-    uint64_t s = g_step;
-    HR_TSAN_IGNORE_END();
-    return s;
+    return g_step;
 }
 
 const char *sched_slot_name(int slot)
