@@ -264,27 +264,13 @@ static int load_pylib(char *err, size_t errlen)
 
 static Host *host;
 
-int bpy_runtime_start(const host_switches *sw, const char *script, const sched_config *sc,
-                      char *err, size_t errlen)
-{
-    sched_thread_register_current(SCHED_ROLE_MAIN, "main");
-    if (sc) {
-        sched_config cfg = *sc;
-        cfg.hooks.gil_release = gil_release;
-        cfg.hooks.gil_acquire = gil_acquire;
-        cfg.hooks.gil_held = gil_held;
-        cfg.hooks.script_stack = script_stack;
-        sched_start(&cfg);
-    }
-    host_callbacks cb = {0};
-    bpy_fill_callbacks(&cb);
-    host = host_new(sw, &cb);
-    if (!host) {
-        snprintf(err, errlen, "internal error: out of memory creating the host");
-        return -1;
-    }
-    bpy_host = host;
+static int runtime_ready;
 
+int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen)
+{
+    if (runtime_ready)
+        return 0;
+    bpy_interpose_threads = scheduled;
     if (PyImport_AppendInittab("_bpy", init_bpy_module) < 0 ||
         PyImport_AppendInittab("_hostrace", bpy_init_hostrace_module) < 0) {
         snprintf(err, errlen, "internal error: cannot register _bpy");
@@ -334,6 +320,44 @@ int bpy_runtime_start(const host_switches *sw, const char *script, const sched_c
         }
         PyErr_Clear();
     }
+    runtime_ready = 1;
+    return 0;
+}
+
+/* Deliberately not PyOS_AfterFork_Child: the parent forks with one thread
+ * (this one, holding the GIL), so the interpreter's state is consistent in
+ * the child as it is, and the Python-level at-fork hooks would make the
+ * child differ from a fresh `hostrace run` of the same input: threading's
+ * re-creates its locks (interposed ones, so extra scheduling points) and
+ * random's reseeds from the OS. */
+void bpy_runtime_after_fork(void) {}
+
+int bpy_runtime_start(const host_switches *sw, const char *script, const sched_config *sc,
+                      char *err, size_t errlen)
+{
+    if (bpy_runtime_init(script, sc != NULL, err, errlen) < 0)
+        return -1;
+    sched_thread_register_current(SCHED_ROLE_MAIN, "main");
+    if (sc) {
+        sched_config cfg = *sc;
+        cfg.hooks.gil_release = gil_release;
+        cfg.hooks.gil_acquire = gil_acquire;
+        cfg.hooks.gil_held = gil_held;
+        cfg.hooks.script_stack = script_stack;
+        sched_start(&cfg);
+    }
+    host_callbacks cb = {0};
+    bpy_fill_callbacks(&cb);
+    /* the GIL is free while the host starts: its depsgraph workers start
+     * and evaluate the startup scene under the scheduler */
+    PyThreadState *ts = PyEval_SaveThread();
+    host = host_new(sw, &cb);
+    bpy_gil_restore(ts);
+    if (!host) {
+        snprintf(err, errlen, "internal error: out of memory creating the host");
+        return -1;
+    }
+    bpy_host = host;
     return 0;
 }
 
@@ -374,8 +398,37 @@ bpy_script_status bpy_run_script(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: not a Python script (it contains NUL bytes)", path);
         return BPY_SCRIPT_INPUT;
     }
-    PyObject *code = Py_CompileString(text, path, Py_file_input);
+    bpy_script_status st = bpy_run_source(text, path, err, errlen);
     free(text);
+    return st;
+}
+
+/* Tracebacks show the text that runs, even for a generated program that
+ * exists as no file: the source goes into linecache (an entry without an
+ * mtime is never re-read from disk). */
+static void cache_source(const char *text, const char *path)
+{
+    PyObject *lc = PyImport_ImportModule("linecache");
+    PyObject *cache = lc ? PyObject_GetAttrString(lc, "cache") : NULL;
+    PyObject *src = PyUnicode_DecodeUTF8(text, (Py_ssize_t)strlen(text), "replace");
+    PyObject *lines = src ? PyObject_CallMethod(src, "splitlines", "O", Py_True) : NULL;
+    PyObject *entry = lines ? Py_BuildValue("(nOOs)", PyUnicode_GET_LENGTH(src), Py_None,
+                                            lines, path)
+                            : NULL;
+    if (cache && entry && PyDict_Check(cache))
+        PyDict_SetItemString(cache, path, entry);
+    Py_XDECREF(entry);
+    Py_XDECREF(lines);
+    Py_XDECREF(src);
+    Py_XDECREF(cache);
+    Py_XDECREF(lc);
+    PyErr_Clear();
+}
+
+bpy_script_status bpy_run_source(const char *text, const char *path, char *err, size_t errlen)
+{
+    cache_source(text, path);
+    PyObject *code = Py_CompileString(text, path, Py_file_input);
     if (!code) {
         PyObject *et, *ev, *etb;
         PyErr_Fetch(&et, &ev, &etb);

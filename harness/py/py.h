@@ -14,6 +14,16 @@ typedef enum bpy_script_status {
     BPY_SCRIPT_INPUT = 2,  /* unreadable or syntax error; message in err */
 } bpy_script_status;
 
+/* The interpreter with bpy, mathutils and (scheduled != 0) the
+ * interposition of Python's threads and blocking primitives, but no host
+ * and no thread: a process may fork after it and start the run in the
+ * child (the fuzz drivers do). Called by bpy_runtime_start when not done
+ * yet. Returns 0, or -1 with a message in err. */
+int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen);
+/* In a child forked (by a single-threaded parent) after bpy_runtime_init,
+ * before bpy_runtime_start. */
+void bpy_runtime_after_fork(void);
+
 /* Creates the host (startup scene) and the interpreter with bpy and
  * mathutils. Registers the calling thread as main and, with sc, starts the
  * scheduler (the GIL and script-stack hooks are filled in here) and puts
@@ -24,6 +34,10 @@ int bpy_runtime_start(const host_switches *sw, const char *script, const sched_c
 
 /* Runs the script in __main__ on the calling (main) thread. */
 bpy_script_status bpy_run_script(const char *path, char *err, size_t errlen);
+
+/* Runs source text in __main__ as if it were the script at path (the name
+ * in locations and tracebacks; the file need not exist). */
+bpy_script_status bpy_run_source(const char *text, const char *path, char *err, size_t errlen);
 
 /* After the script returned: a thread-outlives-script warning for every
  * Python thread still alive. */

@@ -32,6 +32,10 @@ extern Host *bpy_host;
 
 /* Set while the interpreter may be used from host callbacks. */
 extern int bpy_python_ready;
+/* Python's threads and blocking primitives go under the scheduler: set
+ * before the interposition module loads, when the runs will be scheduled
+ * (the scheduler itself may start later, in a forked child). */
+extern int bpy_interpose_threads;
 
 /* Method tables of the two halves of _bpy. */
 extern PyMethodDef bpy_data_methods[];

@@ -415,11 +415,13 @@ static PyObject *hr_thread_exited(PyObject *self, PyObject *arg)
     return PyBool_FromLong(sched_slot_exited((int)slot));
 }
 
+int bpy_interpose_threads;
+
 static PyObject *hr_active(PyObject *self, PyObject *noargs)
 {
     (void)self;
     (void)noargs;
-    return PyBool_FromLong(sched_active());
+    return PyBool_FromLong(sched_active() || bpy_interpose_threads);
 }
 
 static PyMethodDef hr_methods[] = {
@@ -435,7 +437,8 @@ static PyMethodDef hr_methods[] = {
     {"wait_thread", hr_wait_thread, METH_VARARGS,
      "wait_thread(slot, timeout=None) -> bool: True once the thread has left"},
     {"thread_exited", hr_thread_exited, METH_O, NULL},
-    {"active", hr_active, METH_NOARGS, "True when the scheduler runs this process"},
+    {"active", hr_active, METH_NOARGS,
+     "True when the scheduler runs (or is about to run) this process"},
     {NULL, NULL, 0, NULL},
 };
 
