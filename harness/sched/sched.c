@@ -177,8 +177,10 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
     r->ring_next++;
     int managed = r->managed;
     hidden_end();
-    if (managed)
+    if (managed) {
+        sched_conflict_note(r->slot, site, obj, is_write);
         sched_core_access_point(site);
+    }
 }
 
 HR_IN_SANITIZER_REPORT

@@ -220,6 +220,13 @@ typedef struct sched_config {
 /* Switches to scheduled mode. The caller must be registered (normally
  * main); it becomes the token holder. */
 void sched_start(const sched_config *cfg);
+
+/* Interleaving feedback (the fuzz drivers): fn is called once per run for
+ * each conflicting access pair (the same object, two managed threads, at
+ * least one write) with a hash of the two sites, the same in every build
+ * and run. Set before sched_start; NULL turns it off. */
+typedef void (*sched_conflict_fn)(uint32_t pair_hash);
+void sched_set_conflict_hook(sched_conflict_fn fn);
 int sched_active(void);
 /* True if the calling thread takes part in token passing. */
 int sched_managed(void);

@@ -70,4 +70,7 @@ sched_record *sched_record_alloc_locked(sched_role role, const char *name);
 /* A scheduling point at an access (sched_core.c). */
 void sched_core_access_point(const sched_site *site);
 
+/* conflict.c: a managed thread's scene access, for the conflict hook. */
+void sched_conflict_note(int slot, const sched_site *site, const void *obj, int is_write);
+
 #endif
