@@ -11,7 +11,30 @@ enum {
 
 #define HOSTRACE_VERSION "0.1.0"
 
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct prog_program prog_program;
+
 int cli_run(int argc, char **argv);
+
+/* One run of one fuzz input in this process, as `hostrace run --strategy
+ * bytes` runs one schedule: a script (fuzz_schedule) or a decoded program
+ * (fuzz_program), the bytes driving the scheduler. Ends the process with
+ * the command's exit code (0 clean, 1 error-level finding, 2 input error,
+ * 3 internal error). */
+typedef struct cli_input {
+    const char *script;     /* the script, or NULL with program */
+    prog_program *program;  /* the program (its host switches apply) */
+    const uint8_t *bytes;   /* schedule bytes */
+    size_t nbytes;
+    int frames;             /* event-loop frames; -1: the default */
+    int timeout;            /* wall-clock seconds; 0: the default */
+    int print;              /* print the findings on stderr */
+    int trace;              /* print the decisions on stdout (--trace) */
+    void (*before_exit)(void); /* called as the run ends (may be NULL) */
+} cli_input;
+void cli_run_input(const cli_input *in) __attribute__((noreturn));
 int cli_replay(int argc, char **argv);
 
 #endif

@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include <string.h>
 
+#include "cli/program.h"
+
 static const char usage[] =
     "usage: hostrace <command> [options]\n"
     "\n"
@@ -63,6 +65,10 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
         return cli_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "decode") == 0)
+        return cli_decode(argc - 1, argv + 1);
+    if (strcmp(cmd, "encode") == 0)
+        return cli_encode(argc - 1, argv + 1);
     fprintf(stderr, "hostrace: unknown command '%s' (try 'hostrace --help')\n", cmd);
     return CLI_EXIT_USAGE;
 }

@@ -8,6 +8,7 @@
  * parent merges the findings by signature and saves each new one with its
  * schedule file. */
 #include "cli.h"
+#include "cli/program.h"
 #include "py/py.h"
 #include "report/report.h"
 #include "report/report_internal.h"
@@ -40,6 +41,7 @@
 
 static const char run_usage[] =
     "usage: hostrace run SCRIPT.py [--strategy S] [--seed N] [--schedules K]\n"
+    "       hostrace run --program INPUT [options]\n"
     "                              [--keep-going] [--out DIR] [--trace] [--json]\n"
     "                              [--frames N] [--host KEY=VALUE]... [--timeout S]\n"
     "\n"
@@ -88,6 +90,11 @@ static const char run_usage[] =
     "  --pct-depth D     pct: bug depth (default 3)\n"
     "  --pct-steps K     pct: expected number of choice points (default 2000)\n"
     "  --input FILE      bytes: the bytes that drive the decisions\n"
+    "  --program         the argument is a fuzz program input (its bytes, or the\n"
+    "                    text form; see hostrace decode) instead of a script: it\n"
+    "                    runs as the Python `hostrace decode` prints, named\n"
+    "                    program.py, with the program's host switches; the\n"
+    "                    strategy defaults to bytes over its schedule bytes\n"
     "  --max-steps N     hang past N scheduling points (default 2000000)\n"
     "  --max-vtime S     hang past S seconds of virtual time (default 7200)\n"
     "  --stall S         real seconds without a scheduling point before a hang or\n"
@@ -141,6 +148,8 @@ typedef struct run_opts {
     int pct_depth;
     uint64_t pct_steps;
     const char *input;
+    int program;          /* the script argument is a program input */
+    int strategy_given;
     uint64_t max_steps;
     int64_t max_vtime_ms;
     /* replay */
@@ -168,6 +177,7 @@ typedef struct child_result {
 } child_result;
 
 static run_opts opts;
+static void defaults(const char *cmd);
 static FILE *json_out;   /* the report stream (real stdout) */
 static atomic_int emitted;
 static int scheduled;    /* this process runs under the scheduler */
@@ -176,6 +186,10 @@ static const char *schedule_path; /* child: where the schedule goes */
 static sched_strategy *strategy;
 static uint8_t *input_bytes;
 static size_t input_len;
+static prog_program *program;  /* --program: the decoded input */
+#define PROGRAM_PY "program.py" /* its name in locations and tracebacks */
+static int print_in_child; /* cli_run_input: the report on stderr */
+static void (*before_exit)(void);
 static child_status child_stat;
 static char child_msg[1024];
 
@@ -300,6 +314,7 @@ static void fill_schedule(hr_schedule *s)
 {
     memset(s, 0, sizeof(*s));
     snprintf(s->script, sizeof(s->script), "%s", opts.script);
+    s->program = opts.program;
     if (hr_file_hash(opts.script, s->script_hash) < 0)
         snprintf(s->script_hash, sizeof(s->script_hash), "unreadable");
     snprintf(s->strategy, sizeof(s->strategy), "%s",
@@ -338,6 +353,11 @@ static void child_finish(void)
     }
     if (opts.trace)
         print_trace(opts.json ? stderr : stdout);
+    if (print_in_child) {
+        fflush(stdout);
+        report_print_text(stderr);
+        fflush(stderr);
+    }
     FILE *sf = schedule_path ? fopen(schedule_path, "w") : NULL;
     if (sf) {
         hr_schedule s;
@@ -370,6 +390,8 @@ static void child_finish(void)
         fclose(rf);
     }
     fflush(NULL);
+    if (before_exit)
+        before_exit();
     _exit(code);
 }
 
@@ -544,15 +566,36 @@ static void *watchdog(void *arg)
 /* A crash of the host (no sanitizer caught it first) is a finding too: in
  * this host it is almost always data used after it was freed or moved. The
  * handler is not async-signal-safe; alarm() bounds it if it deadlocks. */
+/* The crash handler itself could not finish: the heap is too corrupted for
+ * the report (malloc deadlocks in a handler that runs inside malloc). The
+ * exit code still says "finding"; the parent reports the crash. */
+static void on_crash_timeout(int sig)
+{
+    (void)sig;
+    static const char msg[] = "hostrace: the host crashed and corrupted its heap; the report "
+                              "could not be written\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+    (void)w;
+    _exit(CLI_EXIT_FINDINGS);
+}
+
 static void on_crash(int sig)
 {
-    alarm(5);
+    signal(SIGALRM, on_crash_timeout);
+    alarm(3);
     sched_thread_info ti = sched_thread_lookup(sched_os_tid());
-    report_addf(REPORT_USE_AFTER_FREE, "crash", sig == SIGBUS ? "SIGBUS" : "SIGSEGV", NULL,
-                "the host crashed with %s in thread '%s' (%s): memory used after it was freed "
-                "or moved (a stale wrapper or a pointer another thread reallocated)",
-                sig == SIGBUS ? "SIGBUS" : "SIGSEGV", ti.found ? ti.name : "unregistered",
-                sched_role_name(ti.role));
+    const char *name = sig == SIGBUS ? "SIGBUS" : sig == SIGABRT ? "SIGABRT" : "SIGSEGV";
+    if (sig == SIGABRT)
+        report_addf(REPORT_USE_AFTER_FREE, "crash", name, NULL,
+                    "the host aborted (SIGABRT) in thread '%s' (%s): the allocator found its "
+                    "heap corrupted, or a check failed, after memory was freed, moved or "
+                    "written by another thread",
+                    ti.found ? ti.name : "unregistered", sched_role_name(ti.role));
+    else
+        report_addf(REPORT_USE_AFTER_FREE, "crash", name, NULL,
+                    "the host crashed with %s in thread '%s' (%s): memory used after it was "
+                    "freed or moved (a stale wrapper or a pointer another thread reallocated)",
+                    name, ti.found ? ti.name : "unregistered", sched_role_name(ti.role));
     finish_now();
     fflush(NULL);
     _exit(CLI_EXIT_FINDINGS);
@@ -569,6 +612,9 @@ static void install_crash_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
+    /* glibc's malloc aborts when a race has corrupted its lists; TSan
+     * reports through its own hook and never aborts here (exitcode=1) */
+    sigaction(SIGABRT, &sa, NULL);
 }
 
 /* ---- one run, in this process ------------------------------------------------ */
@@ -617,7 +663,19 @@ static void run_once(void)
         fflush(NULL);
         _exit(CLI_EXIT_INTERNAL);
     }
-    bpy_script_status status = bpy_run_script(opts.script, err, sizeof(err));
+    bpy_script_status status;
+    if (program) {
+        char *src = hr_program_python(program);
+        if (!src) {
+            fprintf(stderr, "hostrace %s: internal error: out of memory\n", opts.cmd);
+            fflush(NULL);
+            _exit(CLI_EXIT_INTERNAL);
+        }
+        status = bpy_run_source(src, PROGRAM_PY, err, sizeof(err));
+        free(src);
+    } else {
+        status = bpy_run_script(opts.script, err, sizeof(err));
+    }
     if (status == BPY_SCRIPT_INPUT) {
         if (scheduled) {
             child_stat = CHILD_INPUT_ERROR;
@@ -639,6 +697,32 @@ static void run_once(void)
     /* no atexit work after the report: threads the script left may still
      * run, and the report is already complete */
     _exit(code);
+}
+
+/* ---- one input, for the fuzz drivers ------------------------------------------ */
+
+void cli_run_input(const cli_input *in)
+{
+    defaults("fuzz");
+    opts.script = in->script ? in->script : PROGRAM_PY;
+    opts.strategy = "bytes";
+    if (in->frames >= 0)
+        opts.frames = in->frames;
+    if (in->timeout > 0)
+        opts.timeout = in->timeout;
+    program = in->program;
+    if (program) {
+        opts.program = 1;
+        prog_host_switches(program, &opts.sw);
+    }
+    input_bytes = (uint8_t *)in->bytes;
+    input_len = in->nbytes;
+    json_out = stdout;
+    print_in_child = in->print;
+    opts.trace = in->trace;
+    before_exit = in->before_exit;
+    scheduled = 1;
+    run_once();
 }
 
 /* ---- exploration (the parent) -------------------------------------------------- */
@@ -754,6 +838,8 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
     ARG("hostrace");
     ARG("run");
     ARG(opts.script);
+    if (opts.program)
+        ARG("--program");
     ARG("--result");
     ARG(rpath);
     ARG("--schedule-out");
@@ -964,15 +1050,27 @@ static int explore(void)
         int new_errors = 0;
         child_outcome oc = run_child(i, opts.seed + (uint64_t)i, tmpdir, &new_errors);
         explored++;
+        if (!oc.ok && oc.signal == -CLI_EXIT_FINDINGS) {
+            /* the crash handler ran out of time (on_crash_timeout): the
+             * host's heap was corrupted; the schedule reproduces it */
+            report_addf(REPORT_USE_AFTER_FREE, "crash", "unreported", NULL,
+                        "the host crashed with its heap corrupted (the crash report itself "
+                        "could not be written): memory freed, moved or written by another "
+                        "thread; schedule %d (seed %" PRIu64 ") reproduces it",
+                        i, opts.seed + (uint64_t)i);
+            if (!opts.keep_going)
+                break;
+            continue;
+        }
         if (!oc.ok) {
             fprintf(stderr,
                     "hostrace %s: internal error: schedule %d (seed %" PRIu64
-                    ") ended without a result (%s %d); `hostrace run %s --strategy %s --seed "
+                    ") ended without a result (%s %d); `hostrace run %s%s --strategy %s --seed "
                     "%" PRIu64 "` reruns it\n",
                     opts.cmd, i, opts.seed + (uint64_t)i,
                     oc.signal > 0 ? "signal" : "exit code",
-                    oc.signal > 0 ? oc.signal : -oc.signal, opts.script, opts.strategy,
-                    opts.seed + (uint64_t)i);
+                    oc.signal > 0 ? oc.signal : -oc.signal, opts.program ? "--program " : "",
+                    opts.script, opts.strategy, opts.seed + (uint64_t)i);
             code = CLI_EXIT_INTERNAL;
             break;
         }
@@ -1102,6 +1200,34 @@ static int read_input(void)
     return 0;
 }
 
+/* --program: decodes the input; its schedule bytes drive the bytes
+ * strategy unless --input gives others, and its host switches apply on top
+ * of --host. */
+static int load_program(void)
+{
+    char err[1024];
+    program = prog_new();
+    if (!program) {
+        fprintf(stderr, "hostrace %s: internal error: out of memory\n", opts.cmd);
+        return -1;
+    }
+    if (hr_program_load(opts.script, program, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
+        return -1;
+    }
+    prog_host_switches(program, &opts.sw);
+    if (!opts.input) {
+        size_t n;
+        const uint8_t *b = prog_schedule(program, &n);
+        input_bytes = malloc(n ? n : 1);
+        if (!input_bytes)
+            return -1;
+        memcpy(input_bytes, b, n);
+        input_len = n;
+    }
+    return 0;
+}
+
 /* The report stream is the real stdout; with --json the script's own
  * output goes to stderr. */
 static int setup_output(void)
@@ -1139,7 +1265,7 @@ int cli_run(int argc, char **argv)
 {
     enum {
         O_STRATEGY = 256, O_SEED, O_SCHEDULES, O_KEEP, O_OUT, O_TRACE, O_DEPTH, O_PSTEPS,
-        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL,
+        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM,
         /* hidden: the process that runs one schedule */
         O_RESULT, O_SCHEDOUT, O_REPLAYFILE, O_MAXVTMS, O_JSONCHILD,
     };
@@ -1157,6 +1283,7 @@ int cli_run(int argc, char **argv)
         {"pct-depth", required_argument, NULL, O_DEPTH},
         {"pct-steps", required_argument, NULL, O_PSTEPS},
         {"input", required_argument, NULL, O_INPUT},
+        {"program", no_argument, NULL, O_PROGRAM},
         {"max-steps", required_argument, NULL, O_MAXSTEPS},
         {"max-vtime", required_argument, NULL, O_MAXVT},
         {"stall", required_argument, NULL, O_STALL},
@@ -1207,6 +1334,7 @@ int cli_run(int argc, char **argv)
                                    "(replay a schedule with `hostrace replay`)",
                                    optarg);
             opts.strategy = optarg;
+            opts.strategy_given = 1;
             break;
         case O_SEED:
             if (parse_u64(optarg, &opts.seed) < 0)
@@ -1240,6 +1368,9 @@ int cli_run(int argc, char **argv)
             break;
         case O_INPUT:
             opts.input = optarg;
+            break;
+        case O_PROGRAM:
+            opts.program = 1;
             break;
         case O_MAXSTEPS:
             if (parse_u64(optarg, &opts.max_steps) < 0)
@@ -1279,11 +1410,15 @@ int cli_run(int argc, char **argv)
     if (argc - optind > 1)
         return usage_error("unexpected argument '%s'", argv[optind + 1]);
     opts.script = argv[optind];
+    if (opts.program && !opts.strategy_given)
+        opts.strategy = "bytes";
     if (opts.input && strcmp(opts.strategy, "bytes") != 0)
         return usage_error("--input is for --strategy bytes%s", "");
     if (check_script() < 0)
         return CLI_EXIT_USAGE;
     if (opts.input && read_input() < 0)
+        return CLI_EXIT_USAGE;
+    if (opts.program && load_program() < 0)
         return CLI_EXIT_USAGE;
     if (result_path) {
         /* one schedule, for a parent that merges and prints */
@@ -1356,6 +1491,7 @@ int cli_replay(int argc, char **argv)
     opts.is_replay = 1;
     opts.replay_path = argv[optind];
     opts.script = script ? script : opts.replay.script;
+    opts.program = opts.replay.program;
     opts.strategy = opts.replay.strategy;
     opts.seed = opts.replay.seed;
     opts.pct_depth = opts.replay.pct_depth;
@@ -1380,6 +1516,8 @@ int cli_replay(int argc, char **argv)
                 "hostrace replay: note: %s is not the script the schedule was recorded for "
                 "(xxh64 %s, recorded %s); replaying and checking each decision\n",
                 opts.script, hash, opts.replay.script_hash);
+    if (opts.program && load_program() < 0)
+        return CLI_EXIT_USAGE;
     if (setup_output() < 0)
         return CLI_EXIT_INTERNAL;
     opts.out = DEFAULT_OUT;

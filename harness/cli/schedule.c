@@ -30,6 +30,8 @@ int hr_schedule_write(FILE *out, const hr_schedule *s)
     fprintf(out, "hostrace-schedule %d\n", HR_SCHEDULE_VERSION);
     fprintf(out, "script %s\n", s->script);
     fprintf(out, "script-xxh64 %s\n", s->script_hash);
+    if (s->program)
+        fprintf(out, "program 1\n");
     fprintf(out, "strategy %s\n", s->strategy);
     fprintf(out, "seed %" PRIu64 "\n", s->seed);
     fprintf(out, "pct-depth %d\n", s->pct_depth);
@@ -200,6 +202,8 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             FAIL("'%s' needs a whole number, not '%s'", key, v);
         else if (strcmp(key, "seed") == 0)
             s->seed = u;
+        else if (strcmp(key, "program") == 0)
+            s->program = u != 0;
         else if (strcmp(key, "pct-depth") == 0)
             s->pct_depth = (int)u;
         else if (strcmp(key, "pct-steps") == 0)

@@ -5,6 +5,7 @@
  *   hostrace-schedule 1
  *   script corpus/scripts/render_in_thread.py
  *   script-xxh64 8f2c...            (of the script's bytes)
+ *   program 1                       (only when "script" is a program input)
  *   strategy pct / seed 0 / pct-depth 3 / pct-steps 2000
  *   frames 240 / host lock_interface=0 ... / max-steps N / max-vtime-ms N
  *   steps N                         (scheduling points in the recorded run)
@@ -27,6 +28,7 @@ typedef struct hr_schedule {
     int version;
     char script[4096];
     char script_hash[17];
+    int program; /* the script is a program input (hostrace run --program) */
     char strategy[16];
     uint64_t seed;
     int pct_depth;

@@ -70,8 +70,10 @@ void report_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
  * SIGSEGV and SIGBUS are left to hostrace's handler, which reports them.
  * atexit_sleep_ms=0: TSan's _exit would otherwise sleep a second whenever
  * another thread exists (the watchdog always does), after the report is
- * already complete. */
-const char *__tsan_default_options(void)
+ * already complete. Called during TSan's own start-up, before its thread
+ * state exists: no instrumentation (clang 14, which AFL++ uses, would
+ * trace the function's entry and crash). */
+HR_IN_SANITIZER_REPORT const char *__tsan_default_options(void)
 {
     return "exitcode=1:report_thread_leaks=0:report_signal_unsafe=0:history_size=7:"
            "handle_segv=0:handle_sigbus=0:atexit_sleep_ms=0";
@@ -82,7 +84,7 @@ const char *__tsan_default_options(void)
  * fields, and the stop/break flags written at shutdown. Reported races
  * between a script thread and these fields are not covered: their stacks
  * do not contain these functions. */
-const char *__tsan_default_suppressions(void)
+HR_IN_SANITIZER_REPORT const char *__tsan_default_suppressions(void)
 {
     return "race:host_jobs_poll\n"
            "race:host_jobs_kill_all\n"

@@ -1,0 +1,378 @@
+/* fuzz/driver.c: the fuzz drivers, fuzz_schedule (a fixed script; the
+ * input's bytes drive the scheduler) and fuzz_program (the input decodes to
+ * a program and its schedule bytes; see prog.h). One source, built twice
+ * (HR_FUZZ_PROGRAM 0 or 1).
+ *
+ * The interpreter starts once, before any thread exists, and every input
+ * then runs in a child forked from that snapshot: the scene graph, bpy
+ * state, handlers, timers, __main__, every thread and the sanitizer's own
+ * state are fresh for each input by construction, so the same input gives
+ * the same interleaving and the same report on every execution, however
+ * many came before it. The parent stays single-threaded, so AFL++'s
+ * forkserver (deferred to after the interpreter's start) and persistent
+ * loop work under TSan. The child writes AFL++'s shared coverage map
+ * directly, code edges and the interleaving feedback alike.
+ *
+ * Entry points: main() (AFL++ persistent mode when built with
+ * afl-clang-fast and given no input files; otherwise it runs the files
+ * given, or stdin, and prints their findings) and LLVMFuzzerTestOneInput
+ * for libFuzzer. A finding (exit 1 of the run, or a child killed by a
+ * signal) becomes an abort() of the driver, which is what fuzzers count. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "prog.h"
+#include "py/py.h"
+#include "sched/sched.h"
+
+#ifndef HR_FUZZ_PROGRAM
+#error "build with -DHR_FUZZ_PROGRAM=0 (fuzz_schedule) or 1 (fuzz_program)"
+#endif
+
+#if HR_FUZZ_PROGRAM
+#define DRIVER "fuzz_program"
+#define ARGS "[--frames N] [--timeout S] [--trace] [INPUT...]"
+#else
+#define DRIVER "fuzz_schedule"
+#define ARGS "[--frames N] [--timeout S] [--trace] SCRIPT.py [INPUT...]"
+#endif
+
+static const char usage[] =
+    "usage: " DRIVER " " ARGS "\n"
+    "\n"
+#if HR_FUZZ_PROGRAM
+    "Runs each INPUT as a fuzz program (hostrace decode INPUT shows the Python\n"
+    "it runs) under the scheduler, its schedule bytes driving the decisions.\n"
+#else
+    "Runs SCRIPT.py once per INPUT under the scheduler, the input's bytes\n"
+    "driving the decisions (hostrace run SCRIPT.py --strategy bytes --input).\n"
+#endif
+    "With no INPUT under AFL++ (an afl-* build started by afl-fuzz), it fuzzes\n"
+    "in persistent mode; otherwise it reads one input from stdin. Findings are\n"
+    "printed on stderr.\n"
+    "\n"
+    "  --frames N   event-loop frames after the script (default 240)\n"
+    "  --timeout S  wall-clock budget per input (default 30)\n"
+    "  --trace      print each input's decisions on stdout (as hostrace run\n"
+    "               --trace does)\n"
+    "\n"
+    "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
+    "error, 3 internal error.\n";
+
+#ifdef __AFL_FUZZ_TESTCASE_LEN
+__AFL_FUZZ_INIT();
+#endif
+
+static const char *g_script;
+static int g_frames = -1;
+static int g_timeout = 30;
+static int g_trace;
+static int g_ready;
+
+/* ---- interleaving feedback ------------------------------------------------ */
+
+/* AFL++'s shared map (afl_map.c; does nothing in other builds) */
+void hr_afl_bump(uint32_t h);
+
+static uint8_t *g_shared_extra; /* MAP_SHARED: the child's conflict counters */
+
+#ifdef HR_LIBFUZZER
+#include <sys/mman.h>
+/* libFuzzer reads extra counters from this section as coverage, and its
+ * code coverage from the inline 8-bit counters. The child runs the input,
+ * so both come back through shared memory when it ends. */
+__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t g_extra[8192];
+extern uint8_t __start___sancov_cntrs[] __attribute__((weak));
+extern uint8_t __stop___sancov_cntrs[] __attribute__((weak));
+static uint8_t *g_shared_cntrs;
+static size_t g_ncntrs;
+
+static void *shared(size_t n)
+{
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void setup_libfuzzer(void)
+{
+    g_shared_extra = shared(sizeof(g_extra));
+    if (__start___sancov_cntrs && __stop___sancov_cntrs > __start___sancov_cntrs) {
+        g_ncntrs = (size_t)(__stop___sancov_cntrs - __start___sancov_cntrs);
+        g_shared_cntrs = shared(g_ncntrs);
+    }
+}
+
+/* the child, as it ends: its code coverage for the parent */
+static void child_counters_out(void)
+{
+    if (g_shared_cntrs)
+        memcpy(g_shared_cntrs, __start___sancov_cntrs, g_ncntrs);
+}
+
+/* the parent, after the child: both kinds of counters into its own */
+static void parent_counters_in(void)
+{
+    if (g_shared_cntrs) {
+        for (size_t i = 0; i < g_ncntrs; i++)
+            __start___sancov_cntrs[i] |= g_shared_cntrs[i];
+        memset(g_shared_cntrs, 0, g_ncntrs);
+    }
+    if (g_shared_extra) {
+        memcpy(g_extra, g_shared_extra, sizeof(g_extra));
+        memset(g_shared_extra, 0, sizeof(g_extra));
+    }
+}
+#endif
+
+static void on_conflict(uint32_t h)
+{
+    hr_afl_bump(h);
+    if (g_shared_extra) {
+        uint8_t *c = &g_shared_extra[h % 8192]; /* libFuzzer build only */
+        if (*c < 255)
+            (*c)++;
+    }
+}
+
+/* ---- one input --------------------------------------------------------------- */
+
+static int init(void)
+{
+    if (g_ready)
+        return 0;
+    char err[1024];
+    if (bpy_runtime_init(g_script, 1, err, sizeof(err)) < 0) {
+        fprintf(stderr, DRIVER ": %s\n", err);
+        return -1;
+    }
+    sched_set_conflict_hook(on_conflict);
+#ifdef HR_LIBFUZZER
+    setup_libfuzzer();
+#endif
+    g_ready = 1;
+    return 0;
+}
+
+static void child(const uint8_t *data, size_t len, int print) __attribute__((noreturn));
+static void child(const uint8_t *data, size_t len, int print)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* a fuzzer's timeout kills the parent */
+    bpy_runtime_after_fork();
+    cli_input in;
+    memset(&in, 0, sizeof(in));
+    in.frames = g_frames;
+    in.timeout = g_timeout;
+    in.print = print;
+    in.trace = g_trace;
+#ifdef HR_LIBFUZZER
+    in.before_exit = child_counters_out;
+#endif
+#if HR_FUZZ_PROGRAM
+    prog_program *p = prog_new();
+    if (!p)
+        _exit(CLI_EXIT_INTERNAL);
+    prog_decode(data, len, p);
+    in.program = p;
+    in.bytes = prog_schedule(p, &in.nbytes);
+#else
+    in.script = g_script;
+    in.bytes = data;
+    in.nbytes = len;
+#endif
+    cli_run_input(&in);
+}
+
+/* Runs one input in a forked child: the run's exit code, or 128+signal
+ * when the child died of a signal. */
+static int run_one(const uint8_t *data, size_t len, int print)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, DRIVER ": fork: %s\n", strerror(errno));
+        return CLI_EXIT_INTERNAL;
+    }
+    if (pid == 0)
+        child(data, len, print);
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return CLI_EXIT_INTERNAL;
+#ifdef HR_LIBFUZZER
+    parent_counters_in();
+#endif
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    return WEXITSTATUS(st);
+}
+
+/* A finding, or a run that died: what a fuzzer must keep as a crash. */
+static int is_crash(int rc) { return rc == CLI_EXIT_FINDINGS || rc >= 128; }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (init() < 0)
+        abort();
+    int rc = run_one(data, size, 0);
+    if (rc == CLI_EXIT_USAGE || rc == CLI_EXIT_INTERNAL) {
+        fprintf(stderr, DRIVER ": the harness failed on this input (exit %d)\n", rc);
+        abort();
+    }
+    if (is_crash(rc))
+        abort();
+    return 0;
+}
+
+/* ---- main -------------------------------------------------------------------- */
+
+#ifndef HR_LIBFUZZER
+/* This process's resident memory in KiB (VmRSS), or -1. */
+static long rss_kib(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kib = -1;
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kib = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+static uint8_t *read_file(FILE *f, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    uint8_t *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0 || n < cap) {
+            if (feof(f) || ferror(f))
+                break;
+            continue;
+        }
+        uint8_t *b = realloc(buf, cap * 2);
+        if (!b) {
+            free(buf);
+            return NULL;
+        }
+        buf = b;
+        cap *= 2;
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
+            return CLI_EXIT_CLEAN;
+        }
+        if (strcmp(argv[i], "--trace") == 0) {
+            g_trace = 1;
+            continue;
+        }
+        if ((strcmp(argv[i], "--frames") == 0 || strcmp(argv[i], "--timeout") == 0) &&
+            i + 1 < argc) {
+            char *end;
+            long v = strtol(argv[i + 1], &end, 10);
+            int frames = argv[i][2] == 'f';
+            if (*end || end == argv[i + 1] || v < (frames ? 0 : 1) || v > 1000000) {
+                fprintf(stderr, DRIVER ": bad %s '%s'\n\n%s", argv[i], argv[i + 1], usage);
+                return CLI_EXIT_USAGE;
+            }
+            if (frames)
+                g_frames = (int)v;
+            else
+                g_timeout = (int)v;
+            i++;
+            continue;
+        }
+        fprintf(stderr, DRIVER ": unknown option '%s'\n\n%s", argv[i], usage);
+        return CLI_EXIT_USAGE;
+    }
+#if !HR_FUZZ_PROGRAM
+    if (i >= argc) {
+        fprintf(stderr, DRIVER ": missing SCRIPT.py\n\n%s", usage);
+        return CLI_EXIT_USAGE;
+    }
+    g_script = argv[i++];
+    if (access(g_script, R_OK) != 0) {
+        fprintf(stderr, DRIVER ": cannot read script '%s': %s\n", g_script, strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+#endif
+    if (init() < 0)
+        return CLI_EXIT_INTERNAL;
+#ifdef __AFL_HAVE_MANUAL_CONTROL
+    if (i >= argc) {
+        /* AFL++: forkserver here, after the interpreter's start and before
+         * any thread; then the persistent loop over shared-memory inputs */
+        __AFL_INIT();
+        unsigned char *buf = __AFL_FUZZ_TESTCASE_BUF;
+        while (__AFL_LOOP(100000)) {
+            int rc = run_one(buf, (size_t)__AFL_FUZZ_TESTCASE_LEN, 0);
+            if (rc == CLI_EXIT_USAGE || rc == CLI_EXIT_INTERNAL || is_crash(rc))
+                abort();
+        }
+        return 0;
+    }
+#endif
+    int worst = CLI_EXIT_CLEAN;
+    int ninputs = argc - i, counts[4] = {0, 0, 0, 0};
+    long rss0 = rss_kib();
+    if (i >= argc) {
+        size_t len = 0;
+        uint8_t *data = read_file(stdin, &len);
+        if (!data) {
+            fprintf(stderr, DRIVER ": cannot read stdin\n");
+            return CLI_EXIT_USAGE;
+        }
+        worst = run_one(data, len, 1);
+        free(data);
+    }
+    for (; i < argc; i++) {
+        FILE *f = fopen(argv[i], "rb");
+        size_t len = 0;
+        uint8_t *data = f ? read_file(f, &len) : NULL;
+        if (f)
+            fclose(f);
+        if (!data) {
+            fprintf(stderr, DRIVER ": cannot read '%s': %s\n", argv[i], strerror(errno));
+            return CLI_EXIT_USAGE;
+        }
+        fprintf(stderr, DRIVER ": %s (%zu bytes)\n", argv[i], len);
+        int rc = run_one(data, len, 1);
+        free(data);
+        if (rc >= 128)
+            fprintf(stderr, DRIVER ": %s: the run died of signal %d\n", argv[i], rc - 128);
+        if (rc >= 128)
+            rc = CLI_EXIT_FINDINGS;
+        counts[rc >= 0 && rc <= 3 ? rc : 3]++;
+        if (rc > worst)
+            worst = rc;
+    }
+    if (ninputs > 1)
+        fprintf(stderr,
+                DRIVER ": %d inputs: %d clean, %d with findings, %d input errors, %d internal "
+                "errors; driver RSS %ld KiB before, %ld KiB after\n",
+                ninputs, counts[0], counts[1], counts[2], counts[3], rss0, rss_kib());
+    return worst;
+}
+#endif

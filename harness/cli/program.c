@@ -1,0 +1,254 @@
+/* cli/program.c: program inputs on the command line. `hostrace decode`
+ * prints the Python a fuzz input runs, `hostrace encode` turns the text
+ * form into input bytes, and hr_program_load reads either form for
+ * `hostrace run --program`. */
+#include "cli/program.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define TEXT_MAGIC "hostrace-program "
+#define MAX_INPUT (16u << 20)
+
+static uint8_t *read_all(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    uint8_t *buf = malloc(cap + 1);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap)
+            break;
+        if (cap >= MAX_INPUT) {
+            snprintf(err, errlen, "'%s' is larger than %u MiB", path, MAX_INPUT >> 20);
+            free(buf);
+            fclose(f);
+            return NULL;
+        }
+        uint8_t *bigger = realloc(buf, cap * 2 + 1);
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        free(buf);
+        snprintf(err, errlen, "cannot read '%s'", path);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int hr_program_is_text(const uint8_t *data, size_t len)
+{
+    return len >= strlen(TEXT_MAGIC) && memcmp(data, TEXT_MAGIC, strlen(TEXT_MAGIC)) == 0;
+}
+
+int hr_program_load(const char *path, prog_program *p, char *err, size_t errlen)
+{
+    size_t len = 0;
+    uint8_t *data = read_all(path, &len, err, errlen);
+    if (!data)
+        return -1;
+    int rc = 0;
+    if (hr_program_is_text(data, len)) {
+        if (memchr(data, '\0', len)) {
+            snprintf(err, errlen, "%s: text program contains NUL bytes", path);
+            rc = -1;
+        } else {
+            char perr[512];
+            if (prog_from_text((const char *)data, p, perr, sizeof(perr)) < 0) {
+                snprintf(err, errlen, "%s: %s", path, perr);
+                rc = -1;
+            }
+        }
+    } else {
+        prog_decode(data, len, p); /* total: every byte string is a program */
+    }
+    free(data);
+    return rc;
+}
+
+char *hr_program_python(const prog_program *p)
+{
+    size_t need = prog_to_python(p, NULL, 0) + 1;
+    char *src = malloc(need);
+    if (src)
+        prog_to_python(p, src, need);
+    return src;
+}
+
+static const char decode_usage[] =
+    "usage: hostrace decode INPUT [--text]\n"
+    "\n"
+    "Prints the exact Python source a fuzz input runs (fuzz_program, `hostrace\n"
+    "run --program`), then its host switches and schedule bytes. INPUT is the\n"
+    "input's bytes (every byte string is a valid program) or its text form.\n"
+    "\n"
+    "options:\n"
+    "  --text      print the text form instead (hostrace encode turns it back\n"
+    "              into bytes)\n"
+    "  -h, --help  this help\n"
+    "\n"
+    "exit codes: 0 printed, 2 usage or input error.\n";
+
+static const char encode_usage[] =
+    "usage: hostrace encode TEXT -o OUTPUT\n"
+    "\n"
+    "Turns a program's text form (see corpus/programs/, or `hostrace decode\n"
+    "--text`) into the input bytes the fuzz drivers read. Decoding the output\n"
+    "gives the same program.\n"
+    "\n"
+    "exit codes: 0 written, 2 usage or input error.\n";
+
+static int usage_err(const char *usage, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "hostrace: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n\n%s", usage);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_decode(int argc, char **argv)
+{
+    int text = 0;
+    static const struct option lo[] = {
+        {"text", no_argument, NULL, 't'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+        if (c == 't')
+            text = 1;
+        else if (c == 'h') {
+            fputs(decode_usage, stdout);
+            return CLI_EXIT_CLEAN;
+        } else
+            return usage_err(decode_usage, "decode: unknown option '%s'", argv[optind - 1]);
+    }
+    if (optind != argc - 1)
+        return usage_err(decode_usage, "decode: needs exactly one INPUT%s", "");
+    prog_program *p = prog_new();
+    if (!p)
+        return CLI_EXIT_INTERNAL;
+    char err[1024];
+    if (hr_program_load(argv[optind], p, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hostrace decode: %s\n", err);
+        prog_free(p);
+        return CLI_EXIT_USAGE;
+    }
+    int rc = CLI_EXIT_CLEAN;
+    if (text) {
+        size_t need = prog_to_text(p, NULL, 0) + 1;
+        char *t = malloc(need);
+        if (t) {
+            prog_to_text(p, t, need);
+            fputs(t, stdout);
+        } else
+            rc = CLI_EXIT_INTERNAL;
+        free(t);
+    } else {
+        char *src = hr_program_python(p);
+        if (src) {
+            fputs(src, stdout);
+            host_switches sw;
+            memset(&sw, 0, sizeof(sw));
+            prog_host_switches(p, &sw);
+            size_t ns;
+            const uint8_t *s = prog_schedule(p, &ns);
+            printf("\n# host: lock_interface=%d render=%s timers_lock=%d main_thread_guard=%d "
+                   "rna_safety=%d\n",
+                   sw.lock_interface, sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
+                   sw.timers_lock, sw.main_thread_guard, sw.rna_safety);
+            printf("# schedule: %zu byte%s", ns, ns == 1 ? "" : "s");
+            for (size_t i = 0; i < ns && i < 64; i++)
+                printf("%s%02x", i ? "" : " ", s[i]);
+            printf("%s\n", ns > 64 ? "..." : "");
+        } else
+            rc = CLI_EXIT_INTERNAL;
+        free(src);
+    }
+    prog_free(p);
+    return rc;
+}
+
+int cli_encode(int argc, char **argv)
+{
+    const char *out = NULL;
+    static const struct option lo[] = {
+        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
+        if (c == 'o')
+            out = optarg;
+        else if (c == 'h') {
+            fputs(encode_usage, stdout);
+            return CLI_EXIT_CLEAN;
+        } else
+            return usage_err(encode_usage, "encode: unknown option or missing value at '%s'",
+                             argv[optind - 1]);
+    }
+    if (optind != argc - 1 || !out)
+        return usage_err(encode_usage, "encode: needs TEXT and -o OUTPUT%s", "");
+    size_t len = 0;
+    char err[1024];
+    uint8_t *data = read_all(argv[optind], &len, err, sizeof(err));
+    if (!data) {
+        fprintf(stderr, "hostrace encode: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    if (!hr_program_is_text(data, len) || memchr(data, '\0', len)) {
+        fprintf(stderr, "hostrace encode: %s: not a program's text form (it must start with "
+                        "'hostrace-program 1')\n", argv[optind]);
+        free(data);
+        return CLI_EXIT_USAGE;
+    }
+    prog_program *p = prog_new();
+    char perr[512];
+    int rc = CLI_EXIT_CLEAN;
+    if (!p) {
+        rc = CLI_EXIT_INTERNAL;
+    } else if (prog_from_text((const char *)data, p, perr, sizeof(perr)) < 0) {
+        fprintf(stderr, "hostrace encode: %s: %s\n", argv[optind], perr);
+        rc = CLI_EXIT_USAGE;
+    } else {
+        size_t need = prog_encode(p, NULL, 0);
+        uint8_t *bytes = malloc(need ? need : 1);
+        FILE *f = bytes ? fopen(out, "wb") : NULL;
+        if (!f) {
+            fprintf(stderr, "hostrace encode: cannot write '%s': %s\n", out, strerror(errno));
+            rc = CLI_EXIT_USAGE;
+        } else {
+            prog_encode(p, bytes, need);
+            if (fwrite(bytes, 1, need, f) != need)
+                rc = CLI_EXIT_USAGE;
+            if (fclose(f) != 0)
+                rc = CLI_EXIT_USAGE;
+            if (rc != CLI_EXIT_CLEAN)
+                fprintf(stderr, "hostrace encode: cannot write '%s'\n", out);
+        }
+        free(bytes);
+    }
+    prog_free(p);
+    free(data);
+    return rc;
+}

@@ -1,0 +1,21 @@
+/* cli/program.h: reading program inputs (bytes or text form) for the
+ * hostrace command, and the decode/encode subcommands. */
+#ifndef HOSTRACE_CLI_PROGRAM_H
+#define HOSTRACE_CLI_PROGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prog.h"
+
+/* 1 when data is a program's text form rather than input bytes. */
+int hr_program_is_text(const uint8_t *data, size_t len);
+/* Reads path (text form or bytes) into p: 0, or -1 with a message. */
+int hr_program_load(const char *path, prog_program *p, char *err, size_t errlen);
+/* The program's Python source (malloc'd), or NULL when out of memory. */
+char *hr_program_python(const prog_program *p);
+
+int cli_decode(int argc, char **argv);
+int cli_encode(int argc, char **argv);
+
+#endif
