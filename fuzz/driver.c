@@ -45,6 +45,7 @@
 #define ARGS "[--frames N] [--timeout S] [--trace] SCRIPT.py [INPUT...]"
 #endif
 
+#ifndef HR_LIBFUZZER
 static const char usage[] =
     "usage: " DRIVER " " ARGS "\n"
     "\n"
@@ -66,6 +67,7 @@ static const char usage[] =
     "\n"
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
+#endif
 
 #ifdef __AFL_FUZZ_TESTCASE_LEN
 __AFL_FUZZ_INIT();
@@ -216,6 +218,25 @@ static int run_one(const uint8_t *data, size_t len, int print)
 
 /* A finding, or a run that died: what a fuzzer must keep as a crash. */
 static int is_crash(int rc) { return rc == CLI_EXIT_FINDINGS || rc >= 128; }
+
+#ifdef HR_LIBFUZZER
+/* libFuzzer's start-up: fuzz_schedule takes its script from
+ * HOSTRACE_SCRIPT (libFuzzer owns the command line). */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+#if !HR_FUZZ_PROGRAM
+    g_script = getenv("HOSTRACE_SCRIPT");
+    if (!g_script || access(g_script, R_OK) != 0) {
+        fprintf(stderr, DRIVER ": set HOSTRACE_SCRIPT to a readable script (got '%s')\n",
+                g_script ? g_script : "");
+        exit(CLI_EXIT_USAGE);
+    }
+#endif
+    return init() < 0 ? -1 : 0;
+}
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
