@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/program.h"
 #include "prog.h"
 #include "py/py.h"
 #include "sched/sched.h"
@@ -269,33 +270,6 @@ static long rss_kib(void)
     return kib;
 }
 
-static uint8_t *read_file(FILE *f, size_t *len)
-{
-    size_t cap = 4096, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0 || n < cap) {
-            if (feof(f) || ferror(f))
-                break;
-            continue;
-        }
-        uint8_t *b = realloc(buf, cap * 2);
-        if (!b) {
-            free(buf);
-            return NULL;
-        }
-        buf = b;
-        cap *= 2;
-    }
-    if (buf && ferror(f)) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
 
 int main(int argc, char **argv)
 {
@@ -360,22 +334,21 @@ int main(int argc, char **argv)
     long rss0 = rss_kib();
     if (i >= argc) {
         size_t len = 0;
-        uint8_t *data = read_file(stdin, &len);
+        char err[512];
+        uint8_t *data = hr_read_stream(stdin, "stdin", &len, err, sizeof(err));
         if (!data) {
-            fprintf(stderr, DRIVER ": cannot read stdin\n");
+            fprintf(stderr, DRIVER ": %s\n", err);
             return CLI_EXIT_USAGE;
         }
         worst = run_one(data, len, 1);
         free(data);
     }
     for (; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
         size_t len = 0;
-        uint8_t *data = f ? read_file(f, &len) : NULL;
-        if (f)
-            fclose(f);
+        char err[512];
+        uint8_t *data = hr_read_file(argv[i], &len, err, sizeof(err));
         if (!data) {
-            fprintf(stderr, DRIVER ": cannot read '%s': %s\n", argv[i], strerror(errno));
+            fprintf(stderr, DRIVER ": %s\n", err);
             return CLI_EXIT_USAGE;
         }
         fprintf(stderr, DRIVER ": %s (%zu bytes)\n", argv[i], len);

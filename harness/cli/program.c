@@ -15,13 +15,8 @@
 #define TEXT_MAGIC "hostrace-program "
 #define MAX_INPUT (16u << 20)
 
-static uint8_t *read_all(const char *path, size_t *len, char *err, size_t errlen)
+uint8_t *hr_read_stream(FILE *f, const char *name, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
     size_t cap = 4096, n = 0;
     uint8_t *buf = malloc(cap + 1);
     while (buf) {
@@ -30,9 +25,8 @@ static uint8_t *read_all(const char *path, size_t *len, char *err, size_t errlen
         if (n < cap)
             break;
         if (cap >= MAX_INPUT) {
-            snprintf(err, errlen, "'%s' is larger than %u MiB", path, MAX_INPUT >> 20);
+            snprintf(err, errlen, "'%s' is larger than %u MiB", name, MAX_INPUT >> 20);
             free(buf);
-            fclose(f);
             return NULL;
         }
         uint8_t *bigger = realloc(buf, cap * 2 + 1);
@@ -44,15 +38,25 @@ static uint8_t *read_all(const char *path, size_t *len, char *err, size_t errlen
         buf = bigger;
         cap *= 2;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
+    if (!buf || ferror(f)) {
         free(buf);
-        snprintf(err, errlen, "cannot read '%s'", path);
+        snprintf(err, errlen, "cannot read '%s'", name);
         return NULL;
     }
     buf[n] = '\0';
     *len = n;
+    return buf;
+}
+
+uint8_t *hr_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    uint8_t *buf = hr_read_stream(f, path, len, err, errlen);
+    fclose(f);
     return buf;
 }
 
@@ -64,7 +68,7 @@ int hr_program_is_text(const uint8_t *data, size_t len)
 int hr_program_load(const char *path, prog_program *p, char *err, size_t errlen)
 {
     size_t len = 0;
-    uint8_t *data = read_all(path, &len, err, errlen);
+    uint8_t *data = hr_read_file(path, &len, err, errlen);
     if (!data)
         return -1;
     int rc = 0;
@@ -211,7 +215,7 @@ int cli_encode(int argc, char **argv)
         return usage_err(encode_usage, "encode: needs TEXT and -o OUTPUT%s", "");
     size_t len = 0;
     char err[1024];
-    uint8_t *data = read_all(argv[optind], &len, err, sizeof(err));
+    uint8_t *data = hr_read_file(argv[optind], &len, err, sizeof(err));
     if (!data) {
         fprintf(stderr, "hostrace encode: %s\n", err);
         return CLI_EXIT_USAGE;

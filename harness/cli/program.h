@@ -5,8 +5,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "prog.h"
+
+/* The whole of stream f (name for messages), at most 16 MiB, with a NUL
+ * after it (not counted in *len); malloc'd. NULL with a message in err
+ * when it cannot be read or is larger. */
+uint8_t *hr_read_stream(FILE *f, const char *name, size_t *len, char *err, size_t errlen);
+/* The whole file at path, as hr_read_stream. */
+uint8_t *hr_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 /* 1 when data is a program's text form rather than input bytes. */
 int hr_program_is_text(const uint8_t *data, size_t len);

@@ -1176,25 +1176,12 @@ static int read_input(void)
                 strerror(errno));
         return -1;
     }
-    size_t cap = 4096;
-    input_bytes = malloc(cap);
-    size_t n;
-    while (input_bytes && (n = fread(input_bytes + input_len, 1, cap - input_len, f)) > 0) {
-        input_len += n;
-        if (input_len == cap) {
-            cap *= 2;
-            uint8_t *nb = realloc(input_bytes, cap);
-            if (!nb) {
-                free(input_bytes);
-                input_bytes = NULL;
-            }
-            input_bytes = nb;
-        }
-    }
-    int bad = ferror(f) || !input_bytes;
+    char err[512];
+    input_bytes = hr_read_stream(f, opts.input, &input_len, err, sizeof(err));
     fclose(f);
-    if (bad) {
-        fprintf(stderr, "hostrace %s: cannot read --input '%s'\n", opts.cmd, opts.input);
+    if (!input_bytes) {
+        fprintf(stderr, "hostrace %s: cannot read --input '%s' (%s)\n", opts.cmd, opts.input,
+                err);
         return -1;
     }
     return 0;
