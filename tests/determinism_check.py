@@ -6,9 +6,10 @@ Runs `hostrace run SCRIPT --seed 0 --schedules SEEDS --keep-going --trace`
 RUNS times (each schedule in a fresh process) and requires every run to
 print the identical decision trace (every decision of every seed: step,
 thread, scheduling point, script line, thread chosen) and the identical
-findings (kind, signature, message), with the same exit code. How often
-TSan reported one race ("seen N times") is not compared: see
-docs/design-notes.md.
+set of distinct findings (kind, signature, message), with the same exit
+code. Neither the order in which findings are listed (by the first
+schedule that found each) nor how often TSan reported one race ("seen N
+times") is compared: see docs/design-notes.md, "Which race TSan reports".
 
 Usage: determinism_check.py HOSTRACE SCRIPT [--seeds 10] [--runs 20]
                             [--strategy pct] [extra hostrace options...]
@@ -26,13 +27,19 @@ SEEN = re.compile(r" \(seen \d+ times\)$")
 
 
 def normalise(stdout):
-    lines = []
+    """The decision trace in order, then the distinct findings sorted: the
+    order in which findings are listed is the order of the first schedule
+    that found each, and under TSan a schedule whose one write races with
+    two earlier reads can name either pair first (docs/design-notes.md,
+    "Which race TSan reports"). The set of distinct findings over the
+    schedules must be the same in every run."""
+    trace, findings = [], []
     for line in stdout.splitlines():
         if line.startswith("trace:"):
-            lines.append(line)
+            trace.append(line)
         elif FINDING.match(line):
-            lines.append(SEEN.sub("", line))
-    return lines
+            findings.append(SEEN.sub("", line))
+    return trace + sorted(findings)
 
 
 def main():
