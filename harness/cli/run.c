@@ -1203,15 +1203,8 @@ static int load_program(void)
         return -1;
     }
     prog_host_switches(program, &opts.sw);
-    if (!opts.input) {
-        size_t n;
-        const uint8_t *b = prog_schedule(program, &n);
-        input_bytes = malloc(n ? n : 1);
-        if (!input_bytes)
-            return -1;
-        memcpy(input_bytes, b, n);
-        input_len = n;
-    }
+    if (!opts.input) /* the program lives as long as the process */
+        input_bytes = (uint8_t *)prog_schedule(program, &input_len);
     return 0;
 }
 
