@@ -30,6 +30,7 @@
 
 #include "cli/cli.h"
 #include "cli/program.h"
+#include "coverage.h"
 #include "prog.h"
 #include "py/py.h"
 #include "sched/sched.h"
@@ -80,71 +81,6 @@ static int g_timeout = 30;
 static int g_trace;
 static int g_ready;
 
-/* ---- interleaving feedback ------------------------------------------------ */
-
-/* AFL++'s shared map (afl_map.c; does nothing in other builds) */
-void hr_afl_bump(uint32_t h);
-
-static uint8_t *g_shared_extra; /* MAP_SHARED: the child's conflict counters */
-
-#ifdef HR_LIBFUZZER
-#include <sys/mman.h>
-/* libFuzzer reads extra counters from this section as coverage, and its
- * code coverage from the inline 8-bit counters. The child runs the input,
- * so both come back through shared memory when it ends. */
-__attribute__((section("__libfuzzer_extra_counters"))) static uint8_t g_extra[8192];
-extern uint8_t __start___sancov_cntrs[] __attribute__((weak));
-extern uint8_t __stop___sancov_cntrs[] __attribute__((weak));
-static uint8_t *g_shared_cntrs;
-static size_t g_ncntrs;
-
-static void *shared(size_t n)
-{
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    return p == MAP_FAILED ? NULL : p;
-}
-
-static void setup_libfuzzer(void)
-{
-    g_shared_extra = shared(sizeof(g_extra));
-    if (__start___sancov_cntrs && __stop___sancov_cntrs > __start___sancov_cntrs) {
-        g_ncntrs = (size_t)(__stop___sancov_cntrs - __start___sancov_cntrs);
-        g_shared_cntrs = shared(g_ncntrs);
-    }
-}
-
-/* the child, as it ends: its code coverage for the parent */
-static void child_counters_out(void)
-{
-    if (g_shared_cntrs)
-        memcpy(g_shared_cntrs, __start___sancov_cntrs, g_ncntrs);
-}
-
-/* the parent, after the child: both kinds of counters into its own */
-static void parent_counters_in(void)
-{
-    if (g_shared_cntrs) {
-        for (size_t i = 0; i < g_ncntrs; i++)
-            __start___sancov_cntrs[i] |= g_shared_cntrs[i];
-        memset(g_shared_cntrs, 0, g_ncntrs);
-    }
-    if (g_shared_extra) {
-        memcpy(g_extra, g_shared_extra, sizeof(g_extra));
-        memset(g_shared_extra, 0, sizeof(g_extra));
-    }
-}
-#endif
-
-static void on_conflict(uint32_t h)
-{
-    hr_afl_bump(h);
-    if (g_shared_extra) {
-        uint8_t *c = &g_shared_extra[h % 8192]; /* libFuzzer build only */
-        if (*c < 255)
-            (*c)++;
-    }
-}
-
 /* ---- one input --------------------------------------------------------------- */
 
 static int init(void)
@@ -156,10 +92,11 @@ static int init(void)
         fprintf(stderr, DRIVER ": %s\n", err);
         return -1;
     }
-    sched_set_conflict_hook(on_conflict);
-#ifdef HR_LIBFUZZER
-    setup_libfuzzer();
-#endif
+    if (hr_cov_setup() < 0) {
+        fprintf(stderr, DRIVER ": cannot map shared memory for the coverage counters\n");
+        return -1;
+    }
+    sched_set_conflict_hook(hr_cov_conflict);
     g_ready = 1;
     return 0;
 }
@@ -175,9 +112,7 @@ static void child(const uint8_t *data, size_t len, int print)
     in.timeout = g_timeout;
     in.print = print;
     in.trace = g_trace;
-#ifdef HR_LIBFUZZER
-    in.before_exit = child_counters_out;
-#endif
+    in.before_exit = hr_cov_child_out;
 #if HR_FUZZ_PROGRAM
     prog_program *p = prog_new();
     if (!p)
@@ -209,9 +144,7 @@ static int run_one(const uint8_t *data, size_t len, int print)
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR)
             return CLI_EXIT_INTERNAL;
-#ifdef HR_LIBFUZZER
-    parent_counters_in();
-#endif
+    hr_cov_parent_in();
     if (WIFSIGNALED(st))
         return 128 + WTERMSIG(st);
     return WEXITSTATUS(st);
@@ -221,12 +154,26 @@ static int run_one(const uint8_t *data, size_t len, int print)
 static int is_crash(int rc) { return rc == CLI_EXIT_FINDINGS || rc >= 128; }
 
 #ifdef HR_LIBFUZZER
-/* libFuzzer's start-up: fuzz_schedule takes its script from
- * HOSTRACE_SCRIPT (libFuzzer owns the command line). */
+/* libFuzzer's start-up (it parses its flags after this returns):
+ * fuzz_schedule takes its script from HOSTRACE_SCRIPT (libFuzzer owns the
+ * command line), and -rss_limit_mb=0 is added unless given, because the
+ * RSS limit runs in a thread of its own, and a process that forks with a
+ * second thread alive cannot start threads in the child under TSan. The
+ * children's memory is bounded by their own --timeout instead. */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    (void)argc;
-    (void)argv;
+    int has_rss = 0;
+    for (int i = 1; i < *argc; i++)
+        if (strncmp((*argv)[i], "-rss_limit_mb=", 14) == 0)
+            has_rss = 1;
+    if (!has_rss) {
+        char **nv = calloc((size_t)*argc + 2, sizeof(*nv));
+        if (!nv)
+            return -1;
+        memcpy(nv, *argv, (size_t)*argc * sizeof(*nv));
+        nv[(*argc)++] = "-rss_limit_mb=0";
+        *argv = nv; /* kept for the process's life, as libFuzzer keeps argv */
+    }
 #if !HR_FUZZ_PROGRAM
     g_script = getenv("HOSTRACE_SCRIPT");
     if (!g_script || access(g_script, R_OK) != 0) {
