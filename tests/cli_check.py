@@ -258,6 +258,28 @@ def case_sleep_hour(h):
     check(code == 0 and not rep["findings"], "exit %d, findings %r" % (code, rep["findings"]), err)
 
 
+def case_quiescence(h):
+    """Under the scheduler the event loop ends once no script code can run
+    again (frames_run in the JSON), and not before."""
+    want = {"joined": (0, 0), "timer_5": (5, 6), "timer_forever": (240, 240),
+            "handler": (240, 240), "late_thread": (55, 70)}
+    for mode, (lo, hi) in sorted(want.items()):
+        p = subprocess.run([h, "run", os.path.join(CLI, "quiescence.py"), "--json"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300,
+                           env=dict(os.environ, HOSTRACE_TEST_MODE=mode))
+        err = p.stderr.decode(errors="replace")
+        check(p.returncode == 0, "%s: exit %d" % (mode, p.returncode), err)
+        rep = json.loads(p.stdout.decode())
+        check(rep["frames"] == 240, "%s: frames %r" % (mode, rep["frames"]))
+        check(lo <= rep["frames_run"] <= hi,
+              "%s: %d frames run, expected %d..%d" % (mode, rep["frames_run"], lo, hi), err)
+    # free-running, the loop always runs every frame: nothing to compare,
+    # but the run must still end cleanly
+    code, out, err = run(h, "run", os.path.join(CLI, "quiescence.py"), "--strategy", "free",
+                         "--frames", "5")
+    check(code == 0, "free run: exit %d" % code, err)
+
+
 CASES = {n[5:]: f for n, f in sorted(globals().items()) if n.startswith("case_")}
 
 

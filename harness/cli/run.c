@@ -100,7 +100,10 @@ static const char run_usage[] =
     "  --stall S         real seconds without a scheduling point before a hang or\n"
     "                    blocked-outside-scheduler finding (default 10)\n"
     "  --frames N        event-loop frames after the script (default 240, one\n"
-    "                    frame is 1/60 s of host time)\n"
+    "                    frame is 1/60 s of host time); under the scheduler the\n"
+    "                    loop ends early once no script code can run again (no\n"
+    "                    script thread alive, no timer, handler, draw handler,\n"
+    "                    modal operator, job or queued call): frames_run in --json\n"
     "  --host KEY=VALUE  host switch, repeatable:\n"
     "                      lock_interface=0|1    lock the UI while a render runs\n"
     "                      render=invoke|exec    exec: 'INVOKE_DEFAULT' renders block\n"
@@ -172,6 +175,7 @@ typedef struct child_result {
     uint64_t steps;
     uint64_t decisions;
     int64_t vtime_ns;
+    int frames_run; /* event-loop frames run (fewer than --frames once quiescent) */
     int nfindings;
     char message[1024];
 } child_result;
@@ -181,6 +185,7 @@ static void defaults(const char *cmd);
 static FILE *json_out;   /* the report stream (real stdout) */
 static atomic_int emitted;
 static int scheduled;    /* this process runs under the scheduler */
+static int frames_run;   /* the event-loop frames this run ran */
 static const char *result_path;   /* child: where the result goes */
 static const char *schedule_path; /* child: where the schedule goes */
 static sched_strategy *strategy;
@@ -374,6 +379,7 @@ static void child_finish(void)
     sched_decisions(&nd);
     r.decisions = nd;
     r.vtime_ns = sched_now_ns();
+    r.frames_run = frames_run;
     r.nfindings = report_count();
     snprintf(r.message, sizeof(r.message), "%s", child_msg);
     int code = child_stat == CHILD_INPUT_ERROR || child_stat == CHILD_DIVERGED
@@ -687,7 +693,7 @@ static void run_once(void)
         _exit(CLI_EXIT_USAGE);
     }
     bpy_check_threads();
-    bpy_run_wm(opts.frames);
+    frames_run = bpy_run_wm(opts.frames);
     bpy_runtime_stop(5000);
     if (scheduled)
         child_finish();
@@ -1000,7 +1006,7 @@ static void print_results_text(int explored, uint64_t steps_total)
     fflush(stdout);
 }
 
-static void print_results_json(int explored, uint64_t steps_total)
+static void print_results_json(int explored, uint64_t steps_total, uint64_t frames_total)
 {
     json_t *root = json_object();
     json_object_set_new(root, "hostrace", json_string(HOSTRACE_VERSION));
@@ -1010,6 +1016,7 @@ static void print_results_json(int explored, uint64_t steps_total)
     json_object_set_new(root, "schedules", json_integer(explored));
     json_object_set_new(root, "steps", json_integer((json_int_t)steps_total));
     json_object_set_new(root, "frames", json_integer(opts.frames));
+    json_object_set_new(root, "frames_run", json_integer((json_int_t)frames_total));
     json_object_set_new(root, "host", host_json());
     json_t *list = json_array();
     report_finding *f = malloc(sizeof(*f));
@@ -1044,7 +1051,7 @@ static int explore(void)
     }
     int tty = isatty(STDERR_FILENO);
     int explored = 0, code = CLI_EXIT_CLEAN;
-    uint64_t steps_total = 0;
+    uint64_t steps_total = 0, frames_total = 0;
     double t0 = mono_s();
     for (int i = 0; i < opts.schedules; i++) {
         int new_errors = 0;
@@ -1075,6 +1082,7 @@ static int explore(void)
             break;
         }
         steps_total += oc.r.steps;
+        frames_total += (uint64_t)oc.r.frames_run;
         if (oc.r.status == CHILD_INPUT_ERROR) {
             fprintf(stderr, "hostrace %s: %s\n", opts.cmd, oc.r.message);
             code = CLI_EXIT_USAGE;
@@ -1115,7 +1123,7 @@ static int explore(void)
     if (code != CLI_EXIT_CLEAN)
         return code;
     if (opts.json)
-        print_results_json(explored, steps_total);
+        print_results_json(explored, steps_total, frames_total);
     else
         print_results_text(explored, steps_total);
     return report_error_count() ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;

@@ -423,8 +423,15 @@ void host_busy_leave(Host *h);
 /* Runs one wm frame on main: queued calls, job notifications, timers,
  * modal TIMER events, depsgraph update, draw. */
 void host_wm_frame(Host *h);
-/* Runs n frames. */
-void host_wm_run(Host *h, int frames);
+/* Runs up to n frames, fewer when the host becomes quiescent; returns how
+ * many ran. */
+int host_wm_run(Host *h, int frames);
+/* True, under the scheduler, when no script code can run again: no script
+ * thread is alive (or starting), and no job, timer, modal operator, event
+ * timer, draw handler, queued call or app handler is registered. The
+ * frames after that would only run the host against itself, which the
+ * model keeps correct, so they cannot find anything in the script. */
+int host_quiescent(Host *h);
 /* Starts shutdown: sets is_break and stops jobs, drops timers and modal
  * operators (calling cancel). Returns 0 once no thread is inside the host,
  * -1 if some still are after timeout_ms. */

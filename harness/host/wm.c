@@ -3,6 +3,7 @@
  * operators with TIMER events, draw handlers, the run_on_main queue, the
  * global context, the per-frame loop on main, and shutdown. */
 #include "host_internal.h"
+#include "sched/tsan_annotate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -633,10 +634,30 @@ void host_wm_frame(Host *h)
     sched_pace((int64_t)(h->frame_dt * 1e9), (unsigned)h->frame_sleep_us);
 }
 
-void host_wm_run(Host *h, int frames)
+int host_quiescent(Host *h)
 {
-    for (int i = 0; i < frames; i++)
+    if (!sched_active() || sched_live_count(SCHED_ROLE_PYTHON) > 0)
+        return 0;
+    /* No script thread is left to write these lists, and main is the one
+     * reading them: hidden from TSan, so that the check adds no access
+     * that other runs' reports could pair with. */
+    HR_TSAN_IGNORE_BEGIN();
+    int busy = h->jobs || h->timers || h->modals || h->event_timers || h->draw_handlers ||
+               h->queue;
+    for (int i = 0; !busy && i < HOST_CB_COUNT; i++)
+        busy = h->handler_count[i] != 0;
+    HR_TSAN_IGNORE_END();
+    return !busy;
+}
+
+int host_wm_run(Host *h, int frames)
+{
+    int done = 0;
+    while (done < frames && !host_quiescent(h)) {
         host_wm_frame(h);
+        done++;
+    }
+    return done;
 }
 
 int host_shutdown(Host *h, int timeout_ms)

@@ -496,11 +496,12 @@ void bpy_check_threads(void)
     Py_XDECREF(r);
 }
 
-void bpy_run_wm(int frames)
+int bpy_run_wm(int frames)
 {
     PyThreadState *ts = PyEval_SaveThread();
-    host_wm_run(host, frames);
+    int done = host_wm_run(host, frames);
     bpy_gil_restore(ts);
+    return done;
 }
 
 int bpy_runtime_stop(int timeout_ms)

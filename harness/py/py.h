@@ -43,9 +43,11 @@ bpy_script_status bpy_run_source(const char *text, const char *path, char *err, 
  * Python thread still alive. */
 void bpy_check_threads(void);
 
-/* Runs the wm loop for frames frames with the GIL released between
- * Python calls, so script threads run alongside it. */
-void bpy_run_wm(int frames);
+/* Runs the wm loop for up to frames frames with the GIL released between
+ * Python calls, so script threads run alongside it; under the scheduler it
+ * ends early once the host is quiescent (host_quiescent). Returns the
+ * frames run. */
+int bpy_run_wm(int frames);
 
 /* Shuts the host down, waits for non-daemon threads (up to timeout_ms of
  * real time: a hang finding otherwise), checks Main's integrity and

@@ -298,6 +298,9 @@ void sched_exit_current(void);
  * limit. Returns 1 when it has exited. */
 int sched_wait_exit(int slot, int64_t timeout_ns, int gil_boundary);
 int sched_slot_exited(int slot);
+/* How many threads of this role are reserved or registered and have not
+ * exited (under the scheduler; 0 when it is not active). */
+int sched_live_count(sched_role role);
 
 /* The managed thread holding the token, for the watchdog: its name, role
  * and kernel thread id; returns 0 when not scheduled. Never blocks. */

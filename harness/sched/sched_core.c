@@ -760,6 +760,21 @@ int sched_slot_exited(int slot)
     return sched_records_[slot].state == SCHED_T_EXITED;
 }
 
+int sched_live_count(sched_role role)
+{
+    if (!sched_active())
+        return 0;
+    int n = 0, nrec = atomic_load(&sched_nrecords_);
+    LOCK();
+    for (int i = 0; i < nrec && i < SCHED_MAX_THREADS; i++) {
+        sched_record *r = &sched_records_[i];
+        if (r->role == role && r->managed && r->state != SCHED_T_EXITED)
+            n++;
+    }
+    UNLOCK();
+    return n;
+}
+
 int sched_wait_exit(int slot, int64_t timeout_ns, int gil_boundary)
 {
     if (slot < 0 || slot >= SCHED_MAX_THREADS)
