@@ -280,6 +280,73 @@ def case_quiescence(h):
     check(code == 0, "free run: exit %d" % code, err)
 
 
+def case_triage(h):
+    """hostrace triage over an AFL++ sync directory and libFuzzer artifacts:
+    one directory per signature with a replay that reproduces it, inputs
+    without an error listed as flaky, and the same output when re-run."""
+    progs = os.path.join(os.path.dirname(HERE), "corpus", "programs")
+    build = os.path.dirname(os.path.abspath(h))
+    with tempfile.TemporaryDirectory() as tmp:
+        def enc(name, path):
+            code, out, err = run(h, "encode", os.path.join(progs, name + ".txt"), "-o", path)
+            check(code == 0, "encode %s: exit %d" % (name, code), err)
+        inst = os.path.join(tmp, "sync", "main")
+        for d in ("crashes", "hangs", "queue"):
+            os.makedirs(os.path.join(inst, d))
+        with open(os.path.join(inst, "fuzzer_stats"), "w") as f:
+            f.write("start_time        : 0\ncommand_line      : afl-fuzz -i seeds -o sync -M main "
+                    "-- %s/fuzz_program --timeout 45\n" % build)
+        enc("deadlock_run_on_main_join", os.path.join(inst, "crashes", "id:000000,sig:06"))
+        enc("threads_joined", os.path.join(inst, "hangs", "id:000000,src:000001"))
+        os.makedirs(os.path.join(tmp, "lf"))
+        enc("deadlock_run_on_main_join", os.path.join(tmp, "lf", "crash-0123abcd"))
+        open(os.path.join(tmp, "lf", "notes.txt"), "w").write("not an artifact")
+
+        out = os.path.join(tmp, "findings")
+        code, text, err = run(h, "triage", os.path.join(tmp, "sync"), os.path.join(tmp, "lf"),
+                              "--out", out)
+        check(code == 1, "triage: exit %d, expected 1" % code, text + err)
+        check("3 inputs, 1 distinct finding, 1 flaky" in text, "triage summary", text + err)
+        res = json.load(open(os.path.join(out, "triage.json")))
+        check(res["inputs"] == 3, "inputs %r" % res["inputs"])
+        check([f["input"] for f in res["flaky"]] ==
+              [os.path.join(inst, "hangs", "id:000000,src:000001")], "flaky %r" % res["flaky"])
+        sigs = list(res["findings"])
+        check(len(sigs) == 1 and res["findings"][sigs[0]]["kind"] == "deadlock" and
+              res["findings"][sigs[0]]["count"] == 2, "findings %r" % res["findings"])
+        fdir = os.path.join(out, "deadlock-" + sigs[0])
+        for name in ("input", "schedule.txt", "report.txt", "finding.json", "repro.py",
+                     "replay.sh", "inputs.txt"):
+            check(os.path.isfile(os.path.join(fdir, name)), "missing %s" % name)
+        check("run_on_main" in open(os.path.join(fdir, "repro.py")).read(), "repro.py is no program")
+        check("flaky" not in open(os.path.join(out, "flaky.txt")).read() and
+              "id:000000,src:000001" in open(os.path.join(out, "flaky.txt")).read(), "flaky.txt")
+        p = subprocess.run([os.path.join(fdir, "replay.sh"), "--json"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=300)
+        rep = json.loads(p.stdout.decode())
+        check(p.returncode == 1 and sigs[0] in [f["signature"] for f in rep["findings"]],
+              "replay.sh: exit %d, findings %r" % (p.returncode, rep.get("findings")),
+              p.stderr.decode(errors="replace"))
+
+        def snapshot():
+            snap = {}
+            for root, _, files in os.walk(out):
+                for name in files:
+                    snap[os.path.relpath(os.path.join(root, name), out)] = open(
+                        os.path.join(root, name), "rb").read()
+            return snap
+        first = snapshot()
+        code, text, err = run(h, "triage", os.path.join(tmp, "sync"), os.path.join(tmp, "lf"),
+                              "--out", out, "--json")
+        check(code == 1 and json.loads(text)["inputs"] == 3, "second triage: exit %d" % code, err)
+        check(snapshot() == first, "a second triage changed the output")
+
+        one_line_error(*run(h, "triage"), 2, "missing DIR")
+        one_line_error(*run(h, "triage", os.path.join(tmp, "nope")), 2, "not a directory")
+        one_line_error(*run(h, "triage", os.path.join(inst, "queue")), 2, "no AFL++ instance")
+        one_line_error(*run(h, "triage", os.path.join(tmp, "lf"), "--timeout", "x"), 2, "--timeout")
+
+
 CASES = {n[5:]: f for n, f in sorted(globals().items()) if n.startswith("case_")}
 
 

@@ -36,5 +36,7 @@ typedef struct cli_input {
 } cli_input;
 void cli_run_input(const cli_input *in) __attribute__((noreturn));
 int cli_replay(int argc, char **argv);
+/* hostrace triage (triage.c) */
+int cli_triage(int argc, char **argv);
 
 #endif

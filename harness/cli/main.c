@@ -22,6 +22,10 @@ static const char usage[] =
     "                  loop, under the deterministic scheduler, and report races,\n"
     "                  deadlocks, hangs, errors and unsafe thread use\n"
     "  replay FILE     re-run the exact interleaving a schedule file recorded\n"
+    "  triage DIR...   replay fuzzer crash inputs, group them into distinct\n"
+    "                  findings, one directory each with a reproducer\n"
+    "  decode INPUT    the Python source and schedule a fuzz input runs\n"
+    "  encode TEXT     a program's text form to fuzz input bytes\n"
     "\n"
     "options:\n"
     "  -h, --help      this help; `hostrace run --help` for the command's own\n"
@@ -65,6 +69,8 @@ int main(int argc, char **argv)
         return cli_run(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
         return cli_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "triage") == 0)
+        return cli_triage(argc - 1, argv + 1);
     if (strcmp(cmd, "decode") == 0)
         return cli_decode(argc - 1, argv + 1);
     if (strcmp(cmd, "encode") == 0)

@@ -720,6 +720,7 @@ void cli_run_input(const cli_input *in)
     if (program) {
         opts.program = 1;
         prog_host_switches(program, &opts.sw);
+        report_set_generated_source(PROGRAM_PY);
     }
     input_bytes = (uint8_t *)in->bytes;
     input_len = in->nbytes;
@@ -1211,6 +1212,7 @@ static int load_program(void)
         return -1;
     }
     prog_host_switches(program, &opts.sw);
+    report_set_generated_source(PROGRAM_PY);
     if (!opts.input) /* the program lives as long as the process */
         input_bytes = (uint8_t *)prog_schedule(program, &input_len);
     return 0;

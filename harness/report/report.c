@@ -81,14 +81,46 @@ void report_access_key(const report_access *a, char *out, size_t len)
         snprintf(out, len, "%s", a->site);
 }
 
+static char g_generated[64];
+
+void report_set_generated_source(const char *name)
+{
+    lock();
+    snprintf(g_generated, sizeof(g_generated), "%s", name ? name : "");
+    unlock();
+}
+
+/* key without the line numbers of generated source: every "NAME:123"
+ * becomes "NAME" */
+static void strip_generated_lines(const char *key, char *out, size_t len)
+{
+    size_t n = strlen(g_generated), o = 0;
+    for (const char *p = key; *p && o + 1 < len;) {
+        if (n && strncmp(p, g_generated, n) == 0 && p[n] == ':' && p[n + 1] >= '0' &&
+            p[n + 1] <= '9') {
+            for (size_t i = 0; i < n && o + 1 < len; i++)
+                out[o++] = p[i];
+            p += n + 1;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = 0;
+}
+
 static void compute_signature(report_finding *f)
 {
     if (!f->key_a[0] && f->nacc > 0)
         report_access_key(&f->acc[0], f->key_a, sizeof(f->key_a));
     if (!f->key_b[0] && f->nacc > 1)
         report_access_key(&f->acc[1], f->key_b, sizeof(f->key_b));
+    char ka[sizeof(f->key_a)], kb[sizeof(f->key_b)];
+    strip_generated_lines(f->key_a, ka, sizeof(ka));
+    strip_generated_lines(f->key_b, kb, sizeof(kb));
     /* unordered pair: sort the two keys */
-    const char *a = f->key_a, *b = f->key_b;
+    const char *a = ka, *b = kb;
     if (strcmp(a, b) > 0) {
         const char *t = a;
         a = b;

@@ -88,6 +88,12 @@ void report_addf_thread(const char *thread, const char *role, report_kind kind,
                         const char *key_a, const char *key_b, const char *detail,
                         const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
+/* Source generated under this name (a fuzz program, "program.py"): its line
+ * numbers are left out of signatures, since two generated programs put
+ * the same operation on different lines, and the same race found by two
+ * programs is one finding. Set before the run; NULL clears it. */
+void report_set_generated_source(const char *name);
+
 /* The key of an access: "site" or "site@file.py:line". */
 void report_access_key(const report_access *a, char *out, size_t len);
 

@@ -1,0 +1,683 @@
+/* hostrace triage: fuzzer crash inputs to a short list of distinct
+ * findings. Every input found in AFL++ output directories (each instance's
+ * crashes/ and hangs/) and libFuzzer artifacts (crash-*, timeout-*, oom-*,
+ * leak-*) is replayed with `hostrace run` in the build whose driver found it
+ * (read from the instance's fuzzer_stats), its error-level findings are
+ * grouped by signature, and one directory per signature is written with
+ * the smallest input that shows it. Inputs that show no error when
+ * replayed are listed as flaky, never dropped. The output depends only on
+ * the inputs, so triaging the same directories again rewrites the same
+ * files. */
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cli/program.h"
+
+static const char usage[] =
+    "usage: hostrace triage DIR... [--out DIR] [--script SCRIPT.py] [--timeout S]\n"
+    "                       [--json]\n"
+    "\n"
+    "Replays every crash and hang input in the given fuzzer output directories\n"
+    "and groups them into distinct findings by signature. DIR may be an AFL++\n"
+    "output or sync directory (every instance's crashes/ and hangs/; a\n"
+    "campaign's DIR/afl), one instance, or a directory of libFuzzer artifacts\n"
+    "(crash-*, timeout-*, oom-*, leak-*). Each input is replayed by the\n"
+    "hostrace of the build whose driver found it (from the instance's\n"
+    "fuzzer_stats; this hostrace for libFuzzer artifacts).\n"
+    "\n"
+    "For every distinct error-level finding, --out gets KIND-SIGNATURE/ with:\n"
+    "  input        the smallest input that shows it\n"
+    "  schedule.txt its interleaving, report.txt, finding.json\n"
+    "  repro.py     the program as Python source (fuzz_schedule: the script)\n"
+    "  replay.sh    one line: re-runs the interleaving\n"
+    "  inputs.txt   every input that showed it\n"
+    "and --out gets triage.json (all of it) and flaky.txt (inputs that showed\n"
+    "no error when replayed, with their exit code).\n"
+    "\n"
+    "  --out DIR        where the findings go (default hostrace-out/triage)\n"
+    "  --script S       the script of fuzz_schedule inputs where fuzzer_stats\n"
+    "                   does not name it (libFuzzer artifacts of fuzz_schedule)\n"
+    "  --timeout S      wall-clock budget per replay (default 120)\n"
+    "  --json           print triage.json on stdout instead of the listing\n"
+    "\n"
+    "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
+    "error, 3 internal error.\n";
+
+/* ---- inputs ------------------------------------------------------------------ */
+
+typedef struct tr_input {
+    char path[PATH_MAX];
+    char hostrace[PATH_MAX]; /* the build's hostrace */
+    char script[PATH_MAX];   /* fuzz_schedule's script, or "" for a program */
+    off_t size;
+} tr_input;
+
+static tr_input *g_in;
+static int g_nin, g_capin;
+static char g_self[PATH_MAX];
+
+static int add_input(const char *path, const char *hostrace, const char *script)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;
+    if (g_nin == g_capin) {
+        int cap = g_capin ? 2 * g_capin : 64;
+        tr_input *n = realloc(g_in, (size_t)cap * sizeof(*n));
+        if (!n)
+            return -1;
+        g_in = n;
+        g_capin = cap;
+    }
+    tr_input *in = &g_in[g_nin++];
+    memset(in, 0, sizeof(*in));
+    snprintf(in->path, sizeof(in->path), "%s", path);
+    snprintf(in->hostrace, sizeof(in->hostrace), "%s", hostrace);
+    snprintf(in->script, sizeof(in->script), "%s", script ? script : "");
+    in->size = st.st_size;
+    return 0;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int is_artifact(const char *name)
+{
+    static const char *const prefixes[] = {"crash-", "timeout-", "oom-", "leak-"};
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* The driver an AFL++ instance ran (fuzzer_stats' command_line, after
+ * "--"): the build's hostrace next to it, and fuzz_schedule's script.
+ * Falls back to this hostrace when the file or the build is missing. */
+static void instance_build(const char *inst, const char *script_opt, char *hostrace, size_t hlen,
+                           char *script, size_t slen)
+{
+    snprintf(hostrace, hlen, "%s", g_self);
+    snprintf(script, slen, "%s", script_opt ? script_opt : "");
+    char p[PATH_MAX + 32], line[8192];
+    snprintf(p, sizeof(p), "%s/fuzzer_stats", inst);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return;
+    char cmd[8192] = "";
+    while (fgets(line, sizeof(line), f))
+        if (strncmp(line, "command_line", 12) == 0) {
+            char *c = strchr(line, ':');
+            if (c)
+                snprintf(cmd, sizeof(cmd), "%s", c + 1);
+        }
+    fclose(f);
+    char *save = NULL, *tok = strtok_r(cmd, " \t\n", &save);
+    while (tok && strcmp(tok, "--") != 0)
+        tok = strtok_r(NULL, " \t\n", &save);
+    char *driver = tok ? strtok_r(NULL, " \t\n", &save) : NULL;
+    if (!driver)
+        return;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s", driver);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : dir;
+    int schedule = strcmp(base, "fuzz_schedule") == 0;
+    if (slash) {
+        *slash = 0;
+        char h[PATH_MAX + 16];
+        snprintf(h, sizeof(h), "%s/hostrace", dir);
+        if (access(h, X_OK) == 0)
+            snprintf(hostrace, hlen, "%s", h);
+    }
+    if (!schedule)
+        return;
+    /* fuzz_schedule [--frames N] [--timeout S] [--trace] SCRIPT */
+    for (tok = strtok_r(NULL, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+        if (strcmp(tok, "--frames") == 0 || strcmp(tok, "--timeout") == 0) {
+            tok = strtok_r(NULL, " \t\n", &save);
+            if (!tok)
+                break;
+            continue;
+        }
+        if (tok[0] == '-')
+            continue;
+        if (!script_opt)
+            snprintf(script, slen, "%s", tok);
+        break;
+    }
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The entries of dir, sorted (readdir's order is the file system's). */
+static char **sorted_entries(const char *dir, int *n)
+{
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NULL;
+    char **v = NULL;
+    int cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 32;
+            char **nv = realloc(v, (size_t)cap * sizeof(*nv));
+            if (!nv)
+                break;
+            v = nv;
+        }
+        v[(*n)++] = strdup(e->d_name);
+    }
+    closedir(d);
+    if (v)
+        qsort(v, (size_t)*n, sizeof(*v), cmp_names);
+    return v;
+}
+
+static void free_entries(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* Collects the inputs under dir (up to depth levels down): returns how
+ * many fuzzer outputs (instances or artifact directories) it recognised. */
+static int scan(const char *dir, const char *script_opt, int depth)
+{
+    int found = 0;
+    char p[PATH_MAX];
+    snprintf(p, sizeof(p), "%s/crashes", dir);
+    int instance = is_dir(p);
+    snprintf(p, sizeof(p), "%s/hangs", dir);
+    instance |= is_dir(p);
+    if (instance) {
+        char hostrace[PATH_MAX], script[PATH_MAX];
+        instance_build(dir, script_opt, hostrace, sizeof(hostrace), script, sizeof(script));
+        for (int k = 0; k < 2; k++) {
+            char sub[PATH_MAX];
+            snprintf(sub, sizeof(sub), "%s/%s", dir, k ? "hangs" : "crashes");
+            int n;
+            char **names = sorted_entries(sub, &n);
+            for (int i = 0; i < n; i++)
+                if (strncmp(names[i], "id:", 3) == 0) {
+                    char f[PATH_MAX + 300];
+                    snprintf(f, sizeof(f), "%s/%s", sub, names[i]);
+                    add_input(f, hostrace, script);
+                }
+            free_entries(names, n);
+        }
+        return 1;
+    }
+    int n;
+    char **names = sorted_entries(dir, &n);
+    int artifacts = 0;
+    for (int i = 0; i < n; i++) {
+        char f[PATH_MAX + 300];
+        snprintf(f, sizeof(f), "%s/%s", dir, names[i]);
+        if (is_artifact(names[i])) {
+            add_input(f, g_self, script_opt);
+            artifacts = 1;
+        } else if (depth > 0 && is_dir(f)) {
+            found += scan(f, script_opt, depth - 1);
+        }
+    }
+    free_entries(names, n);
+    return found + artifacts;
+}
+
+/* ---- replays ------------------------------------------------------------------- */
+
+/* Runs argv, its stdout into a malloc'd string; returns the exit code (or
+ * 128+signal), -1 when it could not run. */
+static int capture(char *const argv[], char **out)
+{
+    *out = NULL;
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fd[1], STDOUT_FILENO);
+        close(fd[0]);
+        close(fd[1]);
+        FILE *devnull = freopen("/dev/null", "w", stderr);
+        (void)devnull;
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t len = 0, cap = 0;
+    char *buf = NULL;
+    for (;;) {
+        if (len + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 65536;
+            char *nb = realloc(buf, cap);
+            if (!nb)
+                break;
+            buf = nb;
+        }
+        ssize_t r = read(fd[0], buf + len, cap - len - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd[0]);
+    if (buf)
+        buf[len] = 0;
+    *out = buf;
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+typedef struct tr_group {
+    char signature[32];
+    char kind[64];
+    char message[1024];
+    char saved[PATH_MAX]; /* the best input's saved finding directory */
+    int best;             /* index into g_in: smallest size, then path */
+    int *inputs, ninputs;
+} tr_group;
+
+static tr_group *g_groups;
+static int g_ngroups;
+
+static tr_group *group_of(const char *sig)
+{
+    for (int i = 0; i < g_ngroups; i++)
+        if (strcmp(g_groups[i].signature, sig) == 0)
+            return &g_groups[i];
+    tr_group *n = realloc(g_groups, (size_t)(g_ngroups + 1) * sizeof(*n));
+    if (!n)
+        return NULL;
+    g_groups = n;
+    tr_group *g = &g_groups[g_ngroups++];
+    memset(g, 0, sizeof(*g));
+    snprintf(g->signature, sizeof(g->signature), "%s", sig);
+    g->best = -1;
+    return g;
+}
+
+static int smaller(int a, int b)
+{
+    if (g_in[a].size != g_in[b].size)
+        return g_in[a].size < g_in[b].size;
+    return strcmp(g_in[a].path, g_in[b].path) < 0;
+}
+
+/* ---- output -------------------------------------------------------------------- */
+
+static int copy_file(const char *from, const char *to)
+{
+    size_t len;
+    char err[512];
+    uint8_t *data = hr_read_file(from, &len, err, sizeof(err));
+    if (!data)
+        return -1;
+    FILE *f = fopen(to, "wb");
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(data);
+    return ok ? 0 : -1;
+}
+
+static int write_text(const char *path, const char *text, int executable)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int ok = fputs(text, f) >= 0;
+    if (fclose(f) != 0)
+        ok = 0;
+    if (ok && executable)
+        chmod(path, 0755);
+    return ok ? 0 : -1;
+}
+
+static int mkdir_p(const char *path)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof(tmp), "%s", path);
+    for (char *p = tmp + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+/* One finding's directory. */
+static int write_group(const char *out, const tr_group *g, char *dir, size_t dlen)
+{
+    const tr_input *in = &g_in[g->best];
+    snprintf(dir, dlen, "%s/%s-%s", out, g->kind, g->signature);
+    if (mkdir_p(dir) < 0)
+        return -1;
+    char p[PATH_MAX + 64], q[PATH_MAX + 64];
+    snprintf(p, sizeof(p), "%s/input", dir);
+    if (copy_file(in->path, p) < 0)
+        return -1;
+    static const char *const saved_files[] = {"schedule.txt", "report.txt", "finding.json"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof(p), "%s/%s", g->saved, saved_files[i]);
+        snprintf(q, sizeof(q), "%s/%s", dir, saved_files[i]);
+        if (copy_file(p, q) < 0)
+            return -1;
+    }
+    snprintf(p, sizeof(p), "%s/repro.py", dir);
+    if (in->script[0]) {
+        if (copy_file(in->script, p) < 0)
+            return -1;
+    } else {
+        prog_program *prog = prog_new();
+        char err[512];
+        if (!prog || hr_program_load(in->path, prog, err, sizeof(err)) < 0) {
+            prog_free(prog);
+            return -1;
+        }
+        char *src = hr_program_python(prog);
+        prog_free(prog);
+        if (!src || write_text(p, src, 0) < 0) {
+            free(src);
+            return -1;
+        }
+        free(src);
+    }
+    char sh[PATH_MAX * 2 + 256];
+    snprintf(sh, sizeof(sh),
+             "#!/bin/sh\n"
+             "# replays this finding's interleaving (HOSTRACE= another hostrace)\n"
+             "exec \"${HOSTRACE:-%s}\" replay \"$(dirname \"$0\")/schedule.txt\" --script "
+             "\"$(dirname \"$0\")/%s\" \"$@\"\n",
+             in->hostrace, in->script[0] ? "repro.py" : "input");
+    snprintf(p, sizeof(p), "%s/replay.sh", dir);
+    if (write_text(p, sh, 1) < 0)
+        return -1;
+    snprintf(p, sizeof(p), "%s/inputs.txt", dir);
+    FILE *f = fopen(p, "w");
+    if (!f)
+        return -1;
+    for (int i = 0; i < g->ninputs; i++)
+        fprintf(f, "%s\n", g_in[g->inputs[i]].path);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+static int cmp_groups(const void *a, const void *b)
+{
+    const tr_group *x = a, *y = b;
+    int c = strcmp(x->kind, y->kind);
+    return c ? c : strcmp(x->signature, y->signature);
+}
+
+int cli_triage(int argc, char **argv)
+{
+    const char *out = "hostrace-out/triage", *script = NULL;
+    int timeout = 120, json = 0;
+    enum { O_OUT = 1, O_SCRIPT, O_TIMEOUT, O_JSON, O_HELP };
+    static const struct option longopts[] = {{"out", required_argument, NULL, O_OUT},
+                                             {"script", required_argument, NULL, O_SCRIPT},
+                                             {"timeout", required_argument, NULL, O_TIMEOUT},
+                                             {"json", no_argument, NULL, O_JSON},
+                                             {"help", no_argument, NULL, O_HELP},
+                                             {NULL, 0, NULL, 0}};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_OUT:
+            out = optarg;
+            break;
+        case O_SCRIPT:
+            script = optarg;
+            break;
+        case O_TIMEOUT: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > 86400) {
+                fprintf(stderr, "hostrace triage: --timeout takes seconds from 1 to 86400, "
+                                "not '%s'\n", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            timeout = (int)v;
+            break;
+        }
+        case O_JSON:
+            json = 1;
+            break;
+        case 'h':
+        case O_HELP:
+            fputs(usage, stdout);
+            return CLI_EXIT_CLEAN;
+        default:
+            fprintf(stderr, "hostrace triage: unknown or incomplete option '%s' (try 'hostrace "
+                            "triage --help')\n", argv[optind - 1]);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fprintf(stderr, "hostrace triage: missing DIR (try 'hostrace triage --help')\n");
+        return CLI_EXIT_USAGE;
+    }
+    char script_abs[PATH_MAX];
+    if (script) {
+        if (!realpath(script, script_abs) || access(script_abs, R_OK) != 0) {
+            fprintf(stderr, "hostrace triage: cannot read script '%s': %s\n", script,
+                    strerror(errno));
+            return CLI_EXIT_USAGE;
+        }
+        script = script_abs;
+    }
+    ssize_t sl = readlink("/proc/self/exe", g_self, sizeof(g_self) - 1);
+    if (sl <= 0) {
+        fprintf(stderr, "hostrace triage: internal error: cannot find this executable\n");
+        return CLI_EXIT_INTERNAL;
+    }
+    g_self[sl] = 0;
+    for (int i = optind; i < argc; i++) {
+        char abs[PATH_MAX];
+        if (!realpath(argv[i], abs) || !is_dir(abs)) {
+            fprintf(stderr, "hostrace triage: '%s' is not a directory\n", argv[i]);
+            return CLI_EXIT_USAGE;
+        }
+        if (scan(abs, script, 3) == 0) {
+            fprintf(stderr, "hostrace triage: '%s' holds no AFL++ instance (crashes/, hangs/) "
+                            "and no libFuzzer artifact (crash-*, timeout-*, oom-*, leak-*)\n",
+                    argv[i]);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (mkdir_p(out) < 0) {
+        fprintf(stderr, "hostrace triage: cannot create '%s': %s\n", out, strerror(errno));
+        return CLI_EXIT_USAGE;
+    }
+    char tmp[] = "/tmp/hostrace-triage-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        fprintf(stderr, "hostrace triage: internal error: mkdtemp: %s\n", strerror(errno));
+        return CLI_EXIT_INTERNAL;
+    }
+    int *flaky = calloc((size_t)g_nin + 1, sizeof(int)), nflaky = 0;
+    int *flaky_code = calloc((size_t)g_nin + 1, sizeof(int));
+    int internal = !flaky || !flaky_code;
+    for (int i = 0; i < g_nin && !internal; i++) {
+        tr_input *in = &g_in[i];
+        char rdir[PATH_MAX], tbuf[16];
+        snprintf(rdir, sizeof(rdir), "%s/%d", tmp, i);
+        snprintf(tbuf, sizeof(tbuf), "%d", timeout);
+        char *av[16];
+        int n = 0;
+        av[n++] = in->hostrace;
+        av[n++] = "run";
+        if (in->script[0]) {
+            av[n++] = in->script;
+            av[n++] = "--strategy";
+            av[n++] = "bytes";
+            av[n++] = "--input";
+            av[n++] = in->path;
+        } else {
+            av[n++] = "--program";
+            av[n++] = in->path;
+        }
+        av[n++] = "--json";
+        av[n++] = "--out";
+        av[n++] = rdir;
+        av[n++] = "--timeout";
+        av[n++] = tbuf;
+        av[n] = NULL;
+        char *text = NULL;
+        int code = capture(av, &text);
+        json_error_t jerr;
+        json_t *root = text ? json_loads(text, 0, &jerr) : NULL;
+        free(text);
+        json_t *list = root ? json_object_get(root, "findings") : NULL;
+        int errors = 0;
+        size_t k;
+        json_t *f;
+        json_array_foreach(list, k, f)
+        {
+            const char *sev = json_string_value(json_object_get(f, "severity"));
+            const char *sig = json_string_value(json_object_get(f, "signature"));
+            if (!sev || strcmp(sev, "error") != 0 || !sig)
+                continue;
+            errors++;
+            tr_group *g = group_of(sig);
+            int *ni = g ? realloc(g->inputs, (size_t)(g->ninputs + 1) * sizeof(int)) : NULL;
+            if (!ni) {
+                internal = 1;
+                break;
+            }
+            g->inputs = ni;
+            g->inputs[g->ninputs++] = i;
+            if (g->best < 0 || smaller(i, g->best)) {
+                const char *kind = json_string_value(json_object_get(f, "kind"));
+                const char *msg = json_string_value(json_object_get(f, "message"));
+                const char *saved = json_string_value(json_object_get(f, "saved"));
+                g->best = i;
+                snprintf(g->kind, sizeof(g->kind), "%s", kind ? kind : "unknown");
+                snprintf(g->message, sizeof(g->message), "%s", msg ? msg : "");
+                snprintf(g->saved, sizeof(g->saved), "%s", saved ? saved : "");
+            }
+        }
+        json_decref(root);
+        if (!errors) {
+            flaky_code[nflaky] = code;
+            flaky[nflaky++] = i;
+        }
+        fprintf(stderr, "triage: [%d/%d] %s: %s\n", i + 1, g_nin, in->path,
+                errors ? "reproduces" : "no error when replayed (flaky)");
+    }
+    qsort(g_groups, (size_t)g_ngroups, sizeof(*g_groups), cmp_groups);
+
+    json_t *res = json_object(), *groups = json_object(), *fl = json_array();
+    json_object_set_new(res, "inputs", json_integer(g_nin));
+    for (int i = 0; i < g_ngroups && !internal; i++) {
+        tr_group *g = &g_groups[i];
+        char dir[PATH_MAX + 128];
+        if (!g->saved[0] || write_group(out, g, dir, sizeof(dir)) < 0) {
+            fprintf(stderr, "hostrace triage: cannot write the finding %s-%s under '%s'\n",
+                    g->kind, g->signature, out);
+            internal = 1;
+            break;
+        }
+        json_t *o = json_object(), *ins = json_array();
+        json_object_set_new(o, "kind", json_string(g->kind));
+        json_object_set_new(o, "message", json_string(g->message));
+        json_object_set_new(o, "count", json_integer(g->ninputs));
+        json_object_set_new(o, "smallest", json_string(g_in[g->best].path));
+        json_object_set_new(o, "dir", json_string(dir));
+        for (int k = 0; k < g->ninputs; k++)
+            json_array_append_new(ins, json_string(g_in[g->inputs[k]].path));
+        json_object_set_new(o, "inputs", ins);
+        json_object_set_new(groups, g->signature, o);
+    }
+    json_object_set_new(res, "findings", groups);
+    char flaky_txt[1 << 16] = "";
+    size_t fo = 0;
+    for (int i = 0; i < nflaky; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "input", json_string(g_in[flaky[i]].path));
+        json_object_set_new(o, "exit", json_integer(flaky_code[i]));
+        json_array_append_new(fl, o);
+        if (fo < sizeof(flaky_txt))
+            fo += (size_t)snprintf(flaky_txt + fo, sizeof(flaky_txt) - fo, "%s exit %d\n",
+                                   g_in[flaky[i]].path, flaky_code[i]);
+    }
+    json_object_set_new(res, "flaky", fl);
+    char p[PATH_MAX + 32];
+    snprintf(p, sizeof(p), "%s/triage.json", out);
+    if (!internal && json_dump_file(res, p, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
+        internal = 1;
+    snprintf(p, sizeof(p), "%s/flaky.txt", out);
+    if (!internal && write_text(p, flaky_txt, 0) < 0)
+        internal = 1;
+    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    if (internal) {
+        fprintf(stderr, "hostrace triage: internal error while writing '%s'\n", out);
+        json_decref(res);
+        return CLI_EXIT_INTERNAL;
+    }
+    if (json) {
+        char *s = json_dumps(res, JSON_INDENT(2) | JSON_SORT_KEYS);
+        if (s)
+            puts(s);
+        free(s);
+    } else {
+        printf("hostrace triage: %d input%s, %d distinct finding%s, %d flaky\n", g_nin,
+               g_nin == 1 ? "" : "s", g_ngroups, g_ngroups == 1 ? "" : "s", nflaky);
+        for (int i = 0; i < g_ngroups; i++) {
+            tr_group *g = &g_groups[i];
+            printf("  %-16s %s  %3d input%s  %.120s\n      replay: %s/%s-%s/replay.sh\n", g->kind,
+                   g->signature, g->ninputs, g->ninputs == 1 ? " " : "s", g->message, out,
+                   g->kind, g->signature);
+        }
+        if (nflaky)
+            printf("  flaky (no error when replayed): %d input%s, listed in %s/flaky.txt\n",
+                   nflaky, nflaky == 1 ? "" : "s", out);
+    }
+    json_decref(res);
+    free(flaky);
+    free(flaky_code);
+    return g_ngroups ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
+}
