@@ -150,7 +150,7 @@ void __tsan_on_report(void *report)
         if (a->tid == 0 && sched_main_os_tid())
             a->os_id = sched_main_os_tid();
         sched_access_info info;
-        if (a->os_id && sched_access_lookup(a->os_id, a->addr, &info)) {
+        if (a->os_id && sched_access_lookup(a->os_id, a->addr, a->write, &info)) {
             a->found = 1;
             a->site = info.site;
             a->func = info.func;

@@ -184,28 +184,40 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
 }
 
 HR_IN_SANITIZER_REPORT
-static int ring_lookup(sched_record *r, uintptr_t addr, sched_access_info *out)
+/* The most recent annotation of r covering addr; for a write, the most
+ * recent write annotation (a read annotated since, of the same object,
+ * did not make the write), falling back to any. */
+static int ring_lookup(sched_record *r, uintptr_t addr, int is_write, sched_access_info *out)
 {
     unsigned n = r->ring_next < SCHED_RING ? r->ring_next : SCHED_RING;
+    const sched_ring_entry *any = NULL;
     for (unsigned k = 1; k <= n; k++) {
         const sched_ring_entry *e = &r->ring[(r->ring_next - k) % SCHED_RING];
-        if (e->site && addr >= e->obj && addr < e->obj + e->size) {
-            out->site = e->site->id;
-            out->func = e->site->func;
-            out->file = e->file;
-            out->line = e->line;
-            out->is_write = e->is_write;
-            return 1;
+        if (!e->site || addr < e->obj || addr >= e->obj + e->size)
+            continue;
+        if (is_write && !e->is_write) {
+            if (!any)
+                any = e;
+            continue;
         }
+        any = e;
+        break;
     }
-    return 0;
+    if (!any)
+        return 0;
+    out->site = any->site->id;
+    out->func = any->site->func;
+    out->file = any->file;
+    out->line = any->line;
+    out->is_write = any->is_write;
+    return 1;
 }
 
 HR_IN_SANITIZER_REPORT
-int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out)
+int sched_access_lookup(uint64_t os_tid, uintptr_t addr, int is_write, sched_access_info *out)
 {
     sched_record *r = find_record(os_tid);
-    return r ? ring_lookup(r, addr, out) : 0;
+    return r ? ring_lookup(r, addr, is_write, out) : 0;
 }
 
 void sched_reset(void)

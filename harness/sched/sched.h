@@ -149,11 +149,12 @@ typedef struct sched_access_info {
     int is_write;
 } sched_access_info;
 
-/* The most recent recorded access by thread os_tid that touched addr. Used
+/* The most recent recorded access by thread os_tid that touched addr (for a
+ * write, the most recent recorded write, if any). Used
  * by the report module to attach a site and a script location to a sanitizer
  * report. Returns 1 when found. Never blocks; uninstrumented and free of
  * libc calls, so it is safe inside a sanitizer report callback. */
-int sched_access_lookup(uint64_t os_tid, uintptr_t addr, sched_access_info *out);
+int sched_access_lookup(uint64_t os_tid, uintptr_t addr, int is_write, sched_access_info *out);
 
 /* Kernel thread id of the registered main thread (0 before); safe inside a
  * sanitizer report callback. */
