@@ -16,6 +16,11 @@ uint8_t *hr_read_stream(FILE *f, const char *name, size_t *len, char *err, size_
 /* The whole file at path, as hr_read_stream. */
 uint8_t *hr_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
+/* mkdir -p: 0, or -1 with errno set. */
+int hr_mkdirs(const char *path);
+/* Copies a file: 0, or -1. */
+int hr_copy_file(const char *from, const char *to);
+
 /* 1 when data is a program's text form rather than input bytes. */
 int hr_program_is_text(const uint8_t *data, size_t len);
 /* Reads path (text form or bytes) into p: 0, or -1 with a message. */

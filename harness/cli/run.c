@@ -743,42 +743,6 @@ typedef struct seen_finding {
 static seen_finding *seen;
 static int nseen_cap;
 
-static int mkdirs(const char *path)
-{
-    char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s", path);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0777) < 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(tmp, 0777) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return -1;
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return -1;
-    }
-    char buf[65536];
-    size_t n;
-    int bad = 0;
-    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            bad = 1;
-    fclose(in);
-    if (fclose(out) != 0)
-        bad = 1;
-    return bad ? -1 : 0;
-}
-
 /* Saves a new finding: its schedule, its report as text and JSON, and the
  * command that replays it. */
 static int save_finding(const report_finding *f, const char *sched_file, seen_finding *sf)
@@ -793,10 +757,10 @@ static int save_finding(const report_finding *f, const char *sched_file, seen_fi
     snprintf(sf->dir, sizeof(sf->dir), "%s/%.*s/%s-%s", opts.out, (int)stem, base,
              report_kind_id(f->kind), f->signature);
     char path[4200];
-    if (mkdirs(sf->dir) < 0)
+    if (hr_mkdirs(sf->dir) < 0)
         goto fail;
     snprintf(path, sizeof(path), "%s/schedule.txt", sf->dir);
-    if (copy_file(sched_file, path) < 0)
+    if (hr_copy_file(sched_file, path) < 0)
         goto fail;
     snprintf(path, sizeof(path), "%s/report.txt", sf->dir);
     FILE *t = fopen(path, "w");

@@ -338,21 +338,6 @@ static int smaller(int a, int b)
 
 /* ---- output -------------------------------------------------------------------- */
 
-static int copy_file(const char *from, const char *to)
-{
-    size_t len;
-    char err[512];
-    uint8_t *data = hr_read_file(from, &len, err, sizeof(err));
-    if (!data)
-        return -1;
-    FILE *f = fopen(to, "wb");
-    int ok = f && fwrite(data, 1, len, f) == len;
-    if (f && fclose(f) != 0)
-        ok = 0;
-    free(data);
-    return ok ? 0 : -1;
-}
-
 static int write_text(const char *path, const char *text, int executable)
 {
     FILE *f = fopen(path, "w");
@@ -364,20 +349,6 @@ static int write_text(const char *path, const char *text, int executable)
     if (ok && executable)
         chmod(path, 0755);
     return ok ? 0 : -1;
-}
-
-static int mkdir_p(const char *path)
-{
-    char tmp[PATH_MAX];
-    snprintf(tmp, sizeof(tmp), "%s", path);
-    for (char *p = tmp + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
@@ -393,22 +364,22 @@ static int write_group(const char *out, const tr_group *g, char *dir, size_t dle
 {
     const tr_input *in = &g_in[g->best];
     snprintf(dir, dlen, "%s/%s-%s", out, g->kind, g->signature);
-    if (mkdir_p(dir) < 0)
+    if (hr_mkdirs(dir) < 0)
         return -1;
     char p[PATH_MAX + 64], q[PATH_MAX + 64];
     snprintf(p, sizeof(p), "%s/input", dir);
-    if (copy_file(in->path, p) < 0)
+    if (hr_copy_file(in->path, p) < 0)
         return -1;
     static const char *const saved_files[] = {"schedule.txt", "report.txt", "finding.json"};
     for (size_t i = 0; i < 3; i++) {
         snprintf(p, sizeof(p), "%s/%s", g->saved, saved_files[i]);
         snprintf(q, sizeof(q), "%s/%s", dir, saved_files[i]);
-        if (copy_file(p, q) < 0)
+        if (hr_copy_file(p, q) < 0)
             return -1;
     }
     snprintf(p, sizeof(p), "%s/repro.py", dir);
     if (in->script[0]) {
-        if (copy_file(in->script, p) < 0)
+        if (hr_copy_file(in->script, p) < 0)
             return -1;
     } else {
         prog_program *prog = prog_new();
@@ -529,7 +500,7 @@ int cli_triage(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (mkdir_p(out) < 0) {
+    if (hr_mkdirs(out) < 0) {
         fprintf(stderr, "hostrace triage: cannot create '%s': %s\n", out, strerror(errno));
         return CLI_EXIT_USAGE;
     }
