@@ -604,16 +604,11 @@ int cli_triage(int argc, char **argv)
         json_object_set_new(groups, g->signature, o);
     }
     json_object_set_new(res, "findings", groups);
-    char flaky_txt[1 << 16] = "";
-    size_t fo = 0;
     for (int i = 0; i < nflaky; i++) {
         json_t *o = json_object();
         json_object_set_new(o, "input", json_string(g_in[flaky[i]].path));
         json_object_set_new(o, "exit", json_integer(flaky_code[i]));
         json_array_append_new(fl, o);
-        if (fo < sizeof(flaky_txt))
-            fo += (size_t)snprintf(flaky_txt + fo, sizeof(flaky_txt) - fo, "%s exit %d\n",
-                                   g_in[flaky[i]].path, flaky_code[i]);
     }
     json_object_set_new(res, "flaky", fl);
     char p[PATH_MAX + 32];
@@ -621,7 +616,10 @@ int cli_triage(int argc, char **argv)
     if (!internal && json_dump_file(res, p, JSON_INDENT(2) | JSON_SORT_KEYS) != 0)
         internal = 1;
     snprintf(p, sizeof(p), "%s/flaky.txt", out);
-    if (!internal && write_text(p, flaky_txt, 0) < 0)
+    FILE *ff = internal ? NULL : fopen(p, "w");
+    for (int i = 0; ff && i < nflaky; i++)
+        fprintf(ff, "%s exit %d\n", g_in[flaky[i]].path, flaky_code[i]);
+    if (!internal && (!ff || fclose(ff) != 0))
         internal = 1;
     nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     if (internal) {
