@@ -466,15 +466,26 @@ static void reap_exiting(void)
     }
 }
 
+/* Sleeps on a futex word with the scheduler lock released (held on entry
+ * and on return). The TSan ignore region that LOCK() opened stays open
+ * across the sleep: TSan's annotation calls are events in the calling
+ * thread's trace, and how many rounds a wait loop makes depends on real
+ * timing (whether the waker came first), so annotating each round would
+ * move the thread's trace position by a different amount every run. TSan
+ * picks the shadow slot a new access overwrites by that position, so
+ * which earlier access it keeps, and which race it reports, would vary. */
+static void wait_word(uint32_t *word, uint32_t seq)
+{
+    sched_unlock();
+    futex_wait(word, seq);
+    sched_lock();
+}
+
 /* Waits until me holds the token (lock held on entry and exit). */
 static void await_token(sched_record *me)
 {
-    while (g_current != me->slot) {
-        uint32_t seq = __atomic_load_n(&me->wake_seq, __ATOMIC_ACQUIRE);
-        UNLOCK();
-        futex_wait(&me->wake_seq, seq);
-        LOCK();
-    }
+    while (g_current != me->slot)
+        wait_word(&me->wake_seq, __atomic_load_n(&me->wake_seq, __ATOMIC_ACQUIRE));
     reap_exiting();
 }
 
@@ -684,12 +695,8 @@ void sched_wait_registered(int slot)
         return;
     sched_record *r = &sched_records_[slot];
     LOCK();
-    while (r->state == SCHED_T_RESERVED) {
-        uint32_t seq = __atomic_load_n(&g_reg_seq, __ATOMIC_ACQUIRE);
-        UNLOCK();
-        futex_wait(&g_reg_seq, seq);
-        LOCK();
-    }
+    while (r->state == SCHED_T_RESERVED)
+        wait_word(&g_reg_seq, __atomic_load_n(&g_reg_seq, __ATOMIC_ACQUIRE));
     UNLOCK();
 }
 
