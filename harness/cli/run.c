@@ -211,6 +211,8 @@ static json_t *access_json(const report_access *a)
     if (a->py_file[0])
         json_object_set_new(o, "python",
                             json_pack("{s:s, s:i}", "file", a->py_file, "line", a->py_line));
+    if (a->has_step)
+        json_object_set_new(o, "step", json_integer((json_int_t)a->step));
     json_t *stack = json_array();
     for (int i = 0; i < a->nframes; i++)
         json_array_append_new(stack, json_pack("{s:s, s:s, s:i}", "function", a->frames[i].func,

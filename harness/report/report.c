@@ -259,6 +259,8 @@ static void print_access(FILE *out, const char *label, const report_access *a)
 {
     fprintf(out, "    %s: %s of %d bytes at %s by thread '%s' (%s)\n", label,
             a->is_write ? "write" : "read", a->size, a->site, a->thread, a->role);
+    if (a->has_step)
+        fprintf(out, "      at step %llu of the interleaving\n", (unsigned long long)a->step);
     if (a->py_file[0])
         fprintf(out, "      python: %s:%d\n", a->py_file, a->py_line);
     for (int i = 0; i < a->nframes; i++)

@@ -13,6 +13,7 @@
 #ifndef HOSTRACE_REPORT_H
 #define HOSTRACE_REPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 typedef enum report_kind {
@@ -54,6 +55,8 @@ typedef struct report_access {
     char site[64];   /* access site id, or C function when unknown */
     char py_file[192];
     int py_line;
+    int has_step;  /* step is known (the access was annotated) */
+    uint64_t step; /* scheduling points before the access */
     report_frame frames[REPORT_MAX_FRAMES];
     int nframes;
 } report_access;

@@ -47,6 +47,7 @@ typedef struct raw_access {
     const char *func;
     const char *file;
     int line;
+    uint64_t step;
 } raw_access;
 
 typedef struct raw_report {
@@ -156,6 +157,7 @@ void __tsan_on_report(void *report)
             a->func = info.func;
             a->file = info.file;
             a->line = info.line;
+            a->step = info.step;
         }
         r->nmops++;
     }
@@ -218,6 +220,8 @@ static void fold(const raw_report *r, report_finding *f)
         }
         if (ra->found) {
             snprintf(a->site, sizeof(a->site), "%s", ra->site);
+            a->has_step = 1;
+            a->step = ra->step;
             if (ra->file) {
                 snprintf(a->py_file, sizeof(a->py_file), "%s", ra->file);
                 a->py_line = ra->line;

@@ -174,6 +174,7 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
     e->file = file;
     e->line = line;
     e->is_write = is_write;
+    e->step = sched_steps();
     r->ring_next++;
     int managed = r->managed;
     hidden_end();
@@ -210,6 +211,7 @@ static int ring_lookup(sched_record *r, uintptr_t addr, int is_write, sched_acce
     out->file = any->file;
     out->line = any->line;
     out->is_write = any->is_write;
+    out->step = any->step;
     return 1;
 }
 

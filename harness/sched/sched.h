@@ -147,6 +147,8 @@ typedef struct sched_access_info {
     const char *file;   /* script file, or NULL */
     int line;
     int is_write;
+    uint64_t step;      /* scheduling points before the access (the
+                           decision trace's step numbering) */
 } sched_access_info;
 
 /* The most recent recorded access by thread os_tid that touched addr (for a

@@ -19,6 +19,7 @@ typedef struct sched_ring_entry {
     const char *file;
     int line;
     int is_write;
+    uint64_t step; /* scheduling points before this access */
 } sched_ring_entry;
 
 /* A managed thread's scheduling state. */
