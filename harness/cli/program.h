@@ -21,6 +21,11 @@ int hr_mkdirs(const char *path);
 /* Copies a file: 0, or -1. */
 int hr_copy_file(const char *from, const char *to);
 
+/* Runs argv (argv[0] a path) with stderr to /dev/null and its stdout
+ * into *out (malloc'd, NUL-terminated; NULL when nothing could be read).
+ * Returns the exit code, 128+N for signal N, or -1 when it cannot run. */
+int hr_capture(char *const argv[], char **out);
+
 /* 1 when data is a program's text form rather than input bytes. */
 int hr_program_is_text(const uint8_t *data, size_t len);
 /* Reads path (text form or bytes) into p: 0, or -1 with a message. */

@@ -250,57 +250,6 @@ static int scan(const char *dir, const char *script_opt, int depth)
 
 /* Runs argv, its stdout into a malloc'd string; returns the exit code (or
  * 128+signal), -1 when it could not run. */
-static int capture(char *const argv[], char **out)
-{
-    *out = NULL;
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        dup2(fd[1], STDOUT_FILENO);
-        close(fd[0]);
-        close(fd[1]);
-        FILE *devnull = freopen("/dev/null", "w", stderr);
-        (void)devnull;
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    size_t len = 0, cap = 0;
-    char *buf = NULL;
-    for (;;) {
-        if (len + 4096 + 1 > cap) {
-            cap = cap ? 2 * cap : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb)
-                break;
-            buf = nb;
-        }
-        ssize_t r = read(fd[0], buf + len, cap - len - 1);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        len += (size_t)r;
-    }
-    close(fd[0]);
-    if (buf)
-        buf[len] = 0;
-    *out = buf;
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-}
-
 typedef struct tr_group {
     char signature[32];
     char kind[64];
@@ -538,7 +487,7 @@ int cli_triage(int argc, char **argv)
         av[n++] = tbuf;
         av[n] = NULL;
         char *text = NULL;
-        int code = capture(av, &text);
+        int code = hr_capture(av, &text);
         json_error_t jerr;
         json_t *root = text ? json_loads(text, 0, &jerr) : NULL;
         free(text);
