@@ -399,6 +399,110 @@ const uint8_t *prog_schedule(const prog_program *p, size_t *len)
 
 int prog_op_count(const prog_program *p) { return p->nops; }
 
+/* ---- editing (for hostrace minimize) ---------------------------------- */
+
+/* Drops top-level op i and renumbers the join targets after it. The
+ * caller has removed the joins of op i already. */
+static void prog_drop_top(prog_program *p, int i)
+{
+    for (int k = i + 1; k < p->nops; k++) {
+        prog_top *op = &p->ops[k];
+        if (op->kind == PK_JOIN && op->v[0] != PROG_NONE && op->v[0] > i)
+            op->v[0]--;
+    }
+    memmove(&p->ops[i], &p->ops[i + 1], (size_t)(p->nops - i - 1) * sizeof(p->ops[0]));
+    p->nops--;
+    memset(&p->ops[p->nops], 0, sizeof(p->ops[0]));
+}
+
+int prog_remove_op(prog_program *p, int i)
+{
+    if (i < 0 || i >= p->nops)
+        return -1;
+    int removed = 0;
+    if (prog_is_spawn(p->ops[i].kind)) {
+        /* joins of op i come after it: drop them from the end backwards */
+        for (int k = p->nops - 1; k > i; k--)
+            if (p->ops[k].kind == PK_JOIN && p->ops[k].v[0] == i) {
+                prog_drop_top(p, k);
+                removed++;
+            }
+    }
+    prog_drop_top(p, i);
+    return removed + 1;
+}
+
+int prog_body_count(const prog_program *p, int i)
+{
+    if (i < 0 || i >= p->nops || !prog_kinds[p->ops[i].kind].body)
+        return -1;
+    return p->ops[i].nbody;
+}
+
+int prog_remove_body_op(prog_program *p, int i, int j)
+{
+    int n = prog_body_count(p, i);
+    if (n < 0 || j < 0 || j >= n)
+        return -1;
+    prog_top *op = &p->ops[i];
+    memmove(&op->body[j], &op->body[j + 1], (size_t)(n - j - 1) * sizeof(op->body[0]));
+    op->nbody--;
+    memset(&op->body[op->nbody], 0, sizeof(op->body[0]));
+    return 0;
+}
+
+int prog_op_is_spawn(const prog_program *p, int i)
+{
+    return i >= 0 && i < p->nops && prog_is_spawn(p->ops[i].kind);
+}
+
+/* The index of integer parameter key in op i's kind, or -1. */
+static int prog_int_param(const prog_program *p, int i, const char *key)
+{
+    if (i < 0 || i >= p->nops || !key)
+        return -1;
+    const prog_kind_def *k = &prog_kinds[p->ops[i].kind];
+    for (int j = 0; j < k->nparams; j++)
+        if (k->p[j].type == PROG_P_INT && strcmp(k->p[j].key, key) == 0)
+            return j;
+    return -1;
+}
+
+int prog_op_param(const prog_program *p, int i, const char *key)
+{
+    int j = prog_int_param(p, i, key);
+    if (j < 0)
+        return -1;
+    const prog_param *pp = &prog_kinds[p->ops[i].kind].p[j];
+    return pp->lo + p->ops[i].v[j] * pp->step;
+}
+
+int prog_set_op_param(prog_program *p, int i, const char *key, int value)
+{
+    int j = prog_int_param(p, i, key);
+    if (j < 0)
+        return -1;
+    const prog_param *pp = &prog_kinds[p->ops[i].kind].p[j];
+    int off = value - pp->lo;
+    /* a step of 0 (none in the table) would make every value the same */
+    if (off < 0 || (pp->step > 0 && off % pp->step != 0))
+        return -1;
+    int idx = pp->step > 0 ? off / pp->step : 0;
+    if (idx >= pp->n)
+        return -1;
+    p->ops[i].v[j] = (uint8_t)idx;
+    return 0;
+}
+
+void prog_set_schedule(prog_program *p, const uint8_t *bytes, size_t len)
+{
+    if (len > PROG_MAX_SCHED)
+        len = PROG_MAX_SCHED;
+    if (len && bytes)
+        memmove(p->sched, bytes, len);
+    p->nsched = bytes ? len : 0;
+}
+
 /* ---- bounded text output -------------------------------------------- */
 
 /* snprintf semantics over a whole document: len counts every character

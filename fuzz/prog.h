@@ -66,4 +66,36 @@ const uint8_t *prog_schedule(const prog_program *p, size_t *len);
 /* Number of top-level operations (for reports and minimization). */
 int prog_op_count(const prog_program *p);
 
+/* ---- editing, for `hostrace minimize` ----------------------------------
+ * Every edit keeps p a program that prog_encode/prog_decode round-trip
+ * (the invariants above hold for the result). Indices are 0-based; an
+ * index out of range makes an edit return -1 and leaves p unchanged. */
+
+/* Removes top-level operation i. Removing a spawn (thread, timer, pool)
+ * also removes every join of it, so no join is left without its target;
+ * later joins keep their targets. Returns the number of operations
+ * removed (>= 1), or -1. */
+int prog_remove_op(prog_program *p, int i);
+
+/* Operations in the body of top-level operation i; -1 when its kind has
+ * no body (or i is out of range). */
+int prog_body_count(const prog_program *p, int i);
+
+/* Removes operation j of the body of top-level operation i: 0, or -1. */
+int prog_remove_body_op(prog_program *p, int i, int j);
+
+/* 1 when top-level operation i spawns threads (thread, timer, pool). */
+int prog_op_is_spawn(const prog_program *p, int i);
+
+/* The value of integer parameter `key` ("loop", "workers", "runs", ...)
+ * of top-level operation i, or -1 when its kind has no such parameter. */
+int prog_op_param(const prog_program *p, int i, const char *key);
+
+/* Sets it to value (within the parameter's range, a value it can take):
+ * 0, or -1 (no such parameter, or a value outside its range). */
+int prog_set_op_param(prog_program *p, int i, const char *key, int value);
+
+/* Replaces the schedule bytes (at most PROG_MAX_SCHED are kept). */
+void prog_set_schedule(prog_program *p, const uint8_t *bytes, size_t len);
+
 #endif

@@ -38,5 +38,7 @@ void cli_run_input(const cli_input *in) __attribute__((noreturn));
 int cli_replay(int argc, char **argv);
 /* hostrace triage (triage.c) */
 int cli_triage(int argc, char **argv);
+/* hostrace minimize (minimize.c) */
+int cli_minimize(int argc, char **argv);
 
 #endif

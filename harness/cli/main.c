@@ -24,6 +24,8 @@ static const char usage[] =
     "  replay FILE     re-run the exact interleaving a schedule file recorded\n"
     "  triage DIR...   replay fuzzer crash inputs, group them into distinct\n"
     "                  findings, one directory each with a reproducer\n"
+    "  minimize FINDING  shrink a finding's program, then its interleaving\n"
+    "                  (fewest preemptions), then its input bytes\n"
     "  decode INPUT    the Python source and schedule a fuzz input runs\n"
     "  encode TEXT     a program's text form to fuzz input bytes\n"
     "\n"
@@ -71,6 +73,8 @@ int main(int argc, char **argv)
         return cli_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "triage") == 0)
         return cli_triage(argc - 1, argv + 1);
+    if (strcmp(cmd, "minimize") == 0)
+        return cli_minimize(argc - 1, argv + 1);
     if (strcmp(cmd, "decode") == 0)
         return cli_decode(argc - 1, argv + 1);
     if (strcmp(cmd, "encode") == 0)

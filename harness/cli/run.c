@@ -15,6 +15,7 @@
 #include "sched/strategy.h"
 #include "schedule.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -116,6 +117,10 @@ static const char run_usage[] =
     "                    the run ends with a hang finding\n"
     "  -h, --help        this help\n"
     "\n"
+    "A script ending in a '# --- hostrace reproducer ---' block (a finding's repro.py)\n"
+    "runs under its source-name, host, frames and schedule-bytes (--strategy bytes),\n"
+    "unless the command line gives others.\n"
+    "\n"
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
 
@@ -197,6 +202,20 @@ static int print_in_child; /* cli_run_input: the report on stderr */
 static void (*before_exit)(void);
 static child_status child_stat;
 static char child_msg[1024];
+
+/* The reproducer trailer of a script (a finding's repro.py): see
+ * load_trailer. */
+#define TRAILER_MARK "# --- hostrace reproducer ---"
+static struct {
+    int present;
+    uint8_t *text;      /* the whole script, NUL-terminated */
+    char name[64];      /* source-name: the file name the code runs under */
+    int generated;      /* its line numbers are left out of signatures */
+    char host[256];     /* host switches, "k=v k=v" */
+    int frames;
+    uint8_t *bytes;     /* schedule-bytes */
+    size_t nbytes;
+} trailer;
 
 /* ---- JSON ------------------------------------------------------------- */
 
@@ -681,6 +700,8 @@ static void run_once(void)
         }
         status = bpy_run_source(src, PROGRAM_PY, err, sizeof(err));
         free(src);
+    } else if (trailer.present) {
+        status = bpy_run_source((const char *)trailer.text, trailer.name, err, sizeof(err));
     } else {
         status = bpy_run_script(opts.script, err, sizeof(err));
     }
@@ -1201,6 +1222,196 @@ static int setup_output(void)
     return 0;
 }
 
+/* ---- the reproducer trailer ---------------------------------------------------- */
+
+/* One "# key: value" line of the trailer (value may be empty): 0, or -1
+ * with the reason in err. */
+static int trailer_value(char *buf, unsigned *seen, char *err, size_t errlen);
+static int trailer_line(const char *line, size_t len, unsigned *seen, char *err, size_t errlen)
+{
+    if (len < 2 || strncmp(line, "# ", 2) != 0) {
+        snprintf(err, errlen, "expected '# key: value'");
+        return -1;
+    }
+    char *buf = strndup(line + 2, len - 2);
+    if (!buf) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = trailer_value(buf, seen, err, errlen);
+    free(buf);
+    return rc;
+}
+
+/* The "key: value" text of one trailer line (buf is the caller's copy). */
+static int trailer_value(char *buf, unsigned *seen, char *err, size_t errlen)
+{
+    static const char *const keys[] = {"source-name", "generated", "host", "frames",
+                                       "schedule-bytes"};
+    char *colon = strchr(buf, ':');
+    if (!colon || (colon[1] && colon[1] != ' ')) {
+        snprintf(err, errlen, "expected '# key: value'");
+        return -1;
+    }
+    *colon = 0;
+    const char *val = colon[1] ? colon + 2 : "";
+    size_t k = 0;
+    while (k < 5 && strcmp(buf, keys[k]) != 0)
+        k++;
+    if (k == 5 || (*seen & (1u << k))) {
+        snprintf(err, errlen, "%s key '%.40s'", k == 5 ? "unknown" : "repeated", buf);
+        return -1;
+    }
+    *seen |= 1u << k;
+    long v;
+    switch (k) {
+    case 0: /* a plain file name */
+        if (!val[0] || strlen(val) >= sizeof(trailer.name) ||
+            strspn(val, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+                strlen(val)) {
+            snprintf(err, errlen, "source-name must be a plain file name");
+            return -1;
+        }
+        snprintf(trailer.name, sizeof(trailer.name), "%s", val);
+        return 0;
+    case 1:
+        if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0) {
+            snprintf(err, errlen, "generated must be 0 or 1");
+            return -1;
+        }
+        trailer.generated = val[0] == '1';
+        return 0;
+    case 2: {
+        if (strlen(val) >= sizeof(trailer.host)) {
+            snprintf(err, errlen, "host line too long");
+            return -1;
+        }
+        snprintf(trailer.host, sizeof(trailer.host), "%s", val);
+        host_switches sw;
+        memset(&sw, 0, sizeof(sw));
+        char hb[256], e[200];
+        snprintf(hb, sizeof(hb), "%s", val);
+        for (char *save = NULL, *tok = strtok_r(hb, " ", &save); tok;
+             tok = strtok_r(NULL, " ", &save))
+            if (host_switch_parse(&sw, tok, e, sizeof(e)) < 0) {
+                snprintf(err, errlen, "host: %s", e);
+                return -1;
+            }
+        return 0;
+    }
+    case 3:
+        if (parse_int(val, 0, 1000000, &v) < 0) {
+            snprintf(err, errlen, "frames must be a whole number from 0 to 1000000");
+            return -1;
+        }
+        trailer.frames = (int)v;
+        return 0;
+    default: {
+        size_t n = strlen(val);
+        if (n % 2) {
+            snprintf(err, errlen, "schedule-bytes must be pairs of hex digits");
+            return -1;
+        }
+        trailer.bytes = malloc(n / 2 + 1);
+        if (!trailer.bytes) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        for (size_t i = 0; i < n; i += 2) {
+            char h[3] = {val[i], val[i + 1], 0};
+            if (!isxdigit((unsigned char)h[0]) || !isxdigit((unsigned char)h[1])) {
+                snprintf(err, errlen, "schedule-bytes must be pairs of hex digits");
+                return -1;
+            }
+            trailer.bytes[i / 2] = (uint8_t)strtoul(h, NULL, 16);
+        }
+        trailer.nbytes = n / 2;
+        return 0;
+    }
+    }
+}
+
+/* A script that ends with the reproducer trailer (what triage and minimize
+ * append to repro.py, after the code so its line numbers stay):
+ *
+ *   # --- hostrace reproducer ---
+ *   # source-name: program.py     the file name the code runs under
+ *   # generated: 1                its line numbers are not in signatures
+ *   # host: lock_interface=0 ...  host switches (--host overrides per key)
+ *   # frames: 240                 (--frames overrides)
+ *   # schedule-bytes: 0a1b...     hex, may be empty: --strategy bytes over
+ *                                 them, unless --strategy or --input
+ *
+ * Every key exactly once, nothing else after the mark but empty lines.
+ * Returns 0 (trailer.present says whether there is one), or -1 after a
+ * one-line message. */
+static int load_trailer(void)
+{
+    char err[512];
+    size_t len;
+    trailer.text = hr_read_file(opts.script, &len, err, sizeof(err));
+    if (!trailer.text) {
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
+        return -1;
+    }
+    const char *t = (const char *)trailer.text, *mark = NULL;
+    for (const char *p = t; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+        if (strncmp(p, TRAILER_MARK, strlen(TRAILER_MARK)) == 0 &&
+            (p[strlen(TRAILER_MARK)] == '\n' || !p[strlen(TRAILER_MARK)])) {
+            mark = p;
+            break;
+        }
+    if (!mark)
+        return 0;
+    unsigned seen = 0;
+    int lineno = 1;
+    for (const char *p = t; p < mark; p++)
+        lineno += *p == '\n';
+    const char *p = strchr(mark, '\n');
+    while (p && *++p) {
+        lineno++;
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n && trailer_line(p, n, &seen, err, sizeof(err)) < 0) {
+            fprintf(stderr, "hostrace %s: %s:%d: malformed reproducer trailer: %s\n", opts.cmd,
+                    opts.script, lineno, err);
+            return -1;
+        }
+        p = end;
+    }
+    if (seen != 0x1F) {
+        fprintf(stderr, "hostrace %s: %s: malformed reproducer trailer: it needs source-name, "
+                        "generated, host, frames and schedule-bytes\n", opts.cmd, opts.script);
+        return -1;
+    }
+    trailer.present = 1;
+    if (trailer.generated)
+        report_set_generated_source(trailer.name);
+    return 0;
+}
+
+/* Applies the trailer's host switches and frames where the command line
+ * gave none (host_args: its --host values, re-applied on top). */
+static int apply_trailer(char **host_args, int nhost, int frames_given)
+{
+    char hb[256], err[256];
+    snprintf(hb, sizeof(hb), "%s", trailer.host);
+    for (char *save = NULL, *tok = strtok_r(hb, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save))
+        host_switch_parse(&opts.sw, tok, err, sizeof(err));
+    for (int i = 0; i < nhost; i++)
+        host_switch_parse(&opts.sw, host_args[i], err, sizeof(err));
+    if (!frames_given)
+        opts.frames = trailer.frames;
+    if (!opts.strategy_given)
+        opts.strategy = "bytes";
+    if (!opts.input && strcmp(opts.strategy, "bytes") == 0) {
+        input_bytes = trailer.bytes;
+        input_len = trailer.nbytes;
+    }
+    return 0;
+}
+
 static void defaults(const char *cmd)
 {
     memset(&opts, 0, sizeof(opts));
@@ -1256,6 +1467,10 @@ int cli_run(int argc, char **argv)
     optind = 1;
     int c;
     long v;
+    char **host_args = calloc((size_t)argc + 1, sizeof(char *));
+    int nhost = 0, frames_given = 0;
+    if (!host_args)
+        return CLI_EXIT_INTERNAL;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         char err[256];
         switch (c) {
@@ -1264,6 +1479,7 @@ int cli_run(int argc, char **argv)
                 return usage_error("--frames takes a whole number from 0 to 1000000, not '%s'",
                                    optarg);
             opts.frames = (int)v;
+            frames_given = 1;
             break;
         case 't':
             if (parse_int(optarg, 1, 86400, &v) < 0)
@@ -1278,6 +1494,7 @@ int cli_run(int argc, char **argv)
         case 'H':
             if (host_switch_parse(&opts.sw, optarg, err, sizeof(err)) < 0)
                 return usage_error("%s", err);
+            host_args[nhost++] = optarg;
             break;
         case 'j':
             opts.json = 1;
@@ -1372,6 +1589,10 @@ int cli_run(int argc, char **argv)
         return usage_error("--input is for --strategy bytes%s", "");
     if (check_script() < 0)
         return CLI_EXIT_USAGE;
+    if (!opts.program && load_trailer() < 0)
+        return CLI_EXIT_USAGE;
+    if (trailer.present)
+        apply_trailer(host_args, nhost, frames_given);
     if (opts.input && read_input() < 0)
         return CLI_EXIT_USAGE;
     if (opts.program && load_program() < 0)
@@ -1473,6 +1694,10 @@ int cli_replay(int argc, char **argv)
                 "(xxh64 %s, recorded %s); replaying and checking each decision\n",
                 opts.script, hash, opts.replay.script_hash);
     if (opts.program && load_program() < 0)
+        return CLI_EXIT_USAGE;
+    /* a repro.py runs under its trailer's source-name; the rest of the
+     * trailer is the schedule file's business */
+    if (!opts.program && load_trailer() < 0)
         return CLI_EXIT_USAGE;
     if (setup_output() < 0)
         return CLI_EXIT_INTERNAL;

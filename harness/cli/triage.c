@@ -326,25 +326,65 @@ static int write_group(const char *out, const tr_group *g, char *dir, size_t dle
         if (hr_copy_file(p, q) < 0)
             return -1;
     }
+    /* repro.py: the code (the script, or the program as Python), then the
+     * trailer that makes `hostrace run repro.py` run it as this finding
+     * ran (hostrace run --help): its source name, host switches and frames
+     * (the saved schedule's), and schedule bytes */
     snprintf(p, sizeof(p), "%s/repro.py", dir);
+    char err[512];
+    size_t nbytes = 0, slen = 0;
+    uint8_t *bytes = NULL;
+    char *src = NULL;
     if (in->script[0]) {
-        if (hr_copy_file(in->script, p) < 0)
-            return -1;
+        src = (char *)hr_read_file(in->script, &slen, err, sizeof(err));
+        bytes = hr_read_file(in->path, &nbytes, err, sizeof(err));
+        /* a script that is a repro.py already: its own trailer goes */
+        for (char *l = src; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+            if (strncmp(l, "# --- hostrace reproducer ---", 29) == 0) {
+                *l = 0;
+                break;
+            }
     } else {
         prog_program *prog = prog_new();
-        char err[512];
-        if (!prog || hr_program_load(in->path, prog, err, sizeof(err)) < 0) {
-            prog_free(prog);
-            return -1;
+        if (prog && hr_program_load(in->path, prog, err, sizeof(err)) == 0) {
+            src = hr_program_python(prog);
+            const uint8_t *sb = prog_schedule(prog, &nbytes);
+            bytes = malloc(nbytes + 1);
+            if (bytes)
+                memcpy(bytes, sb, nbytes);
         }
-        char *src = hr_program_python(prog);
         prog_free(prog);
-        if (!src || write_text(p, src, 0) < 0) {
-            free(src);
-            return -1;
-        }
-        free(src);
     }
+    char host[256] = "", line[512];
+    int frames = -1;
+    snprintf(q, sizeof(q), "%s/schedule.txt", g->saved);
+    FILE *sf = fopen(q, "r");
+    while (sf && fgets(line, sizeof(line), sf) && strncmp(line, "decisions ", 10) != 0) {
+        line[strcspn(line, "\n")] = 0;
+        if (strncmp(line, "host ", 5) == 0)
+            snprintf(host, sizeof(host), "%s", line + 5);
+        else if (strncmp(line, "frames ", 7) == 0)
+            frames = atoi(line + 7);
+    }
+    if (sf)
+        fclose(sf);
+    FILE *rf = src && bytes && host[0] && frames >= 0 ? fopen(p, "w") : NULL;
+    if (rf) {
+        const char *base = strrchr(in->script, '/');
+        size_t n = strlen(src);
+        fprintf(rf, "%s%s# --- hostrace reproducer ---\n# source-name: %s\n# generated: %d\n"
+                    "# host: %s\n# frames: %d\n# schedule-bytes: ",
+                src, n && src[n - 1] != '\n' ? "\n" : "",
+                in->script[0] ? (base ? base + 1 : in->script) : "program.py", !in->script[0],
+                host, frames);
+        for (size_t i = 0; i < nbytes; i++)
+            fprintf(rf, "%02x", bytes[i]);
+        fputc('\n', rf);
+    }
+    free(src);
+    free(bytes);
+    if (!rf || fclose(rf) != 0)
+        return -1;
     char sh[PATH_MAX * 2 + 256];
     snprintf(sh, sizeof(sh),
              "#!/bin/sh\n"
