@@ -39,6 +39,14 @@ def case_help(h):
     for word in ("--frames", "--host", "--json", "lock_interface", "render=invoke|exec",
                  "timers_lock", "main_thread_guard", "rna_safety", "exit codes"):
         check(word in out, "run --help does not mention %s" % word, out)
+    # every command the top-level help lists answers --help with its usage
+    code, top, err = run(h, "--help")
+    for cmd in ("run", "replay", "triage", "minimize", "report", "promote", "regress", "decode",
+                "encode"):
+        check("  %s " % cmd in top, "hostrace --help does not list %s" % cmd, top)
+        code, out, err = run(h, cmd, "--help")
+        check(code == 0 and ("usage: hostrace %s" % cmd) in out,
+              "hostrace %s --help: exit %d" % (cmd, code), out + err)
 
 
 def case_usage_errors(h):

@@ -40,5 +40,13 @@ int cli_replay(int argc, char **argv);
 int cli_triage(int argc, char **argv);
 /* hostrace minimize (minimize.c) */
 int cli_minimize(int argc, char **argv);
+/* hostrace report (report_cmd.c): SARIF and HTML of a findings directory */
+int cli_report(int argc, char **argv);
+/* --sarif FILE and --html DIR of a triage directory (either may be NULL);
+ * a CLI_EXIT_* code, with a message on stderr */
+int hr_report_outputs(const char *findings, const char *sarif, const char *html);
+/* hostrace promote and hostrace regress (regress.c) */
+int cli_promote(int argc, char **argv);
+int cli_regress(int argc, char **argv);
 
 #endif

@@ -18,20 +18,26 @@ static const char usage[] =
     "CPython embedded and a bpy module, so unmodified add-on code runs.\n"
     "\n"
     "commands:\n"
-    "  run SCRIPT.py   run a script as `blender --python` would, then the event\n"
-    "                  loop, under the deterministic scheduler, and report races,\n"
-    "                  deadlocks, hangs, errors and unsafe thread use\n"
-    "  replay FILE     re-run the exact interleaving a schedule file recorded\n"
-    "  triage DIR...   replay fuzzer crash inputs, group them into distinct\n"
-    "                  findings, one directory each with a reproducer\n"
+    "  run SCRIPT.py     run a script as `blender --python` would, then the\n"
+    "                    event loop, under the deterministic scheduler, and\n"
+    "                    report races, deadlocks, hangs, errors and unsafe\n"
+    "                    thread use\n"
+    "  replay FILE       re-run the exact interleaving a schedule file recorded\n"
+    "  triage DIR...     replay fuzzer crash inputs, group them into distinct\n"
+    "                    findings, one directory each with a reproducer\n"
     "  minimize FINDING  shrink a finding's program, then its interleaving\n"
-    "                  (fewest preemptions), then its input bytes\n"
-    "  decode INPUT    the Python source and schedule a fuzz input runs\n"
-    "  encode TEXT     a program's text form to fuzz input bytes\n"
+    "                    (fewest preemptions), then its input bytes\n"
+    "  report DIR        SARIF and HTML (an interleaving timeline per finding)\n"
+    "                    of a triage directory\n"
+    "  promote FINDING   copy a finding into the regression corpus with its\n"
+    "                    expected outcome\n"
+    "  regress [DIR...]  run the regression corpus; JUnit and SARIF for CI\n"
+    "  decode INPUT      the Python source and schedule a fuzz input runs\n"
+    "  encode TEXT       a program's text form to fuzz input bytes\n"
     "\n"
     "options:\n"
-    "  -h, --help      this help; `hostrace run --help` for the command's own\n"
-    "  --version       print the version\n"
+    "  -h, --help        this help; `hostrace CMD --help` for a command's own\n"
+    "  --version         print the version\n"
     "\n"
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
@@ -75,6 +81,12 @@ int main(int argc, char **argv)
         return cli_triage(argc - 1, argv + 1);
     if (strcmp(cmd, "minimize") == 0)
         return cli_minimize(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cli_report(argc - 1, argv + 1);
+    if (strcmp(cmd, "promote") == 0)
+        return cli_promote(argc - 1, argv + 1);
+    if (strcmp(cmd, "regress") == 0)
+        return cli_regress(argc - 1, argv + 1);
     if (strcmp(cmd, "decode") == 0)
         return cli_decode(argc - 1, argv + 1);
     if (strcmp(cmd, "encode") == 0)

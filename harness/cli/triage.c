@@ -26,7 +26,7 @@
 
 static const char usage[] =
     "usage: hostrace triage DIR... [--out DIR] [--script SCRIPT.py] [--timeout S]\n"
-    "                       [--json]\n"
+    "                       [--json] [--sarif FILE] [--html DIR]\n"
     "\n"
     "Replays every crash and hang input in the given fuzzer output directories\n"
     "and groups them into distinct findings by signature. DIR may be an AFL++\n"
@@ -50,6 +50,8 @@ static const char usage[] =
     "                   does not name it (libFuzzer artifacts of fuzz_schedule)\n"
     "  --timeout S      wall-clock budget per replay (default 120)\n"
     "  --json           print triage.json on stdout instead of the listing\n"
+    "  --sarif FILE     also write the findings as SARIF 2.1.0 (hostrace report)\n"
+    "  --html DIR       also write the HTML report (hostrace report)\n"
     "\n"
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
@@ -413,13 +415,15 @@ static int cmp_groups(const void *a, const void *b)
 
 int cli_triage(int argc, char **argv)
 {
-    const char *out = "hostrace-out/triage", *script = NULL;
+    const char *out = "hostrace-out/triage", *script = NULL, *sarif = NULL, *html = NULL;
     int timeout = 120, json = 0;
-    enum { O_OUT = 1, O_SCRIPT, O_TIMEOUT, O_JSON, O_HELP };
+    enum { O_OUT = 1, O_SCRIPT, O_TIMEOUT, O_JSON, O_HELP, O_SARIF, O_HTML };
     static const struct option longopts[] = {{"out", required_argument, NULL, O_OUT},
                                              {"script", required_argument, NULL, O_SCRIPT},
                                              {"timeout", required_argument, NULL, O_TIMEOUT},
                                              {"json", no_argument, NULL, O_JSON},
+                                             {"sarif", required_argument, NULL, O_SARIF},
+                                             {"html", required_argument, NULL, O_HTML},
                                              {"help", no_argument, NULL, O_HELP},
                                              {NULL, 0, NULL, 0}};
     opterr = 0;
@@ -446,6 +450,12 @@ int cli_triage(int argc, char **argv)
         }
         case O_JSON:
             json = 1;
+            break;
+        case O_SARIF:
+            sarif = optarg;
+            break;
+        case O_HTML:
+            html = optarg;
             break;
         case 'h':
         case O_HELP:
@@ -637,5 +647,8 @@ int cli_triage(int argc, char **argv)
     json_decref(res);
     free(flaky);
     free(flaky_code);
+    int rc = hr_report_outputs(out, sarif, html);
+    if (rc != CLI_EXIT_CLEAN)
+        return rc;
     return g_ngroups ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 }

@@ -1,0 +1,310 @@
+/* SARIF 2.1.0 of a findings directory (`hostrace triage` output): one run,
+ * one rule per finding kind, one result per finding.
+ *
+ * Where a result points:
+ *  - a finding with accesses (data race, use-after-free, lock-order
+ *    inversion): one location per access, the innermost C frame with a
+ *    file, and the access's Python line as a related location;
+ *  - a finding without (deadlock, hang, assertion, script error): the
+ *    Python lines its message and detail name ("at FILE:LINE"), i.e. where
+ *    each blocked thread waits or where the exception was raised.
+ * program.py is generated source: it is the finding's repro.py, whose lines
+ * are program.py's lines. C files under hostrace's source tree are given
+ * relative to SRCROOT, the finding's own files relative to FINDINGS, so a
+ * code-scanning UI can map them onto a checkout. partialFingerprints carry
+ * the signature, which is what makes two runs' results the same result. */
+#include "cli/sarif.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#ifndef HR_SOURCE_DIR
+#define HR_SOURCE_DIR ""
+#endif
+
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+
+typedef struct rule_info {
+    const char *id, *name, *text;
+} rule_info;
+
+/* What each kind means, for the rule's description (kinds we do not know
+ * get a generic one, so a newer hostrace's findings still convert). */
+static const rule_info rules[] = {
+    {"data-race", "DataRace", "Two threads access the same host data without synchronization, "
+                              "at least one of them writing."},
+    {"use-after-free", "UseAfterFree", "Host memory is used after it was freed or moved."},
+    {"lock-order-inversion", "LockOrderInversion",
+     "Two locks are taken in opposite orders by two threads: a potential deadlock."},
+    {"deadlock", "Deadlock", "No thread can run and none waits on a timeout."},
+    {"hang", "Hang", "The run made no progress within its step, virtual-time or wall-clock "
+                     "budget."},
+    {"blocked-outside-scheduler", "BlockedOutsideScheduler",
+     "A thread blocked in something the scheduler does not control."},
+    {"assertion", "Assertion", "An assertion in the script failed (e.g. a lost update)."},
+    {"script-error", "ScriptError", "The script, a thread, a timer or a handler raised."},
+    {"invariant-broken", "InvariantBroken", "The host's data structures are inconsistent."},
+    {"thread-outlives-script", "ThreadOutlivesScript",
+     "A Python thread was still alive when the script returned."},
+    {"operator-refused", "OperatorRefused", "An operator returned {'CANCELLED'}."},
+};
+
+static const rule_info *rule_of(const char *kind)
+{
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+        if (strcmp(rules[i].id, kind) == 0)
+            return &rules[i];
+    return NULL;
+}
+
+/* The artifact location of a file: relative to SRCROOT when it lies under
+ * hostrace's source tree, to FINDINGS for program.py (the finding's
+ * repro.py), an absolute file URI otherwise. */
+static json_t *artifact(const char *file, const char *finding_rel)
+{
+    size_t n = strlen(HR_SOURCE_DIR);
+    char uri[PATH_MAX + 64];
+    if (strcmp(file, "program.py") == 0) {
+        snprintf(uri, sizeof(uri), "%s/repro.py", finding_rel);
+        return json_pack("{s:s, s:s}", "uri", uri, "uriBaseId", "FINDINGS");
+    }
+    if (n && strncmp(file, HR_SOURCE_DIR, n) == 0 && file[n] == '/')
+        return json_pack("{s:s, s:s}", "uri", file + n + 1, "uriBaseId", "SRCROOT");
+    if (file[0] == '/') {
+        snprintf(uri, sizeof(uri), "file://%s", file);
+        return json_pack("{s:s}", "uri", uri);
+    }
+    return json_pack("{s:s}", "uri", file);
+}
+
+static json_t *location(const char *file, int line, const char *text, const char *finding_rel)
+{
+    json_t *phys = json_pack("{s:o}", "artifactLocation", artifact(file, finding_rel));
+    if (line > 0)
+        json_object_set_new(phys, "region", json_pack("{s:i}", "startLine", line));
+    json_t *loc = json_pack("{s:o}", "physicalLocation", phys);
+    if (text)
+        json_object_set_new(loc, "message", json_pack("{s:s}", "text", text));
+    return loc;
+}
+
+/* Innermost C frame of an access that has a real file and line. */
+static json_t *c_frame(json_t *access)
+{
+    json_t *stack = json_object_get(access, "stack");
+    size_t i;
+    json_t *fr;
+    json_array_foreach(stack, i, fr)
+    {
+        const char *file = json_string_value(json_object_get(fr, "file"));
+        if (file && strcmp(file, "??") != 0 && json_integer_value(json_object_get(fr, "line")) > 0)
+            return fr;
+    }
+    return NULL;
+}
+
+static void add_access_locations(json_t *result, json_t *finding, const char *rel, int *next_id)
+{
+    json_t *locs = json_array(), *related = json_array();
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(finding, "accesses"), i, a)
+    {
+        const char *kind = json_string_value(json_object_get(a, "access"));
+        const char *site = json_string_value(json_object_get(a, "site"));
+        const char *thread = json_string_value(json_object_get(a, "thread"));
+        const char *role = json_string_value(json_object_get(a, "role"));
+        char text[512];
+        snprintf(text, sizeof(text), "%s of %s by thread '%s' (%s)", kind ? kind : "access",
+                 site ? site : "?", thread ? thread : "?", role ? role : "?");
+        json_t *fr = c_frame(a);
+        json_t *py = json_object_get(a, "python");
+        const char *pyfile = json_string_value(json_object_get(py, "file"));
+        int pyline = (int)json_integer_value(json_object_get(py, "line"));
+        if (fr)
+            json_array_append_new(
+                locs, location(json_string_value(json_object_get(fr, "file")),
+                               (int)json_integer_value(json_object_get(fr, "line")), text, rel));
+        else if (pyfile)
+            json_array_append_new(locs, location(pyfile, pyline, text, rel));
+        if (pyfile) {
+            char ptext[600];
+            snprintf(ptext, sizeof(ptext), "Python line of the %s", text);
+            json_t *loc = location(pyfile, pyline, ptext, rel);
+            json_object_set_new(loc, "id", json_integer((*next_id)++));
+            json_array_append_new(related, loc);
+        }
+    }
+    json_object_set_new(result, "locations", locs);
+    if (json_array_size(related))
+        json_object_set_new(result, "relatedLocations", related);
+    else
+        json_decref(related);
+}
+
+/* "at FILE:LINE" mentions in s (the message or detail of a finding without
+ * accesses), each once, in order. */
+static void add_text_locations(json_t *locs, const char *s, const char *rel)
+{
+    for (const char *p = s ? strstr(s, " at ") : NULL; p; p = strstr(p + 1, " at ")) {
+        const char *f = p + 4;
+        size_t len = strcspn(f, ": \n");
+        if (f[len] != ':' || len == 0 || len >= 256 || f[len + 1] < '1' || f[len + 1] > '9')
+            continue;
+        char file[256];
+        memcpy(file, f, len);
+        file[len] = 0;
+        if (!strstr(file, ".py"))
+            continue;
+        int line = atoi(f + len + 1);
+        int dup = 0;
+        size_t i;
+        json_t *l;
+        json_array_foreach(locs, i, l)
+        {
+            json_t *phys = json_object_get(l, "physicalLocation");
+            json_t *want = artifact(file, rel);
+            dup |= json_equal(json_object_get(phys, "artifactLocation"), want) &&
+                   json_integer_value(json_object_get(json_object_get(phys, "region"),
+                                                      "startLine")) == line;
+            json_decref(want);
+        }
+        if (!dup)
+            json_array_append_new(locs, location(file, line, NULL, rel));
+    }
+}
+
+/* One finding directory to a result; NULL (and a message) when its
+ * finding.json cannot be read. */
+static json_t *result_of(const char *dir, const char *sig, json_t *entry, json_t *rule_index,
+                         char *err, size_t errlen)
+{
+    const char *kind = json_string_value(json_object_get(entry, "kind"));
+    if (!kind) {
+        snprintf(err, errlen, "finding %s in triage.json has no kind", sig);
+        return NULL;
+    }
+    char rel[256], path[PATH_MAX + 300];
+    snprintf(rel, sizeof(rel), "%s-%s", kind, sig);
+    snprintf(path, sizeof(path), "%s/%s/finding.json", dir, rel);
+    json_error_t jerr;
+    json_t *f = json_load_file(path, 0, &jerr);
+    if (!f || !json_is_object(f)) {
+        snprintf(err, errlen, "%s: %s", path, f ? "not a JSON object" : jerr.text);
+        json_decref(f);
+        return NULL;
+    }
+    const char *msg = json_string_value(json_object_get(f, "message"));
+    const char *sev = json_string_value(json_object_get(f, "severity"));
+    json_t *r = json_object();
+    json_object_set_new(r, "ruleId", json_string(kind));
+    json_object_set(r, "ruleIndex", json_object_get(rule_index, kind));
+    json_object_set_new(r, "level", json_string(sev && strcmp(sev, "warning") == 0 ? "warning"
+                                                                                    : "error"));
+    json_object_set_new(r, "message", json_pack("{s:s}", "text", msg ? msg : kind));
+    int next_id = 1;
+    if (json_array_size(json_object_get(f, "accesses"))) {
+        add_access_locations(r, f, rel, &next_id);
+    } else {
+        json_t *locs = json_array();
+        add_text_locations(locs, msg, rel);
+        add_text_locations(locs, json_string_value(json_object_get(f, "detail")), rel);
+        json_object_set_new(r, "locations", locs);
+    }
+    json_object_set_new(r, "partialFingerprints", json_pack("{s:s}", "hostraceSignature/v1", sig));
+    json_int_t count = json_integer_value(json_object_get(entry, "count"));
+    json_t *props = json_pack("{s:s, s:s, s:I}", "signature", sig, "findingDir", rel, "count",
+                              count > 0 ? count : 1);
+    json_t *host = json_object_get(f, "host");
+    if (host)
+        json_object_set(props, "host", host);
+    json_object_set_new(r, "properties", props);
+    json_decref(f);
+    return r;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int hr_sarif_write(const char *findings_dir, const char *path, char *err, size_t errlen)
+{
+    char p[PATH_MAX + 32];
+    snprintf(p, sizeof(p), "%s/triage.json", findings_dir);
+    json_error_t jerr;
+    json_t *tri = json_load_file(p, 0, &jerr);
+    json_t *findings = json_object_get(tri, "findings");
+    if (!json_is_object(findings)) {
+        snprintf(err, errlen, "%s: %s", p, tri ? "no \"findings\" object" : jerr.text);
+        json_decref(tri);
+        return -1;
+    }
+    /* signatures in a fixed order: the same directory, the same file */
+    size_t n = json_object_size(findings), k = 0;
+    const char **sigs = calloc(n ? n : 1, sizeof(*sigs));
+    const char *sig;
+    json_t *entry;
+    json_object_foreach(findings, sig, entry) sigs[k++] = sig;
+    qsort(sigs, n, sizeof(*sigs), cmp_str);
+
+    /* one rule per kind present, in order of first use */
+    json_t *rule_list = json_array(), *rule_index = json_object(), *results = json_array();
+    int rc = 0;
+    for (k = 0; k < n && rc == 0; k++) {
+        entry = json_object_get(findings, sigs[k]);
+        const char *kind = json_string_value(json_object_get(entry, "kind"));
+        if (kind && !json_object_get(rule_index, kind)) {
+            const rule_info *ri = rule_of(kind);
+            json_object_set_new(rule_index, kind, json_integer((json_int_t)json_array_size(rule_list)));
+            json_array_append_new(
+                rule_list,
+                json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "id", kind, "name",
+                          ri ? ri->name : kind, "shortDescription", "text", ri ? ri->text : kind,
+                          "defaultConfiguration", "level",
+                          strcmp(kind, "thread-outlives-script") == 0 ||
+                                  strcmp(kind, "operator-refused") == 0
+                              ? "warning"
+                              : "error"));
+        }
+        json_t *r = result_of(findings_dir, sigs[k], entry, rule_index, err, errlen);
+        if (!r)
+            rc = -1;
+        else
+            json_array_append_new(results, r);
+    }
+    free(sigs);
+    json_decref(tri);
+    if (rc != 0) {
+        json_decref(rule_list);
+        json_decref(rule_index);
+        json_decref(results);
+        return -1;
+    }
+    char abs[PATH_MAX], uri_findings[PATH_MAX + 16], uri_src[PATH_MAX + 16];
+    if (!realpath(findings_dir, abs))
+        snprintf(abs, sizeof(abs), "%s", findings_dir);
+    snprintf(uri_findings, sizeof(uri_findings), "file://%s/", abs);
+    snprintf(uri_src, sizeof(uri_src), "file://%s/", HR_SOURCE_DIR);
+    json_t *driver = json_pack("{s:s, s:s, s:o}", "name", "hostrace", "version",
+                               HOSTRACE_VERSION, "rules", rule_list);
+    json_t *run = json_pack("{s:{s:o}, s:{s:{s:s}, s:{s:s}}, s:o, s:{s:s}}", "tool", "driver",
+                            driver, "originalUriBaseIds", "SRCROOT", "uri", uri_src, "FINDINGS",
+                            "uri", uri_findings, "results", results, "automationDetails", "id",
+                            "hostrace/");
+    json_t *log = json_pack("{s:s, s:s, s:[o]}", "$schema", SARIF_SCHEMA, "version", "2.1.0",
+                            "runs", run);
+    json_decref(rule_index);
+    rc = json_dump_file(log, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(log);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot write '%s'", path);
+        return -1;
+    }
+    return 0;
+}
