@@ -42,24 +42,80 @@ static const char usage[] =
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
 
-/* Runs hostrace with address-space randomisation off (re-executing itself
- * once), so that a schedule's process has the same addresses every run:
- * Python orders sets of objects by id(), which is an address. Where the
- * system refuses (some containers), it runs on with randomisation. */
-static void no_aslr(char **argv)
+/* Variables kept from the caller's environment; every other one is
+ * dropped and PATH and LANG get fixed values. The environment is copied
+ * into the process's memory, and Python into objects on its heap, so its
+ * size moves where later objects land; Python orders sets of objects by
+ * id(), an address, so a different environment (a longer $_, another
+ * $HOME) could change the order the host's data is touched in, and with it
+ * which of two races TSan reports. */
+static int kept(const char *kv)
 {
+    static const char *const prefixes[] = {"HOSTRACE",         "TSAN_OPTIONS=",
+                                           "ASAN_OPTIONS=",    "UBSAN_OPTIONS=",
+                                           "LSAN_OPTIONS=",    "LD_LIBRARY_PATH=",
+                                           "LD_PRELOAD=",      "TMPDIR="};
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(kv, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The canonical environment (NULL-terminated, sorted), or NULL when out of
+ * memory. */
+static char **canonical_env(void)
+{
+    size_t n = 0;
+    for (char **e = environ; *e; e++)
+        n++;
+    char **env = calloc(n + 3, sizeof(*env));
+    if (!env)
+        return NULL;
+    size_t k = 0;
+    for (char **e = environ; *e; e++)
+        if (kept(*e))
+            env[k++] = *e;
+    env[k++] = "LANG=C.UTF-8";
+    env[k++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+    qsort(env, k, sizeof(*env), cmp_str);
+    env[k] = NULL;
+    return env;
+}
+
+static int same_env(char **a, char **b)
+{
+    for (; *a && *b; a++, b++)
+        if (strcmp(*a, *b) != 0)
+            return 0;
+    return !*a && !*b;
+}
+
+/* Runs hostrace with address-space randomisation off and the canonical
+ * environment (re-executing itself once), so that a schedule's process has
+ * the same addresses every run and on every machine: Python orders sets
+ * of objects by id(), which is an address. Where the system refuses
+ * personality() (some containers), it runs on with randomisation. */
+static void canonical_process(char **argv)
+{
+    char **env = canonical_env();
     int cur = personality(0xffffffff);
-    if (cur == -1 || (cur & ADDR_NO_RANDOMIZE))
-        return;
-    if (personality((unsigned long)cur | ADDR_NO_RANDOMIZE) == -1)
-        return;
-    execv("/proc/self/exe", argv);
-    personality((unsigned long)cur); /* exec failed: carry on as we are */
+    int aslr = cur != -1 && !(cur & ADDR_NO_RANDOMIZE) &&
+               personality((unsigned long)cur | ADDR_NO_RANDOMIZE) != -1;
+    if (env && (aslr || !same_env(environ, env)))
+        execve("/proc/self/exe", argv, env);
+    if (aslr)
+        personality((unsigned long)cur); /* exec failed: carry on as we are */
+    free(env);
 }
 
 int main(int argc, char **argv)
 {
-    no_aslr(argv);
+    canonical_process(argv);
     if (argc < 2) {
         fputs(usage, stderr);
         return CLI_EXIT_USAGE;
