@@ -215,63 +215,6 @@ static void rm_tree(const char *p)
 
 /* ---- running a candidate ----------------------------------------------------- */
 
-/* Runs argv with stdout into a malloc'd string and stderr to /dev/null;
- * the exit code, or -1. */
-static int run_capture(char *const argv[], char **out)
-{
-    *out = NULL;
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fd[0]);
-        close(fd[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        dup2(fd[1], STDOUT_FILENO);
-        close(fd[0]);
-        close(fd[1]);
-        FILE *devnull = freopen("/dev/null", "w", stderr);
-        (void)devnull;
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    size_t len = 0, cap = 65536;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (buf && len + 4097 > cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            } else {
-                buf = nb;
-                cap *= 2;
-            }
-        }
-        char sink[4096];
-        ssize_t r = buf ? read(fd[0], buf + len, cap - len - 1) : read(fd[0], sink, sizeof(sink));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (buf)
-            len += (size_t)r;
-    }
-    close(fd[0]);
-    if (buf)
-        buf[len] = 0;
-    *out = buf;
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-}
 
 /* Reads a run's schedule file into t. */
 static int trace_load(const char *schedule, mz_trace *t)
@@ -355,7 +298,7 @@ static int run_input(mz_ctx *c, const char *path, const char *rdir, char *saved,
     rm_tree(rdir);
     char *text = NULL;
     c->runs++;
-    run_capture(av, &text);
+    hr_capture(av, &text);
     json_error_t jerr;
     json_t *root = text ? json_loads(text, 0, &jerr) : NULL;
     free(text);
@@ -990,28 +933,19 @@ static int parse_opts(int argc, char **argv, mz_ctx *c, const char **out, int *j
     optind = 1;
     int o;
     while ((o = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end = NULL;
         long v = 0;
-        if (o == O_RUNS || o == O_TIMEOUT)
-            v = strtol(optarg, &end, 10);
         switch (o) {
         case O_OUT:
             *out = optarg;
             break;
         case O_RUNS:
-            if (*end || end == optarg || v < 1 || v > 1000000) {
-                fprintf(stderr, "hostrace minimize: --max-runs takes a whole number from 1, "
-                                "not '%s'\n", optarg);
+            if (hr_parse_range("minimize", "max-runs", optarg, 1, 1000000, &v) < 0)
                 return CLI_EXIT_USAGE;
-            }
             c->max_runs = (int)v;
             break;
         case O_TIMEOUT:
-            if (*end || end == optarg || v < 1 || v > 86400) {
-                fprintf(stderr, "hostrace minimize: --timeout takes seconds from 1 to 86400, "
-                                "not '%s'\n", optarg);
+            if (hr_parse_range("minimize", "timeout", optarg, 1, 86400, &v) < 0)
                 return CLI_EXIT_USAGE;
-            }
             c->timeout = (int)v;
             break;
         case O_JSON:

@@ -346,3 +346,18 @@ int hr_capture(char *const argv[], char **out)
             return -1;
     return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
+
+int hr_parse_range(const char *cmd, const char *opt, const char *arg, long lo, long hi,
+                   long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(arg, &end, 10);
+    if (errno || *end || end == arg || v < lo || v > hi) {
+        fprintf(stderr, "hostrace %s: --%s takes a whole number from %ld to %ld, not '%s'\n", cmd,
+                opt, lo, hi, arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

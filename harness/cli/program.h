@@ -26,6 +26,11 @@ int hr_copy_file(const char *from, const char *to);
  * Returns the exit code, 128+N for signal N, or -1 when it cannot run. */
 int hr_capture(char *const argv[], char **out);
 
+/* A whole number from lo to hi for option --opt of hostrace cmd: 0, or -1
+ * after a one-line message on stderr ("hostrace CMD: --OPT takes ..."). */
+int hr_parse_range(const char *cmd, const char *opt, const char *arg, long lo, long hi,
+                   long *out);
+
 /* 1 when data is a program's text form rather than input bytes. */
 int hr_program_is_text(const uint8_t *data, size_t len);
 /* Reads path (text form or bytes) into p: 0, or -1 with a message. */

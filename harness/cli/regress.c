@@ -422,7 +422,6 @@ int cli_promote(int argc, char **argv)
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
         case O_EXPECT:
             expect = optarg;
@@ -438,16 +437,11 @@ int cli_promote(int argc, char **argv)
         case O_TO: to = optarg; break;
         case O_FORCE: force = 1; break;
         case O_CHECK:
-        case O_TIMEOUT: {
-            long v = strtol(optarg, &end, 10);
-            if (*end || end == optarg || v < 1 || v > 86400) {
-                fprintf(stderr, "hostrace promote: --%s takes a number from 1 to 86400, not "
-                                "'%s'\n", c == O_CHECK ? "check" : "timeout", optarg);
+        case O_TIMEOUT:
+            if (hr_parse_range("promote", c == O_CHECK ? "check" : "timeout", optarg, 1, 86400,
+                               c == O_CHECK ? &checks : &timeout) < 0)
                 return CLI_EXIT_USAGE;
-            }
-            *(c == O_CHECK ? &checks : &timeout) = v;
             break;
-        }
         case 'h':
         case O_HELP: fputs(promote_usage, stdout); return CLI_EXIT_CLEAN;
         default:
@@ -917,7 +911,6 @@ int cli_regress(int argc, char **argv)
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
         case O_HOST:
             if (!valid_switch(optarg) || nover == 16) {
@@ -933,12 +926,8 @@ int cli_regress(int argc, char **argv)
         case O_HTML: html = optarg; break;
         case O_JSON: json = 1; break;
         case O_TIMEOUT:
-            timeout = strtol(optarg, &end, 10);
-            if (*end || end == optarg || timeout < 1 || timeout > 86400) {
-                fprintf(stderr, "hostrace regress: --timeout takes seconds from 1 to 86400, not "
-                                "'%s'\n", optarg);
+            if (hr_parse_range("regress", "timeout", optarg, 1, 86400, &timeout) < 0)
                 return CLI_EXIT_USAGE;
-            }
             break;
         case 'h':
         case O_HELP: fputs(regress_usage, stdout); return CLI_EXIT_CLEAN;

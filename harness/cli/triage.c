@@ -438,13 +438,9 @@ int cli_triage(int argc, char **argv)
             script = optarg;
             break;
         case O_TIMEOUT: {
-            char *end;
-            long v = strtol(optarg, &end, 10);
-            if (*end || end == optarg || v < 1 || v > 86400) {
-                fprintf(stderr, "hostrace triage: --timeout takes seconds from 1 to 86400, "
-                                "not '%s'\n", optarg);
+            long v;
+            if (hr_parse_range("triage", "timeout", optarg, 1, 86400, &v) < 0)
                 return CLI_EXIT_USAGE;
-            }
             timeout = (int)v;
             break;
         }
