@@ -179,6 +179,38 @@ static void add_text_locations(json_t *locs, const char *s, const char *rel)
     }
 }
 
+/* A sanitizer's own report in a finding's detail (ASan: no structured
+ * accesses): the innermost frame with a source file ("#N 0x... in FUNC
+ * FILE:LINE:COL") of each of its stacks (the bad access, where the memory
+ * was freed, where it was allocated), with the line that introduces the
+ * stack as the message. */
+static void add_stack_locations(json_t *locs, const char *s, const char *rel)
+{
+    char intro[256] = "";
+    int taken = 0; /* this stack has its location */
+    for (const char *l = s; l && *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t)(nl - l) : strlen(l);
+        char line[1024];
+        snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) ? len : sizeof(line) - 1), l);
+        const char *t = line + strspn(line, " ");
+        const char *in = strstr(t, " in ");
+        if (t[0] == '#' && in) {
+            char func[256], file[512];
+            int ln = 0;
+            if (!taken && sscanf(in + 4, "%255s %511[^:]:%d", func, file, &ln) == 3 && ln > 0 &&
+                file[0] == '/') {
+                json_array_append_new(locs, location(file, ln, intro[0] ? intro : NULL, rel));
+                taken = 1;
+            }
+        } else if (*t) {
+            snprintf(intro, sizeof(intro), "%s", t);
+            taken = 0;
+        }
+        l = nl ? nl + 1 : NULL;
+    }
+}
+
 /* One finding directory to a result; NULL (and a message) when its
  * finding.json cannot be read. */
 static json_t *result_of(const char *dir, const char *sig, json_t *entry, json_t *rule_index,
@@ -214,6 +246,8 @@ static json_t *result_of(const char *dir, const char *sig, json_t *entry, json_t
         json_t *locs = json_array();
         add_text_locations(locs, msg, rel);
         add_text_locations(locs, json_string_value(json_object_get(f, "detail")), rel);
+        if (!json_array_size(locs))
+            add_stack_locations(locs, json_string_value(json_object_get(f, "detail")), rel);
         json_object_set_new(r, "locations", locs);
     }
     json_object_set_new(r, "partialFingerprints", json_pack("{s:s}", "hostraceSignature/v1", sig));
