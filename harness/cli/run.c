@@ -648,8 +648,50 @@ static void install_crash_handlers(void)
 
 /* Runs the script once and ends the process (never returns). Scheduled:
  * with the strategy for opts.seed, result for the parent. */
+static void run_body(void) __attribute__((noreturn));
+static char *program_src; /* a program's Python, made before the run */
+
+static void *run_thread(void *arg)
+{
+    (void)arg;
+    run_body();
+}
+
+/* The run happens on a thread of its own, which Python and the host take
+ * as their main thread. TSan picks the shadow slot an access overwrites by
+ * the accessing thread's count of TSan events, and the process's first
+ * thread has counted everything the command did before the run (parsing
+ * options, reading a schedule file, a fuzz driver's loop): a fresh thread
+ * starts from the same count whichever command started it, so a run, its
+ * replay and the fuzz driver keep the same accesses and report the same
+ * races. */
 static void run_once(void) __attribute__((noreturn));
 static void run_once(void)
+{
+    /* a program's Python is made here, not in the run's thread, which then
+     * does the same work for a program and for its repro.py */
+    if (program && !program_src) {
+        program_src = hr_program_python(program);
+        if (!program_src) {
+            fprintf(stderr, "hostrace %s: internal error: out of memory\n", opts.cmd);
+            fflush(NULL);
+            _exit(CLI_EXIT_INTERNAL);
+        }
+    }
+    pthread_t t;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 8u << 20);
+    if (pthread_create(&t, &attr, run_thread, NULL) == 0) {
+        pthread_join(t, NULL); /* never returns: the run ends the process */
+        _exit(CLI_EXIT_INTERNAL);
+    }
+    fprintf(stderr, "hostrace %s: warning: no thread for the run; running on the first one\n",
+            opts.cmd);
+    run_body();
+}
+
+static void run_body(void)
 {
     report_set_fatal_hook(finish_now);
     report_install_sanitizer_hooks();
@@ -684,7 +726,13 @@ static void run_once(void)
         cfg.record = 1;
         cfg.on_stop = on_sched_stop;
     }
-    if (bpy_runtime_start(&opts.sw, opts.script, scheduled ? &cfg : NULL, err, sizeof(err)) <
+    /* generated source (a program, a program's repro.py) imports nothing
+     * of its own: no directory of it goes on sys.path, whose listing (by
+     * the import system, through intercepted calls) would depend on what
+     * else lies there */
+    int generated = program || (trailer.present && trailer.generated);
+    if (bpy_runtime_start(&opts.sw, generated ? NULL : opts.script, scheduled ? &cfg : NULL, err,
+                          sizeof(err)) <
         0) {
         fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
         fflush(NULL);
@@ -692,14 +740,7 @@ static void run_once(void)
     }
     bpy_script_status status;
     if (program) {
-        char *src = hr_program_python(program);
-        if (!src) {
-            fprintf(stderr, "hostrace %s: internal error: out of memory\n", opts.cmd);
-            fflush(NULL);
-            _exit(CLI_EXIT_INTERNAL);
-        }
-        status = bpy_run_source(src, PROGRAM_PY, err, sizeof(err));
-        free(src);
+        status = bpy_run_source(program_src, PROGRAM_PY, err, sizeof(err));
     } else if (trailer.present) {
         status = bpy_run_source((const char *)trailer.text, trailer.name, err, sizeof(err));
     } else {
@@ -1387,6 +1428,10 @@ static int load_trailer(void)
     trailer.present = 1;
     if (trailer.generated)
         report_set_generated_source(trailer.name);
+    /* the code alone runs: exactly the text the finding ran (a longer text
+     * costs Python's compiler other allocations, TSan events in the run's
+     * thread, and TSan could keep other accesses than in the finding's run) */
+    ((char *)trailer.text)[mark - t] = 0;
     return 0;
 }
 

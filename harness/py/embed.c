@@ -285,6 +285,13 @@ int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen
     config.use_hash_seed = 1;
     config.hash_seed = 0;
     PyStatus st = PyConfig_SetBytesString(&config, &config.program_name, "hostrace");
+#ifdef HR_PYTHON_HOME
+    /* a fixed home: no search for the interpreter's landmarks from the
+     * working directory (stat calls TSan sees, as many as the directory is
+     * deep, and so a trace that would depend on where hostrace started) */
+    if (!PyStatus_Exception(st))
+        st = PyConfig_SetBytesString(&config, &config.home, HR_PYTHON_HOME);
+#endif
     const char *argv0 = script ? script : "";
     if (!PyStatus_Exception(st))
         st = PyConfig_SetBytesArgv(&config, 1, (char *const *)&argv0);
