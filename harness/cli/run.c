@@ -657,19 +657,10 @@ static void *run_thread(void *arg)
     run_body();
 }
 
-/* The run happens on a thread of its own, which Python and the host take
- * as their main thread. TSan picks the shadow slot an access overwrites by
- * the accessing thread's count of TSan events, and the process's first
- * thread has counted everything the command did before the run (parsing
- * options, reading a schedule file, a fuzz driver's loop): a fresh thread
- * starts from the same count whichever command started it, so a run, its
- * replay and the fuzz driver keep the same accesses and report the same
- * races. */
-static void run_once(void) __attribute__((noreturn));
-static void run_once(void)
+/* A program's Python, made before the run (not in the run's thread, which
+ * then does the same work for a program and for its repro.py). */
+static void prepare_run(void)
 {
-    /* a program's Python is made here, not in the run's thread, which then
-     * does the same work for a program and for its repro.py */
     if (program && !program_src) {
         program_src = hr_program_python(program);
         if (!program_src) {
@@ -678,6 +669,20 @@ static void run_once(void)
             _exit(CLI_EXIT_INTERNAL);
         }
     }
+}
+
+/* The run happens on a thread of its own, which Python and the host take
+ * as their main thread. TSan picks the shadow slot an access overwrites by
+ * the accessing thread's count of TSan events, and the process's first
+ * thread has counted everything the command did before the run (parsing
+ * options, reading a schedule file): a fresh thread starts from the same
+ * count whichever command started it, so a run and its replay keep the
+ * same accesses and report the same races. (The fuzz drivers run on their
+ * own thread, whose interpreter they started before forking: cli_run_input.) */
+static void run_once(void) __attribute__((noreturn));
+static void run_once(void)
+{
+    prepare_run();
     pthread_t t;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -793,7 +798,10 @@ void cli_run_input(const cli_input *in)
     opts.trace = in->trace;
     before_exit = in->before_exit;
     scheduled = 1;
-    run_once();
+    /* on the driver's own thread: its interpreter was started before the
+     * fork, on this thread, which Python takes as its main thread */
+    prepare_run();
+    run_body();
 }
 
 /* ---- exploration (the parent) -------------------------------------------------- */
@@ -1512,7 +1520,9 @@ int cli_run(int argc, char **argv)
     optind = 1;
     int c;
     long v;
-    char **host_args = calloc((size_t)argc + 1, sizeof(char *));
+    /* static: it lives as long as the process (LeakSanitizer then knows) */
+    static char **host_args;
+    host_args = calloc((size_t)argc + 1, sizeof(char *));
     int nhost = 0, frames_given = 0;
     if (!host_args)
         return CLI_EXIT_INTERNAL;
