@@ -793,51 +793,18 @@ static int load_finding(mz_ctx *c, char *err, size_t errlen)
     return c->cur.sched ? 0 : -1;
 }
 
-/* The script's text without a reproducer trailer it may already end with. */
-static char *script_code(const char *path)
-{
-    char err[256];
-    size_t len;
-    char *t = (char *)hr_read_file(path, &len, err, sizeof(err));
-    if (!t)
-        return NULL;
-    for (char *p = t; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-        if (strncmp(p, "# --- hostrace reproducer ---", 29) == 0) {
-            *p = 0;
-            break;
-        }
-    return t;
-}
-
 /* repro.py: the code, then the trailer `hostrace run` reads (hostrace run
  * --help): it runs as the finding ran. */
 static int write_repro(const mz_ctx *c, const char *path)
 {
-    char *code;
-    if (c->program) {
-        code = hr_program_python(c->cur.prog);
-    } else {
-        code = script_code(c->script);
-    }
-    FILE *f = code ? fopen(path, "w") : NULL;
-    if (!f) {
-        free(code);
-        return -1;
-    }
-    size_t n = strlen(code);
-    fputs(code, f);
-    if (n && code[n - 1] != '\n')
-        fputc('\n', f);
+    char *code = c->program ? hr_program_python(c->cur.prog) : hr_script_code(c->script);
     const char *base = strrchr(c->script, '/');
-    fprintf(f, "# --- hostrace reproducer ---\n# source-name: %s\n# generated: %d\n"
-               "# host: %s\n# frames: %d\n# schedule-bytes: ",
-            c->program ? "program.py" : base ? base + 1 : c->script, c->program, c->host,
-            c->frames);
-    for (size_t i = 0; i < c->cur.nsched; i++)
-        fprintf(f, "%02x", c->cur.sched[i]);
-    fputc('\n', f);
+    int rc = code ? hr_write_repro(path, code,
+                                   c->program ? "program.py" : base ? base + 1 : c->script,
+                                   c->program, c->host, c->frames, c->cur.sched, c->cur.nsched)
+                  : -1;
     free(code);
-    return fclose(f) == 0 ? 0 : -1;
+    return rc;
 }
 
 /* Copies the files of a saved run into the result and writes the rest. */

@@ -361,3 +361,34 @@ int hr_parse_range(const char *cmd, const char *opt, const char *arg, long lo, l
     *out = v;
     return 0;
 }
+
+#define REPRO_MARK "# --- hostrace reproducer ---"
+
+char *hr_script_code(const char *path)
+{
+    char err[256];
+    size_t len;
+    char *t = (char *)hr_read_file(path, &len, err, sizeof(err));
+    for (char *l = t; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (strncmp(l, REPRO_MARK, strlen(REPRO_MARK)) == 0) {
+            *l = 0;
+            break;
+        }
+    return t;
+}
+
+int hr_write_repro(const char *path, const char *code, const char *source_name, int generated,
+                   const char *host, int frames, const uint8_t *bytes, size_t nbytes)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    size_t n = strlen(code);
+    fprintf(f, "%s%s" REPRO_MARK "\n# source-name: %s\n# generated: %d\n# host: %s\n"
+               "# frames: %d\n# schedule-bytes: ",
+            code, n && code[n - 1] != '\n' ? "\n" : "", source_name, generated, host, frames);
+    for (size_t i = 0; i < nbytes; i++)
+        fprintf(f, "%02x", bytes[i]);
+    fputc('\n', f);
+    return fclose(f) == 0 ? 0 : -1;
+}

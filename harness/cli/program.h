@@ -26,6 +26,15 @@ int hr_copy_file(const char *from, const char *to);
  * Returns the exit code, 128+N for signal N, or -1 when it cannot run. */
 int hr_capture(char *const argv[], char **out);
 
+/* A script's text without the repro.py trailer it may end with
+ * (malloc'd), or NULL when it cannot be read. */
+char *hr_script_code(const char *path);
+/* Writes repro.py: the code, then the trailer `hostrace run` reads (its
+ * source name, whether it is generated, host switches, frames, schedule
+ * bytes) so that it runs as its finding ran. 0, or -1. */
+int hr_write_repro(const char *path, const char *code, const char *source_name, int generated,
+                   const char *host, int frames, const uint8_t *bytes, size_t nbytes);
+
 /* A whole number from lo to hi for option --opt of hostrace cmd: 0, or -1
  * after a one-line message on stderr ("hostrace CMD: --OPT takes ..."). */
 int hr_parse_range(const char *cmd, const char *opt, const char *arg, long lo, long hi,

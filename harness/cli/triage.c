@@ -334,18 +334,12 @@ static int write_group(const char *out, const tr_group *g, char *dir, size_t dle
      * (the saved schedule's), and schedule bytes */
     snprintf(p, sizeof(p), "%s/repro.py", dir);
     char err[512];
-    size_t nbytes = 0, slen = 0;
+    size_t nbytes = 0;
     uint8_t *bytes = NULL;
     char *src = NULL;
     if (in->script[0]) {
-        src = (char *)hr_read_file(in->script, &slen, err, sizeof(err));
+        src = hr_script_code(in->script);
         bytes = hr_read_file(in->path, &nbytes, err, sizeof(err));
-        /* a script that is a repro.py already: its own trailer goes */
-        for (char *l = src; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-            if (strncmp(l, "# --- hostrace reproducer ---", 29) == 0) {
-                *l = 0;
-                break;
-            }
     } else {
         prog_program *prog = prog_new();
         if (prog && hr_program_load(in->path, prog, err, sizeof(err)) == 0) {
@@ -370,22 +364,15 @@ static int write_group(const char *out, const tr_group *g, char *dir, size_t dle
     }
     if (sf)
         fclose(sf);
-    FILE *rf = src && bytes && host[0] && frames >= 0 ? fopen(p, "w") : NULL;
-    if (rf) {
-        const char *base = strrchr(in->script, '/');
-        size_t n = strlen(src);
-        fprintf(rf, "%s%s# --- hostrace reproducer ---\n# source-name: %s\n# generated: %d\n"
-                    "# host: %s\n# frames: %d\n# schedule-bytes: ",
-                src, n && src[n - 1] != '\n' ? "\n" : "",
-                in->script[0] ? (base ? base + 1 : in->script) : "program.py", !in->script[0],
-                host, frames);
-        for (size_t i = 0; i < nbytes; i++)
-            fprintf(rf, "%02x", bytes[i]);
-        fputc('\n', rf);
-    }
+    const char *base = strrchr(in->script, '/');
+    int rc = src && bytes && host[0] && frames >= 0
+                 ? hr_write_repro(p, src,
+                                  in->script[0] ? (base ? base + 1 : in->script) : "program.py",
+                                  !in->script[0], host, frames, bytes, nbytes)
+                 : -1;
     free(src);
     free(bytes);
-    if (!rf || fclose(rf) != 0)
+    if (rc < 0)
         return -1;
     char sh[PATH_MAX * 2 + 256];
     snprintf(sh, sizeof(sh),
