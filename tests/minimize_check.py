@@ -225,16 +225,19 @@ def main():
         check_bad_trailer(h, tmp, dl[0][1])
         before, after = minimize_one(h, dl[0][1], dl[0][0], "deadlock", env)
         check(after["ops"] < before["ops"], "deadlock: no operation was dropped")
-        # the race of the viewport drawing the Cube while the thread moves it
-        races = sorted((s, d) for s, (k, d) in extra.items()
-                       if k == "data-race" and "draw.object.transform" in
-                       json.load(open(os.path.join(d, "finding.json")))["message"])
+        # preferably the race of the viewport drawing the Cube while the
+        # thread moves it; which of the fixture's races TSan pairs can still
+        # depend on where hostrace runs (docs/design-notes.md), so any other
+        # of its data races will do
+        races = sorted((s, d) for s, (k, d) in extra.items() if k == "data-race")
+        races.sort(key=lambda sd: "draw.object.transform" not in
+                   json.load(open(os.path.join(sd[1], "finding.json")))["message"])
         if races:
             before, after = minimize_one(h, races[0][1], races[0][0], "data-race", env)
             check(after["ops"] < before["ops"], "data-race: no operation was dropped")
         else:
-            check(build_sanitizer(h) != "thread", "the TSan build reports no draw.object.transform "
-                  "race of the race fixture", repr(extra))
+            check(build_sanitizer(h) != "thread", "the TSan build reports no data race of the "
+                  "race fixture", repr(extra))
             print("minimize_check: no data race in a build without TSan; data-race case skipped")
         print("minimize_check: ok (%.1f s)" % (time.time() - t_start))
     finally:
