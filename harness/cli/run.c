@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,6 +183,7 @@ typedef struct child_result {
     int64_t vtime_ns;
     int frames_run; /* event-loop frames run (fewer than --frames once quiescent) */
     int nfindings;
+    int gil_enabled; /* the GIL was on when the script returned */
     char message[1024];
 } child_result;
 
@@ -241,6 +243,27 @@ static json_t *access_json(const report_access *a)
     return o;
 }
 
+static int child_gil_seen; /* a schedule process ran with the GIL on */
+
+/* The interpreter the runs used: this process's, with the GIL state the
+ * schedule processes reported. */
+static void run_interp(bpy_interp_info *ii, char *desc, size_t len)
+{
+    bpy_interpreter(ii);
+    if (child_gil_seen)
+        ii->gil_enabled = 1;
+    bpy_interpreter_describe(ii, desc, len);
+}
+
+static json_t *python_json(void)
+{
+    bpy_interp_info ii;
+    char desc[128];
+    run_interp(&ii, desc, sizeof(desc));
+    return json_pack("{s:s, s:s, s:b, s:b}", "interpreter", desc, "version", ii.version,
+                     "free_threaded", ii.free_threaded, "gil", ii.gil_enabled);
+}
+
 static json_t *finding_json(const report_finding *f)
 {
     int err = report_kind_severity(f->kind) == REPORT_ERROR;
@@ -263,6 +286,7 @@ static json_t *finding_json(const report_finding *f)
     json_object_set_new(o, "accesses", accesses);
     if (f->detail[0])
         json_object_set_new(o, "detail", json_string(f->detail));
+    json_object_set_new(o, "python", python_json());
     return o;
 }
 
@@ -292,6 +316,7 @@ static void emit_json_free(void)
     json_object_set_new(root, "strategy", json_string("free"));
     json_object_set_new(root, "frames", json_integer(opts.frames));
     json_object_set_new(root, "host", host_json());
+    json_object_set_new(root, "python", python_json());
     json_t *list = json_array();
     report_finding *f = malloc(sizeof(*f));
     for (int i = 0; f && report_get(i, f) == 0; i++)
@@ -402,6 +427,9 @@ static void child_finish(void)
     r.vtime_ns = sched_now_ns();
     r.frames_run = frames_run;
     r.nfindings = report_count();
+    bpy_interp_info ii;
+    bpy_interpreter(&ii);
+    r.gil_enabled = ii.gil_enabled;
     snprintf(r.message, sizeof(r.message), "%s", child_msg);
     int code = child_stat == CHILD_INPUT_ERROR || child_stat == CHILD_DIVERGED
                    ? CLI_EXIT_USAGE
@@ -651,9 +679,20 @@ static void install_crash_handlers(void)
 static void run_body(void) __attribute__((noreturn));
 static char *program_src; /* a program's Python, made before the run */
 
+static int served;        /* a schedule forked by the schedule server */
+static int serve_fd = -1; /* the schedule server: its end of the parent's socket */
+
 static void *run_thread(void *arg)
 {
     (void)arg;
+    if (served) {
+        char err[512];
+        if (bpy_runtime_adopt(err, sizeof(err)) < 0) {
+            child_stat = CHILD_INTERNAL;
+            snprintf(child_msg, sizeof(child_msg), "%s", err);
+            child_finish();
+        }
+    }
     run_body();
 }
 
@@ -683,6 +722,8 @@ static void run_once(void) __attribute__((noreturn));
 static void run_once(void)
 {
     prepare_run();
+    if (served)
+        bpy_runtime_release();
     pthread_t t;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
@@ -838,8 +879,11 @@ static int save_finding(const report_finding *f, const char *sched_file, seen_fi
     FILE *t = fopen(path, "w");
     if (!t)
         goto fail;
-    fprintf(t, "script: %s\nstrategy: %s, seed %" PRIu64 " (schedule %d)\n\n", opts.script,
-            opts.is_replay ? "replay" : opts.strategy, sf->seed, sf->schedule);
+    bpy_interp_info ii;
+    char desc[128];
+    run_interp(&ii, desc, sizeof(desc));
+    fprintf(t, "script: %s\nstrategy: %s, seed %" PRIu64 " (schedule %d)\ninterpreter: %s\n\n",
+            opts.script, opts.is_replay ? "replay" : opts.strategy, sf->seed, sf->schedule, desc);
     report_print_finding(t, f);
     fclose(t);
     snprintf(path, sizeof(path), "%s/finding.json", sf->dir);
@@ -933,6 +977,187 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
     return av;
 }
 
+/* ---- the schedule server (free-threaded builds) ---------------------------------
+ *
+ * A TSan-built free-threaded interpreter takes seconds to start, and a
+ * schedule's own run a fraction of that. There, one server process per
+ * exploration starts the interpreter once, and forks every schedule from
+ * that state: the same start state for every schedule (the server does
+ * nothing between forks but wait), and the same for a replay, which goes
+ * through a server too. The schedule runs on a fresh thread of its own, as
+ * in a schedule process, which takes the interpreter over as Python's main
+ * thread (bpy_runtime_adopt). Builds with the GIL keep one process image
+ * per schedule. */
+
+#define SERVE_MAGIC 0x68727376u /* "hrsv" */
+
+typedef struct serve_req {
+    uint32_t magic;
+    int is_replay;
+    uint64_t seed;
+    char strategy[32];
+    int pct_depth;
+    uint64_t pct_steps;
+    uint64_t max_steps;
+    int64_t max_vtime_ms;
+    char replay_path[4096];
+} serve_req;
+
+static int io_full(int fd, void *buf, size_t len, int writing)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static void serve(void) __attribute__((noreturn));
+static void serve(void)
+{
+    static char strategy_name[32], replay_path[4096];
+    int generated = program || (trailer.present && trailer.generated);
+    char err[1024];
+    prepare_run();
+    if (bpy_runtime_init(generated ? NULL : opts.script, 1, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
+        fflush(NULL);
+        _exit(CLI_EXIT_INTERNAL);
+    }
+    for (;;) {
+        serve_req rq;
+        if (io_full(serve_fd, &rq, sizeof(rq), 0) < 0 || rq.magic != SERVE_MAGIC)
+            _exit(CLI_EXIT_CLEAN); /* the parent is done */
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(serve_fd);
+            served = 1;
+            scheduled = 1;
+            memcpy(strategy_name, rq.strategy, sizeof(strategy_name));
+            strategy_name[sizeof(strategy_name) - 1] = '\0';
+            opts.strategy = strategy_name;
+            opts.seed = rq.seed;
+            opts.pct_depth = rq.pct_depth;
+            opts.pct_steps = rq.pct_steps;
+            opts.max_steps = rq.max_steps;
+            opts.max_vtime_ms = rq.max_vtime_ms;
+            if (rq.is_replay) {
+                memcpy(replay_path, rq.replay_path, sizeof(replay_path));
+                replay_path[sizeof(replay_path) - 1] = '\0';
+                opts.replay_path = replay_path;
+                if (hr_schedule_read(opts.replay_path, &opts.replay, err, sizeof(err)) < 0) {
+                    child_stat = CHILD_INPUT_ERROR;
+                    snprintf(child_msg, sizeof(child_msg), "%s", err);
+                    child_finish();
+                }
+                opts.is_replay = 1;
+            }
+            run_once();
+        }
+        int st = 0;
+        if (pid < 0)
+            st = 127 << 8;
+        else
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+            }
+        if (io_full(serve_fd, &st, sizeof(st), 1) < 0)
+            _exit(CLI_EXIT_CLEAN);
+    }
+}
+
+static int server_sock = -1; /* the parent's end */
+static pid_t server_pid;
+
+static int use_server(void)
+{
+    bpy_interp_info ii;
+    bpy_interpreter(&ii);
+    return ii.free_threaded;
+}
+
+/* Starts the server for this exploration. Returns 0, or -1. */
+static int start_server(char **av)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+        return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        int fd = fcntl(sv[1], F_DUPFD, 100); /* without CLOEXEC */
+        char num[16];
+        snprintf(num, sizeof(num), "%d", fd);
+        int n = 0;
+        while (av[n])
+            n++;
+        char **sav = calloc((size_t)n + 3, sizeof(char *));
+        if (fd >= 0 && sav) {
+            memcpy(sav, av, (size_t)n * sizeof(char *));
+            sav[n] = "--serve";
+            sav[n + 1] = num;
+            execv("/proc/self/exe", sav);
+        }
+        fprintf(stderr, "hostrace %s: internal error: cannot start the schedule server: %s\n",
+                opts.cmd, strerror(errno));
+        _exit(127);
+    }
+    close(sv[1]);
+    server_sock = sv[0];
+    server_pid = pid;
+    return 0;
+}
+
+static void stop_server(void)
+{
+    if (server_sock < 0)
+        return;
+    close(server_sock);
+    server_sock = -1;
+    int st;
+    while (waitpid(server_pid, &st, 0) < 0 && errno == EINTR) {
+    }
+}
+
+/* Runs one schedule in the server; its wait status, or -1 when the
+ * server is gone. */
+static int served_schedule(uint64_t seed, char **av)
+{
+    if (server_sock < 0 && start_server(av) < 0)
+        return -1;
+    serve_req rq;
+    memset(&rq, 0, sizeof(rq));
+    rq.magic = SERVE_MAGIC;
+    rq.is_replay = opts.is_replay;
+    rq.seed = seed;
+    snprintf(rq.strategy, sizeof(rq.strategy), "%s", opts.strategy);
+    rq.pct_depth = opts.pct_depth;
+    rq.pct_steps = opts.pct_steps;
+    rq.max_steps = opts.max_steps;
+    rq.max_vtime_ms = opts.max_vtime_ms;
+    if (opts.is_replay)
+        snprintf(rq.replay_path, sizeof(rq.replay_path), "%s", opts.replay_path);
+    int st;
+    if (io_full(server_sock, &rq, sizeof(rq), 1) < 0 ||
+        io_full(server_sock, &st, sizeof(st), 0) < 0) {
+        stop_server();
+        return -1;
+    }
+    return st;
+}
+
 typedef struct child_outcome {
     child_result r;
     int ok;      /* a result was read */
@@ -951,6 +1176,15 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
     unlink(rpath);
     unlink(spath);
     fflush(NULL);
+    int st = 0;
+    if (use_server()) {
+        st = served_schedule(seed, child_argv(seed, rpath, spath));
+        if (st == -1) {
+            oc.signal = -1;
+            return oc;
+        }
+        goto result;
+    }
     pid_t pid = fork();
     if (pid < 0) {
         oc.signal = -1;
@@ -967,9 +1201,9 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
                 opts.cmd, strerror(errno));
         _exit(127);
     }
-    int st = 0;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
+result:;
     FILE *rf = fopen(rpath, "rb");
     if (!rf || fread(&oc.r, sizeof(oc.r), 1, rf) != 1 || oc.r.magic != RESULT_MAGIC) {
         if (rf)
@@ -978,6 +1212,8 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
         return oc;
     }
     oc.ok = 1;
+    if (oc.r.gil_enabled)
+        child_gil_seen = 1;
     report_finding *f = malloc(sizeof(*f));
     for (int i = 0; f && i < oc.r.nfindings; i++) {
         if (fread(f, sizeof(*f), 1, rf) != 1)
@@ -1055,6 +1291,7 @@ static void print_results_json(int explored, uint64_t steps_total, uint64_t fram
     json_object_set_new(root, "frames", json_integer(opts.frames));
     json_object_set_new(root, "frames_run", json_integer((json_int_t)frames_total));
     json_object_set_new(root, "host", host_json());
+    json_object_set_new(root, "python", python_json());
     json_t *list = json_array();
     report_finding *f = malloc(sizeof(*f));
     for (int i = 0; f && report_get(i, f) == 0; i++) {
@@ -1149,6 +1386,7 @@ static int explore(void)
         if (report_error_count() && !opts.keep_going)
             break;
     }
+    stop_server();
     if (tty && opts.schedules > 1)
         fputc('\n', stderr);
     char p[4200];
@@ -1487,7 +1725,7 @@ int cli_run(int argc, char **argv)
         O_STRATEGY = 256, O_SEED, O_SCHEDULES, O_KEEP, O_OUT, O_TRACE, O_DEPTH, O_PSTEPS,
         O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM,
         /* hidden: the process that runs one schedule */
-        O_RESULT, O_SCHEDOUT, O_REPLAYFILE, O_MAXVTMS, O_JSONCHILD,
+        O_RESULT, O_SCHEDOUT, O_REPLAYFILE, O_MAXVTMS, O_JSONCHILD, O_SERVE,
     };
     static const struct option longopts[] = {
         {"frames", required_argument, NULL, 'f'},
@@ -1512,6 +1750,7 @@ int cli_run(int argc, char **argv)
         {"replay-file", required_argument, NULL, O_REPLAYFILE},
         {"max-vtime-ms", required_argument, NULL, O_MAXVTMS},
         {"json-child", no_argument, NULL, O_JSONCHILD},
+        {"serve", required_argument, NULL, O_SERVE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -1626,6 +1865,11 @@ int cli_run(int argc, char **argv)
         case O_JSONCHILD:
             opts.json = 2; /* trace to stderr; output is the parent's */
             break;
+        case O_SERVE:
+            if (parse_int(optarg, 0, 1023, &v) < 0)
+                return usage_error("bad --serve '%s'", optarg);
+            serve_fd = (int)v;
+            break;
         case 'h':
             fputs(run_usage, stdout);
             return CLI_EXIT_CLEAN;
@@ -1652,6 +1896,8 @@ int cli_run(int argc, char **argv)
         return CLI_EXIT_USAGE;
     if (opts.program && load_program() < 0)
         return CLI_EXIT_USAGE;
+    if (result_path && serve_fd >= 0)
+        serve(); /* never returns */
     if (result_path) {
         /* one schedule, for a parent that merges and prints */
         if (opts.replay_path) {

@@ -32,8 +32,11 @@ PyObject *bpy_wrap_id(HostID *id)
 {
     if (!id)
         Py_RETURN_NONE;
-    if (id->py_wrapper)
-        return Py_NewRef((PyObject *)id->py_wrapper);
+    BPY_BOOKKEEPING_BEGIN();
+    PyObject *cached = id->py_wrapper;
+    BPY_BOOKKEEPING_END();
+    if (cached)
+        return Py_NewRef(cached);
     PyTypeObject *cls = (PyTypeObject *)id_classes[id->type];
     if (!cls)
         cls = &BpyID_Type;
@@ -42,7 +45,10 @@ PyObject *bpy_wrap_id(HostID *id)
         return NULL;
     w->id = id;
     w->type = id->type;
-    id->py_wrapper = Py_NewRef((PyObject *)w); /* the host's reference */
+    Py_INCREF(w); /* the host's reference */
+    BPY_BOOKKEEPING_BEGIN();
+    id->py_wrapper = w;
+    BPY_BOOKKEEPING_END();
     return (PyObject *)w;
 }
 
@@ -84,8 +90,10 @@ ID_CONVERTER(to_scene, HostScene, HOST_ID_SCE)
 void bpy_cb_id_freed(void *ud, HostID *id)
 {
     (void)ud;
+    BPY_BOOKKEEPING_BEGIN();
     PyObject *w = id->py_wrapper;
     id->py_wrapper = NULL;
+    BPY_BOOKKEEPING_END();
     if (!w || !bpy_python_ready)
         return;
     PyGILState_STATE g = bpy_gil_ensure();
@@ -111,12 +119,14 @@ static VertRef *tracked_verts; /* GIL-protected */
 static void vert_dealloc(VertRef *v)
 {
     if (v->tracked) {
+        BPY_BOOKKEEPING_BEGIN();
         if (v->prev)
             v->prev->next = v->next;
         else
             tracked_verts = v->next;
         if (v->next)
             v->next->prev = v->prev;
+        BPY_BOOKKEEPING_END();
     }
     Py_TYPE(v)->tp_free((PyObject *)v);
 }
@@ -133,12 +143,19 @@ static PyTypeObject VertRef_Type = {
 void bpy_cb_subdata_moved(void *ud, HostID *owner)
 {
     (void)ud;
-    if (!bpy_python_ready || !tracked_verts)
+    if (!bpy_python_ready)
+        return;
+    BPY_BOOKKEEPING_BEGIN();
+    int any = tracked_verts != NULL;
+    BPY_BOOKKEEPING_END();
+    if (!any)
         return;
     PyGILState_STATE g = bpy_gil_ensure();
+    BPY_BOOKKEEPING_BEGIN();
     for (VertRef *v = tracked_verts; v; v = v->next)
         if (&v->me->id == owner)
             v->invalid = 1;
+    BPY_BOOKKEEPING_END();
     PyGILState_Release(g);
 }
 
@@ -568,10 +585,12 @@ static PyObject *py_me_vert(PyObject *self, PyObject *args)
     v->prev = v->next = NULL;
     v->tracked = bpy_host->sw.rna_safety;
     if (v->tracked) {
+        BPY_BOOKKEEPING_BEGIN();
         v->next = tracked_verts;
         if (tracked_verts)
             tracked_verts->prev = v;
         tracked_verts = v;
+        BPY_BOOKKEEPING_END();
     }
     return (PyObject *)v;
 }

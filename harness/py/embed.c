@@ -20,7 +20,17 @@ static struct {
     char *text;
 } interned[INTERN_CAP];
 
+static const char *intern_filename_locked(PyObject *fn);
+
 static const char *intern_filename(PyObject *fn)
+{
+    BPY_BOOKKEEPING_BEGIN();
+    const char *s = intern_filename_locked(fn);
+    BPY_BOOKKEEPING_END();
+    return s;
+}
+
+static const char *intern_filename_locked(PyObject *fn)
 {
     uintptr_t hv = ((uintptr_t)fn >> 4) & (INTERN_CAP - 1);
     for (unsigned i = 0; i < INTERN_CAP; i++) {
@@ -122,6 +132,11 @@ static int script_stack(uint64_t os_tid, char *buf, size_t len)
     if (!bpy_python_ready || len == 0)
         return 0;
     PyGILState_STATE g = PyGILState_Ensure();
+#ifdef Py_GIL_DISABLED
+    /* without a GIL nothing orders this read of another thread's frames
+     * (it waits in the scheduler): a diagnostic, hidden from TSan */
+    HR_TSAN_IGNORE_BEGIN();
+#endif
     size_t at = 0;
     buf[0] = '\0';
     int found = 0;
@@ -152,14 +167,32 @@ static int script_stack(uint64_t os_tid, char *buf, size_t len)
         break;
     }
     PyErr_Clear();
+#ifdef Py_GIL_DISABLED
+    HR_TSAN_IGNORE_END();
+#endif
     PyGILState_Release(g);
     return found;
 }
 
 /* CPython's own all-threads traceback dump (what faulthandler uses): safe
- * without the GIL. Exported, declared in an internal header. */
-PyAPI_FUNC(const char *) _Py_DumpTracebackThreads(int fd, PyInterpreterState *interp,
-                                                  PyThreadState *current_tstate);
+ * without the GIL. Exported by 3.11 from an internal header; weak, since
+ * 3.13 no longer exports it. */
+const char *_Py_DumpTracebackThreads(int fd, PyInterpreterState *interp,
+                                     PyThreadState *current_tstate) __attribute__((weak));
+
+/* Without that symbol: faulthandler.dump_traceback(all_threads=True), which
+ * makes the same dump, called from a thread state of this thread's own (on
+ * a free-threaded interpreter attaching one waits for no other thread). */
+static void dump_with_faulthandler(int fd)
+{
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *fh = PyImport_ImportModule("faulthandler");
+    PyObject *r = fh ? PyObject_CallMethod(fh, "dump_traceback", "ii", fd, 1) : NULL;
+    Py_XDECREF(r);
+    Py_XDECREF(fh);
+    PyErr_Clear();
+    PyGILState_Release(g);
+}
 
 void bpy_dump_stacks(char *buf, size_t len)
 {
@@ -174,7 +207,10 @@ void bpy_dump_stacks(char *buf, size_t len)
     /* reads live interpreter memory while the running thread changes it:
      * a diagnostic, hidden from TSan */
     HR_TSAN_IGNORE_BEGIN();
-    _Py_DumpTracebackThreads(fileno(tmp), PyInterpreterState_Main(), NULL);
+    if (_Py_DumpTracebackThreads)
+        _Py_DumpTracebackThreads(fileno(tmp), PyInterpreterState_Main(), NULL);
+    else
+        dump_with_faulthandler(fileno(tmp));
     HR_TSAN_IGNORE_END();
     rewind(tmp);
     size_t n = fread(buf, 1, len - 1, tmp);
@@ -224,23 +260,33 @@ static void find_stdlib_dir(void)
 
 /* ---- the _bpy module ------------------------------------------------------ */
 
-static struct PyModuleDef bpy_moddef = {
-    PyModuleDef_HEAD_INIT, "_bpy", "C half of bpy: host data access for hostrace.", -1, NULL,
-    NULL, NULL, NULL, NULL,
+static int exec_bpy_module(PyObject *m)
+{
+    if (PyModule_AddFunctions(m, bpy_data_methods) < 0 ||
+        PyModule_AddFunctions(m, bpy_wm_methods) < 0 || bpy_data_init_types(m) < 0)
+        return -1;
+    return 0;
+}
+
+/* Multi-phase init, so that the module can say it needs no GIL: on a
+ * free-threaded interpreter an extension module without Py_mod_gil turns
+ * the GIL back on when it is imported (and every race between Python
+ * threads would vanish behind it). Its C state is guarded by its own
+ * locks where the GIL used to guard it. */
+static PyModuleDef_Slot bpy_slots[] = {
+    {Py_mod_exec, exec_bpy_module},
+#ifdef Py_mod_gil
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
 };
 
-static PyObject *init_bpy_module(void)
-{
-    PyObject *m = PyModule_Create(&bpy_moddef);
-    if (!m)
-        return NULL;
-    if (PyModule_AddFunctions(m, bpy_data_methods) < 0 ||
-        PyModule_AddFunctions(m, bpy_wm_methods) < 0 || bpy_data_init_types(m) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
-}
+static struct PyModuleDef bpy_moddef = {
+    PyModuleDef_HEAD_INIT, "_bpy", "C half of bpy: host data access for hostrace.", 0, NULL,
+    bpy_slots, NULL, NULL, NULL,
+};
+
+static PyObject *init_bpy_module(void) { return PyModuleDef_Init(&bpy_moddef); }
 
 /* Runs each embedded source as a module registered in sys.modules. */
 static int load_pylib(char *err, size_t errlen)
@@ -338,6 +384,46 @@ int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen
  * re-creates its locks (interposed ones, so extra scheduling points) and
  * random's reseeds from the OS. */
 void bpy_runtime_after_fork(void) {}
+
+void bpy_runtime_release(void)
+{
+    if (runtime_ready && PyGILState_Check())
+        (void)PyEval_SaveThread(); /* its thread state stays, unused */
+}
+
+/* threading's main thread becomes the calling one: its Thread object keeps
+ * its name and identity, with this thread's ident and a handle for it */
+static const char adopt_src[] =
+    "import _thread, threading\n"
+    "_m = threading._main_thread\n"
+    "_i = _thread.get_ident()\n"
+    "threading._active.clear()\n"
+    "_m._ident = _i\n"
+    "if hasattr(_m, '_set_native_id'):\n"
+    "    _m._set_native_id()\n"
+    "if hasattr(_thread, '_make_thread_handle'):\n"
+    "    _m._handle = _thread._make_thread_handle(_i)\n"
+    "threading._active[_i] = _m\n"
+    "del _m, _i\n";
+
+int bpy_runtime_adopt(char *err, size_t errlen)
+{
+    if (!runtime_ready) {
+        snprintf(err, errlen, "internal error: no interpreter to take over");
+        return -1;
+    }
+    (void)PyGILState_Ensure(); /* kept for the rest of the process */
+    PyObject *g = PyDict_New();
+    PyObject *r = g ? PyRun_String(adopt_src, Py_file_input, g, g) : NULL;
+    Py_XDECREF(g);
+    if (!r) {
+        PyErr_Print();
+        snprintf(err, errlen, "internal error: cannot make the run's thread Python's main thread");
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
 
 int bpy_runtime_start(const host_switches *sw, const char *script, const sched_config *sc,
                       char *err, size_t errlen)
@@ -497,10 +583,47 @@ bpy_script_status bpy_run_source(const char *text, const char *path, char *err, 
     return BPY_SCRIPT_RAISED;
 }
 
+#ifdef Py_GIL_DISABLED
+static int gil_seen = -1; /* sys._is_gil_enabled() when the script returned */
+#endif
+
 void bpy_check_threads(void)
 {
     PyObject *r = bpy_call_hook("check_threads", NULL);
     Py_XDECREF(r);
+#ifdef Py_GIL_DISABLED
+    PyObject *f = PySys_GetObject("_is_gil_enabled"); /* borrowed */
+    PyObject *on = f ? PyObject_CallNoArgs(f) : NULL;
+    if (on)
+        gil_seen = PyObject_IsTrue(on);
+    Py_XDECREF(on);
+    PyErr_Clear();
+#endif
+}
+
+void bpy_interpreter(bpy_interp_info *out)
+{
+    const char *v = Py_GetVersion(); /* "3.13.5 experimental free-threading build (..." */
+    size_t n = strcspn(v, " ");
+    if (n >= sizeof(out->version))
+        n = sizeof(out->version) - 1;
+    memcpy(out->version, v, n);
+    out->version[n] = '\0';
+#ifdef Py_GIL_DISABLED
+    out->free_threaded = 1;
+    out->gil_enabled = gil_seen > 0;
+#else
+    out->free_threaded = 0;
+    out->gil_enabled = 1;
+#endif
+}
+
+void bpy_interpreter_describe(const bpy_interp_info *in, char *out, size_t len)
+{
+    snprintf(out, len, "CPython %s%s", in->version,
+             !in->free_threaded ? " (with the GIL)"
+             : in->gil_enabled  ? " free-threaded, GIL re-enabled by an extension module"
+                                : " free-threaded, GIL disabled");
 }
 
 int bpy_run_wm(int frames)

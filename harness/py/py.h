@@ -24,6 +24,14 @@ int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen
  * before bpy_runtime_start. */
 void bpy_runtime_after_fork(void);
 
+/* For a process forked (by a single-threaded parent) after
+ * bpy_runtime_init, whose run is to happen on a new thread (the schedule
+ * server, harness/cli/run.c): the forking thread lets go of the
+ * interpreter (bpy_runtime_release), and the new thread takes it over
+ * (bpy_runtime_adopt) as Python's main thread, for threading too. */
+void bpy_runtime_release(void);
+int bpy_runtime_adopt(char *err, size_t errlen);
+
 /* Creates the host (startup scene) and the interpreter with bpy and
  * mathutils. Registers the calling thread as main and, with sc, starts the
  * scheduler (the GIL and script-stack hooks are filled in here) and puts
@@ -62,5 +70,19 @@ void bpy_dump_stacks(char *buf, size_t len);
 /* The running thread's innermost frame in such a dump: "file:line" and
  * "file:function" (basenames), or "?". */
 void bpy_first_frame(const char *dump, char *where, size_t wlen, char *func, size_t flen);
+
+/* The embedded interpreter: its version, whether it is a free-threaded
+ * build (PEP 703) and whether the GIL was on when the script returned (an
+ * extension module imported without declaring Py_mod_gil turns it back
+ * on). Valid before bpy_runtime_init (then gil_enabled is the build's
+ * default). */
+typedef struct bpy_interp_info {
+    char version[32];  /* "3.13.5" */
+    int free_threaded; /* built with --disable-gil */
+    int gil_enabled;
+} bpy_interp_info;
+void bpy_interpreter(bpy_interp_info *out);
+/* "CPython 3.13.5 free-threaded, GIL disabled" and the like */
+void bpy_interpreter_describe(const bpy_interp_info *in, char *out, size_t len);
 
 #endif

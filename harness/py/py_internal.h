@@ -13,6 +13,20 @@
 
 #include "host/host.h"
 #include "sched/sched.h"
+#include "sched/tsan_annotate.h"
+
+/* bpy's own bookkeeping (wrapper caches, interned names, tracked vertex
+ * wrappers) was guarded by the GIL. Without one, the scheduler's token
+ * still lets one managed thread at a time run, but TSan does not see the
+ * token: the bookkeeping is hidden from it, as the scheduler's is, so that
+ * only the host's data (what Blender's would be) is checked. */
+#ifdef Py_GIL_DISABLED
+#define BPY_BOOKKEEPING_BEGIN() HR_TSAN_IGNORE_BEGIN()
+#define BPY_BOOKKEEPING_END() HR_TSAN_IGNORE_END()
+#else
+#define BPY_BOOKKEEPING_BEGIN() ((void)0)
+#define BPY_BOOKKEEPING_END() ((void)0)
+#endif
 
 /* Takes the GIL from host code (a callback into Python): under the
  * scheduler, first waits while another thread keeps it switched out. */

@@ -22,6 +22,36 @@
 
 static PyObject *orig_start_new_thread; /* _thread.start_new_thread */
 
+/* ---- happens-before without a GIL ----------------------------------------- */
+
+/* Under the GIL every hand-off between two Python threads is a release and
+ * acquire of the GIL, which TSan sees, so a lock or a join adds nothing.
+ * Without one (a free-threaded interpreter) nothing else orders them: the
+ * scheduler's own hand-offs are hidden from TSan, so the lock and the
+ * join tell TSan what a real lock and a real join guarantee, and no more. */
+#ifdef Py_GIL_DISABLED
+void __tsan_acquire(void *addr) __attribute__((weak));
+void __tsan_release(void *addr) __attribute__((weak));
+#define HB_ACQUIRE(p)             \
+    do {                          \
+        if (__tsan_acquire)       \
+            __tsan_acquire(p);    \
+    } while (0)
+#define HB_RELEASE(p)             \
+    do {                          \
+        if (__tsan_release)       \
+            __tsan_release(p);    \
+    } while (0)
+/* a lock's state is read by threads that do not hold it */
+#define LOCKED(l) __atomic_load_n(&(l)->locked, __ATOMIC_RELAXED)
+#define SET_LOCKED(l, v) __atomic_store_n(&(l)->locked, (v), __ATOMIC_RELAXED)
+#else
+#define HB_ACQUIRE(p) ((void)(p))
+#define HB_RELEASE(p) ((void)(p))
+#define LOCKED(l) ((l)->locked)
+#define SET_LOCKED(l, v) ((l)->locked = (v))
+#endif
+
 /* ---- Lock --------------------------------------------------------------- */
 
 typedef struct {
@@ -54,7 +84,7 @@ static int acquire_unmanaged(HRLock *self, int blocking, int64_t timeout_ns)
 {
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    while (self->locked) {
+    while (LOCKED(self)) {
         if (!blocking)
             return 0;
         if (timeout_ns >= 0) {
@@ -70,7 +100,8 @@ static int acquire_unmanaged(HRLock *self, int blocking, int64_t timeout_ns)
         nanosleep(&ts, NULL);
         Py_END_ALLOW_THREADS
     }
-    self->locked = 1;
+    SET_LOCKED(self, 1);
+    HB_ACQUIRE(self);
     return 1;
 }
 
@@ -88,19 +119,21 @@ static PyObject *lock_acquire(HRLock *self, PyObject *args, PyObject *kw)
         return PyBool_FromLong(acquire_unmanaged(self, blocking, timeout_ns));
 
     sched_point_ex("py.lock.acquire", 1);
-    if (!self->locked) {
-        self->locked = 1;
+    if (!LOCKED(self)) {
+        SET_LOCKED(self, 1);
+        HB_ACQUIRE(self);
         Py_RETURN_TRUE;
     }
     if (!blocking || timeout_ns == 0)
         Py_RETURN_FALSE;
     int64_t deadline = timeout_ns < 0 ? -1 : sched_now_ns() + timeout_ns;
-    while (self->locked) {
+    while (LOCKED(self)) {
         int timed_out = sched_block_until_ex(self, deadline, "py.lock.acquire", 1);
-        if (timed_out && self->locked)
+        if (timed_out && LOCKED(self))
             Py_RETURN_FALSE;
     }
-    self->locked = 1;
+    SET_LOCKED(self, 1);
+    HB_ACQUIRE(self);
     Py_RETURN_TRUE;
 }
 
@@ -118,11 +151,12 @@ static PyObject *lock_enter(HRLock *self, PyObject *noargs)
 static PyObject *lock_release(HRLock *self, PyObject *noargs)
 {
     (void)noargs;
-    if (!self->locked) {
+    if (!LOCKED(self)) {
         PyErr_SetString(PyExc_RuntimeError, "release unlocked lock");
         return NULL;
     }
-    self->locked = 0;
+    HB_RELEASE(self);
+    SET_LOCKED(self, 0);
     sched_wake(self);
     Py_RETURN_NONE;
 }
@@ -136,20 +170,20 @@ static PyObject *lock_exit(HRLock *self, PyObject *args)
 static PyObject *lock_locked(HRLock *self, PyObject *noargs)
 {
     (void)noargs;
-    return PyBool_FromLong(self->locked);
+    return PyBool_FromLong(LOCKED(self));
 }
 
 static PyObject *lock_at_fork_reinit(HRLock *self, PyObject *noargs)
 {
     (void)noargs;
-    self->locked = 0;
+    SET_LOCKED(self, 0);
     Py_RETURN_NONE;
 }
 
 static PyObject *lock_repr(HRLock *self)
 {
     return PyUnicode_FromFormat("<%s hostrace lock object at %p>",
-                                self->locked ? "locked" : "unlocked", (void *)self);
+                                LOCKED(self) ? "locked" : "unlocked", (void *)self);
 }
 
 static void lock_dealloc(HRLock *self)
@@ -270,6 +304,10 @@ static PyObject *hr_perf_counter_ns(PyObject *self, PyObject *noargs)
  * It runs the function with a thread state from PyGILState_Ensure; the
  * thread state's deletion at PyGILState_Release releases the lock
  * Thread.join waits on, as _thread's bootstrap does. */
+/* what a thread's end and a join of it synchronise on (without a GIL) */
+#define EXIT_SYNC_SLOTS 4096
+static char exit_sync[EXIT_SYNC_SLOTS];
+
 typedef struct py_boot {
     int slot;
     char name[64];
@@ -298,6 +336,7 @@ static void *py_thread_main(void *p)
     Py_DECREF(b->args);
     Py_XDECREF(b->kw);
     PyGILState_Release(g);
+    HB_RELEASE(&exit_sync[b->slot % EXIT_SYNC_SLOTS]);
     free(b);
     sched_exit_current();
     return NULL;
@@ -403,7 +442,10 @@ static PyObject *hr_wait_thread(PyObject *self, PyObject *args)
             return NULL;
         ns = t <= 0 ? 0 : (int64_t)(t * 1e9);
     }
-    return PyBool_FromLong(sched_wait_exit(slot, ns, 1));
+    int done = sched_wait_exit(slot, ns, 1);
+    if (done && slot >= 0)
+        HB_ACQUIRE(&exit_sync[slot % EXIT_SYNC_SLOTS]);
+    return PyBool_FromLong(done);
 }
 
 static PyObject *hr_thread_exited(PyObject *self, PyObject *arg)
@@ -442,30 +484,31 @@ static PyMethodDef hr_methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef hr_moddef = {
-    PyModuleDef_HEAD_INIT, "_hostrace", "hostrace's scheduler, seen from Python.", -1,
-    hr_methods, NULL, NULL, NULL, NULL,
-};
-
-PyObject *bpy_init_hostrace_module(void)
+static int exec_hostrace_module(PyObject *m)
 {
-    if (PyType_Ready(&HRLock_Type) < 0)
-        return NULL;
-    PyObject *m = PyModule_Create(&hr_moddef);
-    if (!m)
-        return NULL;
-    if (PyModule_AddObjectRef(m, "Lock", (PyObject *)&HRLock_Type) < 0) {
-        Py_DECREF(m);
-        return NULL;
-    }
+    if (PyType_Ready(&HRLock_Type) < 0 ||
+        PyModule_AddObjectRef(m, "Lock", (PyObject *)&HRLock_Type) < 0)
+        return -1;
     PyObject *thread_mod = PyImport_ImportModule("_thread");
     if (thread_mod) {
         Py_XSETREF(orig_start_new_thread, PyObject_GetAttrString(thread_mod, "start_new_thread"));
         Py_DECREF(thread_mod);
     }
-    if (!orig_start_new_thread) {
-        Py_DECREF(m);
-        return NULL;
-    }
-    return m;
+    return orig_start_new_thread ? 0 : -1;
 }
+
+/* multi-phase init, declaring that no GIL is needed (see _bpy in embed.c) */
+static PyModuleDef_Slot hr_slots[] = {
+    {Py_mod_exec, exec_hostrace_module},
+#ifdef Py_mod_gil
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef hr_moddef = {
+    PyModuleDef_HEAD_INIT, "_hostrace", "hostrace's scheduler, seen from Python.", 0,
+    hr_methods, hr_slots, NULL, NULL, NULL,
+};
+
+PyObject *bpy_init_hostrace_module(void) { return PyModuleDef_Init(&hr_moddef); }

@@ -33,6 +33,41 @@ if _hostrace.active():
     _thread.start_new = _hostrace.start_new_thread
     _threading._start_new_thread = _hostrace.start_new_thread
 
+    if hasattr(_thread, "start_joinable_thread"):
+        # Python 3.13+: Thread.start gives start_joinable_thread a
+        # _ThreadHandle, and join and is_alive ask it. A managed thread gets
+        # a handle that asks the scheduler instead.
+        class _Handle:
+            __slots__ = ("slot", "ident")
+
+            def __init__(self):
+                self.slot = None
+                self.ident = None
+
+            def join(self, timeout=None):
+                if self.slot is None:
+                    raise RuntimeError("thread not started")
+                if self.ident == _thread.get_ident():
+                    raise RuntimeError("Cannot join current thread")
+                _hostrace.wait_thread(self.slot, timeout)
+
+            def is_done(self):
+                return self.slot is not None and _hostrace.thread_exited(self.slot)
+
+            def _set_done(self):
+                pass
+
+        def _start_joinable_thread(function, handle=None, daemon=True):
+            if handle is None:
+                handle = _Handle()
+            handle.ident = _hostrace.start_new_thread(function, ())
+            handle.slot = getattr(getattr(function, "__self__", None), "_hostrace_slot", None)
+            return handle
+
+        _thread.start_joinable_thread = _start_joinable_thread
+        _threading._start_joinable_thread = _start_joinable_thread
+        _threading._ThreadHandle = _Handle
+
     _orig_join = _threading.Thread.join
     _orig_is_alive = _threading.Thread.is_alive
 
