@@ -3,6 +3,11 @@
 the deterministic scheduler:
 
     # expect: data-race, thread-outlives-script     (or: # expect: clean)
+    # expect-free-threaded: data-race                (optional)
+
+The second line, where present, replaces the first in a build that embeds a
+free-threaded interpreter (--free-threaded: the ft-tsan preset), whose runs
+must then also say that the GIL stayed off.
 
 Unsafe in this build (an expected error kind this build can detect):
   `hostrace run SCRIPT --strategy pct --seed 0 --schedules N` must stop with
@@ -38,8 +43,8 @@ DETECTED_BY = {"data-race": {"thread"}, "lock-order-inversion": {"thread"},
 MAX_VTIME = "600"
 
 
-def parse_header(path):
-    expect = None
+def parse_header(path, free_threaded=False):
+    expect = expect_ft = None
     with open(path, encoding="utf-8") as f:
         for line in f:
             line = line.strip()
@@ -48,13 +53,20 @@ def parse_header(path):
             body = line[1:].strip()
             if body.startswith("expect:"):
                 expect = {k.strip() for k in body[7:].split(",") if k.strip()}
+            elif body.startswith("expect-free-threaded:"):
+                expect_ft = {k.strip() for k in body[21:].split(",") if k.strip()}
     if expect is None:
         sys.exit("%s: no '# expect:' line in the header" % path)
+    if free_threaded and expect_ft is not None:
+        expect = expect_ft
     expect.discard("clean")
     unknown = expect - ERROR_KINDS - WARNING_KINDS
     if unknown:
         sys.exit("%s: unknown kinds in '# expect:': %s" % (path, ", ".join(sorted(unknown))))
     return expect
+
+
+FREE_THREADED = False
 
 
 def run_json(cmd):
@@ -64,6 +76,9 @@ def run_json(cmd):
     except ValueError:
         raise SystemExit("FAIL: `%s` exit %d, output is not JSON; stderr tail:\n%s"
                          % (" ".join(cmd), p.returncode, p.stderr.decode(errors="replace")[-3000:]))
+    py = report.get("python", {})
+    if FREE_THREADED and not (py.get("free_threaded") and py.get("gil") is False):
+        raise SystemExit("FAIL: `%s` did not run without the GIL: %s" % (" ".join(cmd), py))
     return p.returncode, report
 
 
@@ -78,9 +93,14 @@ def main():
     ap.add_argument("--host", action="append", default=[], help="host switch, passed on")
     ap.add_argument("--expect", help="override the header's kinds (comma separated; 'clean' for none)")
     ap.add_argument("--allow", default="", help="kinds that may appear without being required")
+    ap.add_argument("--free-threaded", action="store_true",
+                    help="the build embeds a free-threaded interpreter: '# expect-free-threaded:' "
+                         "applies, and every run must report the GIL off")
     args = ap.parse_args()
 
-    expect = parse_header(args.script)
+    global FREE_THREADED
+    FREE_THREADED = args.free_threaded
+    expect = parse_header(args.script, args.free_threaded)
     if args.expect is not None:
         expect = {k.strip() for k in args.expect.split(",") if k.strip()} - {"clean"}
     allowed = {k.strip() for k in args.allow.split(",") if k.strip()}

@@ -1,4 +1,5 @@
 # expect: assertion
+# expect-free-threaded: data-race
 # From the forum thread on bpy thread safety: ten ThreadPoolExecutor
 # workers each add to the same object's location. Under the GIL no two
 # run at once, yet a worker can be switched out between reading the
