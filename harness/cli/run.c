@@ -1007,7 +1007,8 @@ static int io_full(int fd, void *buf, size_t len, int writing)
 {
     char *p = buf;
     while (len > 0) {
-        ssize_t n = writing ? write(fd, p, len) : read(fd, p, len);
+        /* MSG_NOSIGNAL: a server that died is an error here, not SIGPIPE */
+        ssize_t n = writing ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
