@@ -125,6 +125,41 @@ def case_json_shape(h):
     check(len(f["threads"]) == 1 and f["threads"][0]["role"] == "python", json.dumps(f["threads"]))
 
 
+def case_crash_handler_fault(h):
+    """A crash whose own report cannot be written (a race corrupted the
+    heap, and the crash handler faults in malloc) is still one finding,
+    exit 1, never an internal error or a lost finding. The handler is made
+    to fault on purpose (HOSTRACE_TEST_HANDLER_FAULT). Not in ASan builds,
+    which report crashes through ASan and have no such handler."""
+    env = dict(os.environ, HOSTRACE_TEST_HANDLER_FAULT="1")
+
+    def one(*args):
+        p = subprocess.run([h, *args, "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env=env, timeout=300)
+        out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+        check(p.returncode == 1, "%s: exit %d, expected 1 (a finding)" % (args[0], p.returncode),
+              out + err)
+        check("internal error" not in err, "reported as an internal error", err)
+        check("the report could not be written" in err, "the child's own line is missing", err)
+        rep = json.loads(out)
+        fs = rep["findings"]
+        check(len(fs) == 1 and fs[0]["kind"] == "use-after-free"
+              and "heap corrupted" in fs[0]["message"], "findings %r" % fs, err)
+        return fs[0]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        f = one("run", os.path.join(CLI, "crash_in_worker.py"), "--out", tmp)
+        # saved with the schedule the crashed run wrote on its way out,
+        # which replays to the same finding
+        d = f.get("saved")
+        check(d and os.path.isfile(os.path.join(d, "schedule.txt")), "not saved: %r" % f)
+        sched = open(os.path.join(d, "schedule.txt")).read().splitlines()
+        nd = [int(l.split()[1]) for l in sched if l.startswith("decisions ")]
+        check(nd and nd[0] > 0 and sched[-1] == "end", "schedule: %s" % sched[:20])
+        g = one("replay", os.path.join(d, "schedule.txt"))
+        check(g["signature"] == f["signature"], "replay: %r vs %r" % (g, f))
+
+
 def case_signature_stable(h):
     """The same finding gets the same signature in separate runs."""
     sigs = set()

@@ -361,13 +361,23 @@ static void print_trace(FILE *out)
     fflush(out);
 }
 
+/* the script's xxh64, taken before the run (a crash cannot read files) */
+static char script_hash[17];
+
+static void hash_script(void)
+{
+    if (hr_file_hash(opts.script, script_hash) < 0)
+        snprintf(script_hash, sizeof(script_hash), "unreadable");
+}
+
 static void fill_schedule(hr_schedule *s)
 {
     memset(s, 0, sizeof(*s));
     snprintf(s->script, sizeof(s->script), "%s", opts.script);
     s->program = opts.program;
-    if (hr_file_hash(opts.script, s->script_hash) < 0)
-        snprintf(s->script_hash, sizeof(s->script_hash), "unreadable");
+    if (!script_hash[0])
+        hash_script();
+    snprintf(s->script_hash, sizeof(s->script_hash), "%s", script_hash);
     snprintf(s->strategy, sizeof(s->strategy), "%s",
              opts.is_replay ? opts.replay.strategy : opts.strategy);
     s->seed = opts.seed;
@@ -379,6 +389,20 @@ static void fill_schedule(hr_schedule *s)
     s->max_vtime_ms = opts.max_vtime_ms;
     s->steps = sched_steps();
     s->d = (sched_decision *)sched_decisions(&s->n);
+}
+
+/* The schedule so far, for the parent (which saves it with each finding). */
+static void write_schedule(void)
+{
+    if (!schedule_path)
+        return;
+    int fd = open(schedule_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return;
+    static hr_schedule s; /* 4 KiB and more: not on a crashed thread's stack */
+    fill_schedule(&s);
+    hr_schedule_write(fd, &s);
+    close(fd);
 }
 
 /* Writes the child's findings and schedule for the parent, then ends the
@@ -409,13 +433,7 @@ static void child_finish(void)
         report_print_text(stderr);
         fflush(stderr);
     }
-    FILE *sf = schedule_path ? fopen(schedule_path, "w") : NULL;
-    if (sf) {
-        hr_schedule s;
-        fill_schedule(&s);
-        hr_schedule_write(sf, &s);
-        fclose(sf);
-    }
+    write_schedule();
     child_result r;
     memset(&r, 0, sizeof(r));
     r.magic = RESULT_MAGIC;
@@ -620,25 +638,66 @@ static void *watchdog(void *arg)
 
 /* A crash of the host (no sanitizer caught it first) is a finding too: in
  * this host it is almost always data used after it was freed or moved. The
- * handler is not async-signal-safe; alarm() bounds it if it deadlocks. */
-/* The crash handler itself could not finish: the heap is too corrupted for
- * the report (malloc deadlocks in a handler that runs inside malloc). The
- * exit code still says "finding"; the parent reports the crash. */
-static void on_crash_timeout(int sig)
+ * handler is not async-signal-safe (it writes the whole report): a race
+ * that corrupted the heap can make it fault or abort again, or deadlock in
+ * malloc. Each of those still ends the process with the exit code that
+ * says "finding" (never as a signal death, which the parent and the fuzz
+ * drivers would count as the harness's own failure), and the parent, which
+ * then gets no result, reports the crash itself. */
+static void crash_unreported(void)
 {
-    (void)sig;
     static const char msg[] = "hostrace: the host crashed and corrupted its heap; the report "
                               "could not be written\n";
+    static volatile sig_atomic_t entered;
     ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
     (void)w;
+    /* the schedule still can be (it allocates nothing), and the parent
+     * saves it with the crash: once, as a fault in here ends it at once */
+    if (!entered) {
+        entered = 1;
+        write_schedule();
+    }
     _exit(CLI_EXIT_FINDINGS);
 }
 
+/* alarm() bounds a handler that deadlocked */
+static void on_crash_timeout(int sig)
+{
+    (void)sig;
+    crash_unreported();
+}
+
+/* the thread that is writing the crash report, 0 before a crash */
+static _Atomic uint64_t crash_tid;
+/* HOSTRACE_TEST_HANDLER_FAULT=1 (for hostrace's own tests): the handler
+ * faults as soon as it starts, as it can on a heap a race corrupted */
+static int handler_fault;
+
 static void on_crash(int sig)
 {
+    uint64_t self = sched_os_tid(), none = 0;
+    if (!atomic_compare_exchange_strong(&crash_tid, &none, self)) {
+        if (none == self)
+            crash_unreported(); /* the handler itself faulted or aborted */
+        for (;;)
+            pause(); /* another thread crashed first and ends the process */
+    }
+    /* a fault in here must enter again, and the alarm must get through:
+     * TSan runs every handler with all signals blocked, whatever the flags */
+    sigset_t unblock;
+    sigemptyset(&unblock);
+    sigaddset(&unblock, SIGSEGV);
+    sigaddset(&unblock, SIGBUS);
+    sigaddset(&unblock, SIGABRT);
+    sigaddset(&unblock, SIGALRM);
+    pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     signal(SIGALRM, on_crash_timeout);
     alarm(3);
-    sched_thread_info ti = sched_thread_lookup(sched_os_tid());
+    if (handler_fault) {
+        volatile int *nowhere = NULL;
+        *nowhere = 1; /* a real fault (TSan defers a raise() in a handler) */
+    }
+    sched_thread_info ti = sched_thread_lookup(self);
     const char *name = sig == SIGBUS ? "SIGBUS" : sig == SIGABRT ? "SIGABRT" : "SIGSEGV";
     if (sig == SIGABRT)
         report_addf(REPORT_USE_AFTER_FREE, "crash", name, NULL,
@@ -660,10 +719,14 @@ static void install_crash_handlers(void)
 {
     if (report_sanitizer_reports_crashes())
         return; /* ASan reports memory errors itself, through report's hook */
+    const char *tf = getenv("HOSTRACE_TEST_HANDLER_FAULT");
+    handler_fault = tf && strcmp(tf, "1") == 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_crash;
-    sa.sa_flags = SA_RESETHAND;
+    /* SA_NODEFER: a fault inside the handler enters it again (and ends as
+     * a finding) instead of killing the process with the signal blocked */
+    sa.sa_flags = SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
@@ -739,6 +802,7 @@ static void run_once(void)
 
 static void run_body(void)
 {
+    hash_script();
     report_set_fatal_hook(finish_now);
     report_install_sanitizer_hooks();
     install_crash_handlers();
@@ -1165,6 +1229,29 @@ typedef struct child_outcome {
     int signal;  /* the child died of this signal without a result */
 } child_outcome;
 
+/* Finding idx is new, from schedule `index` (seed): remembers where it was
+ * first found and saves it with its schedule (spath). */
+static void first_found(int idx, int index, uint64_t seed, const char *spath)
+{
+    if (idx >= nseen_cap) {
+        int n = nseen_cap ? nseen_cap * 2 : 64;
+        while (n <= idx)
+            n *= 2;
+        seen_finding *ns = realloc(seen, (size_t)n * sizeof(*ns));
+        if (!ns)
+            return;
+        seen = ns;
+        nseen_cap = n;
+    }
+    seen[idx].schedule = index;
+    seen[idx].seed = seed;
+    seen[idx].dir[0] = '\0';
+    report_finding merged;
+    report_get(idx, &merged);
+    if (!opts.is_replay && spath)
+        save_finding(&merged, spath, &seen[idx]);
+}
+
 /* Runs schedule `index` (seed) in a child process; merges its findings.
  * Returns the child's result. */
 static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int *new_errors)
@@ -1223,23 +1310,7 @@ result:;
         int idx = report_merge(f, &is_new);
         if (idx < 0 || !is_new)
             continue;
-        if (idx >= nseen_cap) {
-            int n = nseen_cap ? nseen_cap * 2 : 64;
-            while (n <= idx)
-                n *= 2;
-            seen_finding *ns = realloc(seen, (size_t)n * sizeof(*ns));
-            if (!ns)
-                continue;
-            seen = ns;
-            nseen_cap = n;
-        }
-        seen[idx].schedule = index;
-        seen[idx].seed = seed;
-        seen[idx].dir[0] = '\0';
-        report_finding merged;
-        report_get(idx, &merged);
-        if (!opts.is_replay)
-            save_finding(&merged, spath, &seen[idx]);
+        first_found(idx, index, seed, spath);
         if (report_kind_severity(f->kind) == REPORT_ERROR)
             (*new_errors)++;
     }
@@ -1335,11 +1406,24 @@ static int explore(void)
         if (!oc.ok && oc.signal == -CLI_EXIT_FINDINGS) {
             /* the crash handler ran out of time (on_crash_timeout): the
              * host's heap was corrupted; the schedule reproduces it */
+            int n0 = report_count();
             report_addf(REPORT_USE_AFTER_FREE, "crash", "unreported", NULL,
                         "the host crashed with its heap corrupted (the crash report itself "
                         "could not be written): memory freed, moved or written by another "
                         "thread; schedule %d (seed %" PRIu64 ") reproduces it",
                         i, opts.seed + (uint64_t)i);
+            /* the child wrote its schedule on the way out (crash_unreported):
+             * saved with the finding when it is whole */
+            char spath[4200], err[256];
+            snprintf(spath, sizeof(spath), "%s/schedule.txt", tmpdir);
+            hr_schedule check;
+            int whole = hr_schedule_read(spath, &check, err, sizeof(err)) == 0;
+            if (whole) {
+                steps_total += check.steps;
+                hr_schedule_free(&check);
+            }
+            if (report_count() > n0)
+                first_found(n0, i, opts.seed + (uint64_t)i, whole ? spath : NULL);
             if (!opts.keep_going)
                 break;
             continue;

@@ -2,9 +2,11 @@
 #include "schedule.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 int hr_file_hash(const char *path, char out[17])
@@ -25,37 +27,92 @@ int hr_file_hash(const char *path, char out[17])
     return bad ? -1 : 0;
 }
 
-int hr_schedule_write(FILE *out, const hr_schedule *s)
+/* Output through a buffer on the stack and write(2): no allocation, so a
+ * crashed run whose heap is corrupted can still write its schedule. */
+typedef struct fdbuf {
+    int fd;
+    int failed;
+    size_t len;
+    char buf[8192]; /* longer than any line: a path, a label and numbers */
+} fdbuf;
+
+static void fd_flush(fdbuf *o)
 {
-    fprintf(out, "hostrace-schedule %d\n", HR_SCHEDULE_VERSION);
-    fprintf(out, "script %s\n", s->script);
-    fprintf(out, "script-xxh64 %s\n", s->script_hash);
+    size_t off = 0;
+    while (off < o->len && !o->failed) {
+        ssize_t w = write(o->fd, o->buf + off, o->len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            o->failed = 1;
+        else
+            off += (size_t)w;
+    }
+    o->len = 0;
+}
+
+static void fd_printf(fdbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fd_printf(fdbuf *o, const char *fmt, ...)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(o->buf + o->len, sizeof(o->buf) - o->len, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            o->failed = 1;
+            return;
+        }
+        if ((size_t)n < sizeof(o->buf) - o->len) {
+            o->len += (size_t)n;
+            return;
+        }
+        if (o->len == 0) { /* longer than the buffer: truncated, refused on reading */
+            o->len = sizeof(o->buf) - 1;
+            o->failed = 1;
+            return;
+        }
+        fd_flush(o);
+    }
+}
+
+int hr_schedule_write(int fd, const hr_schedule *s)
+{
+    fdbuf o;
+    o.fd = fd;
+    o.failed = 0;
+    o.len = 0;
+    fd_printf(&o, "hostrace-schedule %d\n", HR_SCHEDULE_VERSION);
+    fd_printf(&o, "script %s\n", s->script);
+    fd_printf(&o, "script-xxh64 %s\n", s->script_hash);
     if (s->program)
-        fprintf(out, "program 1\n");
-    fprintf(out, "strategy %s\n", s->strategy);
-    fprintf(out, "seed %" PRIu64 "\n", s->seed);
-    fprintf(out, "pct-depth %d\n", s->pct_depth);
-    fprintf(out, "pct-steps %" PRIu64 "\n", s->pct_steps);
-    fprintf(out, "frames %d\n", s->frames);
-    fprintf(out, "host %s\n", s->host);
-    fprintf(out, "max-steps %" PRIu64 "\n", s->max_steps);
-    fprintf(out, "max-vtime-ms %" PRId64 "\n", s->max_vtime_ms);
-    fprintf(out, "steps %" PRIu64 "\n", s->steps);
+        fd_printf(&o, "program 1\n");
+    fd_printf(&o, "strategy %s\n", s->strategy);
+    fd_printf(&o, "seed %" PRIu64 "\n", s->seed);
+    fd_printf(&o, "pct-depth %d\n", s->pct_depth);
+    fd_printf(&o, "pct-steps %" PRIu64 "\n", s->pct_steps);
+    fd_printf(&o, "frames %d\n", s->frames);
+    fd_printf(&o, "host %s\n", s->host);
+    fd_printf(&o, "max-steps %" PRIu64 "\n", s->max_steps);
+    fd_printf(&o, "max-vtime-ms %" PRId64 "\n", s->max_vtime_ms);
+    fd_printf(&o, "steps %" PRIu64 "\n", s->steps);
     int nt = sched_slot_count();
     for (int i = 0; i < nt; i++)
-        fprintf(out, "thread %d %s %s\n", i, sched_role_name(sched_slot_role(i)),
-                sched_slot_name(i));
-    fprintf(out, "decisions %zu\n", s->n);
+        fd_printf(&o, "thread %d %s %s\n", i, sched_role_name(sched_slot_role(i)),
+                  sched_slot_name(i));
+    fd_printf(&o, "decisions %zu\n", s->n);
     for (size_t i = 0; i < s->n; i++) {
         const sched_decision *d = &s->d[i];
-        fprintf(out, "%" PRIu64 " %d %d %d %s", d->step, d->current, d->chosen, d->n_enabled,
-                d->label);
         if (d->file)
-            fprintf(out, " @%s:%d", d->file, d->line);
-        fputc('\n', out);
+            fd_printf(&o, "%" PRIu64 " %d %d %d %s @%s:%d\n", d->step, d->current, d->chosen,
+                      d->n_enabled, d->label, d->file, d->line);
+        else
+            fd_printf(&o, "%" PRIu64 " %d %d %d %s\n", d->step, d->current, d->chosen,
+                      d->n_enabled, d->label);
     }
-    fprintf(out, "end\n");
-    return ferror(out) ? -1 : 0;
+    fd_printf(&o, "end\n");
+    fd_flush(&o);
+    return o.failed ? -1 : 0;
 }
 
 static char *keep(hr_schedule *s, const char *text, size_t len)

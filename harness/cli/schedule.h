@@ -44,8 +44,9 @@ typedef struct hr_schedule {
     size_t nstrings;
 } hr_schedule;
 
-/* Writes s with the thread table of the current process (sched_slot_*). */
-int hr_schedule_write(FILE *out, const hr_schedule *s);
+/* Writes s to fd with the thread table of the current process
+ * (sched_slot_*). Allocates nothing: a crash handler may call it. */
+int hr_schedule_write(int fd, const hr_schedule *s);
 /* Reads path into *s; -1 with a message in err when the file cannot be
  * read, is truncated, is not a schedule or has another version. */
 int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t len);
