@@ -1404,8 +1404,9 @@ static int explore(void)
         child_outcome oc = run_child(i, opts.seed + (uint64_t)i, tmpdir, &new_errors);
         explored++;
         if (!oc.ok && oc.signal == -CLI_EXIT_FINDINGS) {
-            /* the crash handler ran out of time (on_crash_timeout): the
-             * host's heap was corrupted; the schedule reproduces it */
+            /* exit 1 without a result: the crash handler could not write
+             * its report (crash_unreported: it faulted again, or ran out
+             * of time) on a heap the race corrupted */
             int n0 = report_count();
             report_addf(REPORT_USE_AFTER_FREE, "crash", "unreported", NULL,
                         "the host crashed with its heap corrupted (the crash report itself "
