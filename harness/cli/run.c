@@ -802,7 +802,8 @@ static void run_once(void)
 
 static void run_body(void)
 {
-    hash_script();
+    if (schedule_path) /* the fuzz drivers' runs write no schedule */
+        hash_script();
     report_set_fatal_hook(finish_now);
     report_install_sanitizer_hooks();
     install_crash_handlers();

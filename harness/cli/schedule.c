@@ -2,8 +2,8 @@
 #include "schedule.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,6 +54,8 @@ static void fd_flush(fdbuf *o)
 static void fd_printf(fdbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void fd_printf(fdbuf *o, const char *fmt, ...)
 {
+    if (o->failed)
+        return;
     for (int attempt = 0; attempt < 2; attempt++) {
         va_list ap;
         va_start(ap, fmt);
@@ -67,8 +69,7 @@ static void fd_printf(fdbuf *o, const char *fmt, ...)
             o->len += (size_t)n;
             return;
         }
-        if (o->len == 0) { /* longer than the buffer: truncated, refused on reading */
-            o->len = sizeof(o->buf) - 1;
+        if (o->len == 0) { /* longer than the buffer: the file stops before "end" */
             o->failed = 1;
             return;
         }
