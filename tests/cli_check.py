@@ -390,6 +390,97 @@ def case_triage(h):
         one_line_error(*run(h, "triage", os.path.join(tmp, "lf"), "--timeout", "x"), 2, "--timeout")
 
 
+
+
+def case_unsupported_api(h):
+    """API the mock lacks, probed and caught by the script: still a warning
+    per distinct name, with the script line, and the summary says so."""
+    script = os.path.join(CLI, "unsupported_api.py")
+    code, rep, err = findings(h, script)
+    check(code == 0, "warnings only must exit 0, got %d" % code, err)
+    gaps = sorted(f["message"].split(" ", 1)[0] for f in rep["findings"]
+                  if f["kind"] == "unsupported-api")
+    check(gaps == ["Scene.cycles", "bpy.types.GizmoGroup"], "unsupported-api names %r" % gaps)
+    check(rep["unsupported_api"] == 2 and rep["errors"] == 0, json.dumps(rep)[:2000])
+    check(any("unsupported_api.py:6" in f["message"] for f in rep["findings"]),
+          "the script line is named", json.dumps(rep["findings"])[:2000])
+    code, out, err = run(h, "run", script, "--frames", "2")
+    check("clean, but 2 APIs were not modelled" in out, "the summary says so", out)
+
+
+def case_addon_forms(h):
+    """hostrace addon: a package folder, a single module and a .zip load and
+    register; a schedule replays as an add-on run; bad input is one line."""
+    import zipfile
+    with tempfile.TemporaryDirectory() as d:
+        pkg = os.path.join(d, "hr_demo")
+        os.makedirs(pkg)
+        src = ("bl_info = {'name': 'demo', 'blender': (4, 2, 0)}\n"
+               "import bpy\n"
+               "class HR_OT_demo(bpy.types.Operator):\n"
+               "    bl_idname = 'hr.demo'\n"
+               "    bl_label = 'Demo'\n"
+               "    size: bpy.props.IntProperty(default=1)\n"
+               "    def execute(self, context):\n"
+               "        context.window_manager['hr_demo'] = self.size\n"
+               "        return {'FINISHED'}\n"
+               "class HR_PT_demo(bpy.types.Panel):\n"
+               "    bl_label = 'Demo'\n"
+               "    bl_space_type = 'VIEW_3D'\n"
+               "    bl_region_type = 'UI'\n"
+               "    def draw(self, context):\n"
+               "        print('drawn', context.window_manager.get('hr_demo'))\n"
+               "        self.layout.operator('hr.demo')\n"
+               "        self.layout.prop(context.window_manager, '[\"hr_demo\"]')\n"
+               "def register():\n"
+               "    bpy.utils.register_class(HR_OT_demo)\n"
+               "    bpy.utils.register_class(HR_PT_demo)\n"
+               "    assert 'hr_demo' in bpy.context.preferences.addons\n"
+               "def unregister():\n"
+               "    print('unregistered')\n"
+               "    bpy.utils.unregister_class(HR_PT_demo)\n"
+               "    bpy.utils.unregister_class(HR_OT_demo)\n")
+        with open(os.path.join(pkg, "__init__.py"), "w") as f:
+            f.write(src)
+        single = os.path.join(d, "hr_single.py")
+        with open(single, "w") as f:
+            f.write(src.replace("'hr_demo' in", "'hr_single' in"))
+        zpath = os.path.join(d, "hr_zipped.zip")
+        with zipfile.ZipFile(zpath, "w") as z:
+            z.writestr("hr_zipped/__init__.py", src.replace("'hr_demo' in", "'hr_zipped' in"))
+        for target in (pkg, single, zpath):
+            code, out, err = run(h, "addon", target, "--invoke", "hr.demo:size=7",
+                                 "--frames", "3", "--out", os.path.join(d, "out"))
+            check(code == 0, "addon %s exit %d" % (target, code), out + err)
+            check("drawn 7" in out + err and "unregistered" in out + err,
+                  "panel drawn after the invoke, unregister() ran", out + err)
+        code, out, err = run(h, "addon", os.path.join(d, "nope"))
+        one_line_error(code, out, err, 2, "cannot open")
+        code, out, err = run(h, "addon", pkg, "--invoke", "nodot")
+        one_line_error(code, out, err, 2, "--invoke")
+        code, out, err = run(h, "run", single, "--invoke", "hr.demo")
+        one_line_error(code, out, err, 2, "--invoke is for")
+        # a finding of an add-on run replays as one
+        with open(os.path.join(pkg, "__init__.py"), "a") as f:
+            f.write("import threading\n"
+                    "def _bump():\n"
+                    "    for i in range(50):\n"
+                    "        bpy.context.window_manager['hr_demo'] = i\n"
+                    "threading.Thread(target=_bump).start()\n")
+        out_dir = os.path.join(d, "out2")
+        code, out, err = run(h, "addon", pkg, "--schedules", "50", "--json", "--out", out_dir)
+        check(code == 1, "the racing add-on must exit 1, got %d" % code, out + err)
+        rep = json.loads(out)
+        race = next((f for f in rep["findings"] if f["kind"] == "data-race"), None)
+        check(race is not None, "a data race between the thread and the panel", out)
+        sched = os.path.join(race["saved"], "schedule.txt")
+        with open(sched) as f:
+            check("addon 1" in f.read(), "the schedule records an add-on run")
+        code, out, err = run(h, "replay", sched, "--json")
+        check(race["signature"] in {g["signature"] for g in json.loads(out)["findings"]},
+              "the replay reproduces the race", out + err)
+
+
 CASES = {n[5:]: f for n, f in sorted(globals().items()) if n.startswith("case_")}
 
 

@@ -22,6 +22,9 @@ static const char usage[] =
     "                    event loop, under the deterministic scheduler, and\n"
     "                    report races, deadlocks, hangs, errors and unsafe\n"
     "                    thread use\n"
+    "  addon PATH        load an add-on (folder, .py or .zip) as Blender does,\n"
+    "                    register it, draw its panels every frame, invoke its\n"
+    "                    operators (--invoke), and report as `run` does\n"
     "  replay FILE       re-run the exact interleaving a schedule file recorded\n"
     "  triage DIR...     replay fuzzer crash inputs, group them into distinct\n"
     "                    findings, one directory each with a reproducer\n"
@@ -129,7 +132,7 @@ int main(int argc, char **argv)
         printf("hostrace %s\n", HOSTRACE_VERSION);
         return CLI_EXIT_CLEAN;
     }
-    if (strcmp(cmd, "run") == 0)
+    if (strcmp(cmd, "run") == 0 || strcmp(cmd, "addon") == 0)
         return cli_run(argc - 1, argv + 1);
     if (strcmp(cmd, "replay") == 0)
         return cli_replay(argc - 1, argv + 1);

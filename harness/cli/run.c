@@ -77,6 +77,9 @@ static const char run_usage[] =
     "  thread-outlives-script    (warning) a Python thread still alive when the\n"
     "      script returned, the case Blender documents as unsupported\n"
     "  operator-refused          (warning) an operator returned {'CANCELLED'}\n"
+    "  unsupported-api           (warning) bpy API the mock does not model was\n"
+    "      used (even if the script caught the AttributeError): the result does\n"
+    "      not cover it\n"
     "  invariant-broken          Main's lists or name map inconsistent at the end\n"
     "\n"
     "options:\n"
@@ -125,6 +128,31 @@ static const char run_usage[] =
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
 
+static const char addon_usage[] =
+    "usage: hostrace addon ADDON [--invoke IDNAME[:KEY=VALUE,...]]... [run options]\n"
+    "\n"
+    "Loads an add-on as Blender enables one and runs it under the deterministic\n"
+    "scheduler: ADDON is a package folder (__init__.py with bl_info, or an\n"
+    "extension with blender_manifest.toml), a single .py module or a .zip. Its\n"
+    "parent goes on sys.path, it is imported, register() runs and it is marked\n"
+    "enabled in preferences.addons; then the event loop runs, and every frame the\n"
+    "main thread draws each registered Panel (poll() first), Header, Menu and\n"
+    "UIList and the add-on's preferences, reading the values of the properties\n"
+    "they show from C after draw() returned, as Blender does. unregister() runs\n"
+    "when the loop ends.\n"
+    "\n"
+    "  --invoke IDNAME[:KEY=VALUE,...]  a user clicks the operator (INVOKE_DEFAULT,\n"
+    "                    with those properties) at the first frame; repeatable,\n"
+    "                    in order. VALUE is a Python literal or a bare string.\n"
+    "\n"
+    "Every option of `hostrace run` applies (--schedules, --strategy, --seed,\n"
+    "--keep-going, --out, --json, --frames, --host, ...); findings, schedule files\n"
+    "and `hostrace replay` work as for a script. bpy API the mock does not model\n"
+    "gives an unsupported-api warning, also when the add-on catches the error.\n"
+    "\n"
+    "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
+    "error, 3 internal error.\n";
+
 static const char replay_usage[] =
     "usage: hostrace replay SCHEDULE_FILE [--script PATH] [--json] [--trace]\n"
     "                                     [--timeout S]\n"
@@ -158,6 +186,8 @@ typedef struct run_opts {
     uint64_t pct_steps;
     const char *input;
     int program;          /* the script argument is a program input */
+    int addon;            /* the script argument is an add-on (hostrace addon) */
+    char invoke[1024];    /* --invoke OP[:K=V,...], space separated */
     int strategy_given;
     uint64_t max_steps;
     int64_t max_vtime_ms;
@@ -306,6 +336,17 @@ static void host_string(char *out, size_t len)
              opts.sw.timers_lock, opts.sw.main_thread_guard, opts.sw.rna_safety);
 }
 
+/* Distinct bpy names the run met that the mock does not model. */
+static int unsupported_count(void)
+{
+    int k = 0;
+    report_finding *f = malloc(sizeof(*f));
+    for (int i = 0; f && report_get(i, f) == 0; i++)
+        k += f->kind == REPORT_UNSUPPORTED_API;
+    free(f);
+    return k;
+}
+
 /* ---- the free-running run's output (one process) --------------------- */
 
 static void emit_json_free(void)
@@ -326,6 +367,7 @@ static void emit_json_free(void)
     json_object_set_new(root, "findings", list);
     json_object_set_new(root, "errors", json_integer(errors));
     json_object_set_new(root, "warnings", json_integer(report_count() - errors));
+    json_object_set_new(root, "unsupported_api", json_integer(unsupported_count()));
     json_dumpf(root, json_out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     fputc('\n', json_out);
     fflush(json_out);
@@ -336,9 +378,15 @@ static void print_summary_line(FILE *out)
 {
     int n = report_count();
     int errors = report_error_count();
+    int gaps = unsupported_count();
     fprintf(out, "\nhostrace: %s: %d finding%s (%d error%s, %d warning%s)\n", opts.script, n,
             n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", n - errors,
             n - errors == 1 ? "" : "s");
+    if (gaps)
+        fprintf(out, "hostrace: %s, but %d API%s not modelled (unsupported-api): this "
+                     "result does not cover what %s in Blender\n",
+                errors ? "findings" : "clean", gaps, gaps == 1 ? " was" : "s were",
+                gaps == 1 ? "it does" : "they do");
 }
 
 /* ---- the scheduled child's result ----------------------------------------- */
@@ -375,6 +423,8 @@ static void fill_schedule(hr_schedule *s)
     memset(s, 0, sizeof(*s));
     snprintf(s->script, sizeof(s->script), "%s", opts.script);
     s->program = opts.program;
+    s->addon = opts.addon;
+    snprintf(s->invoke, sizeof(s->invoke), "%s", opts.invoke);
     if (!script_hash[0])
         hash_script();
     snprintf(s->script_hash, sizeof(s->script_hash), "%s", script_hash);
@@ -800,6 +850,32 @@ static void run_once(void)
     run_body();
 }
 
+/* hex of s: the add-on's path and operators go into generated Python as
+ * bytes.fromhex(...), whatever characters they hold */
+static void hex_into(char *out, size_t len, const char *s)
+{
+    size_t k = 0;
+    for (; *s && k + 3 < len; s++, k += 2)
+        snprintf(out + k, 3, "%02x", (unsigned char)*s);
+    out[k] = '\0';
+}
+
+/* What `hostrace addon` runs as its script: the add-on enabled as Blender
+ * enables one, and the operators a user invokes (--invoke). */
+static const char *addon_source(void)
+{
+    static char src[4 * 4096 + 4 * sizeof(opts.invoke)];
+    static char path_hex[2 * 4096 + 1], invoke_hex[2 * sizeof(opts.invoke) + 1];
+    hex_into(path_hex, sizeof(path_hex), opts.script);
+    hex_into(invoke_hex, sizeof(invoke_hex), opts.invoke);
+    snprintf(src, sizeof(src),
+             "import addon_utils\n"
+             "addon_utils._hostrace_load(bytes.fromhex('%s').decode())\n"
+             "addon_utils._hostrace_invoke_later(bytes.fromhex('%s').decode())\n",
+             path_hex, invoke_hex);
+    return src;
+}
+
 static void run_body(void)
 {
     if (schedule_path) /* the fuzz drivers' runs write no schedule */
@@ -850,7 +926,9 @@ static void run_body(void)
         _exit(CLI_EXIT_INTERNAL);
     }
     bpy_script_status status;
-    if (program) {
+    if (opts.addon) {
+        status = bpy_run_source(addon_source(), opts.script, err, sizeof(err));
+    } else if (program) {
         status = bpy_run_source(program_src, PROGRAM_PY, err, sizeof(err));
     } else if (trailer.present) {
         status = bpy_run_source((const char *)trailer.text, trailer.name, err, sizeof(err));
@@ -869,6 +947,9 @@ static void run_body(void)
     }
     bpy_check_threads();
     frames_run = bpy_run_wm(opts.frames);
+    if (opts.addon) /* Blender disables its add-ons when it quits */
+        bpy_run_source("import addon_utils\naddon_utils._hostrace_unload()\n", opts.script, err,
+                       sizeof(err));
     bpy_runtime_stop(5000);
     if (scheduled)
         child_finish();
@@ -988,10 +1069,17 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
 #define ARG(x) (av[n++] = (char *)(x))
 #define NUM(fmt, v) (snprintf(buf[b], sizeof(buf[b]), fmt, v), av[n++] = buf[b++])
     ARG("hostrace");
-    ARG("run");
+    ARG(opts.addon ? "addon" : "run");
     ARG(opts.script);
     if (opts.program)
         ARG("--program");
+    static char invoke_copy[sizeof(opts.invoke)];
+    snprintf(invoke_copy, sizeof(invoke_copy), "%s", opts.invoke);
+    for (char *save = NULL, *tok = strtok_r(invoke_copy, " ", &save); tok && n < 80;
+         tok = strtok_r(NULL, " ", &save)) {
+        ARG("--invoke");
+        ARG(tok);
+    }
     ARG("--result");
     ARG(rpath);
     ARG("--schedule-out");
@@ -1382,6 +1470,7 @@ static void print_results_json(int explored, uint64_t steps_total, uint64_t fram
     json_object_set_new(root, "findings", list);
     json_object_set_new(root, "errors", json_integer(errors));
     json_object_set_new(root, "warnings", json_integer(report_count() - errors));
+    json_object_set_new(root, "unsupported_api", json_integer(unsupported_count()));
     json_dumpf(root, json_out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     fputc('\n', json_out);
     fflush(json_out);
@@ -1531,6 +1620,8 @@ static int check_script(void)
                 strerror(errno));
         return -1;
     }
+    if (opts.addon && S_ISDIR(st.st_mode))
+        return 0;
     if (!S_ISREG(st.st_mode)) {
         fprintf(stderr, "hostrace %s: '%s' is not a regular file\n", opts.cmd, opts.script);
         return -1;
@@ -1810,7 +1901,7 @@ int cli_run(int argc, char **argv)
 {
     enum {
         O_STRATEGY = 256, O_SEED, O_SCHEDULES, O_KEEP, O_OUT, O_TRACE, O_DEPTH, O_PSTEPS,
-        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM,
+        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM, O_INVOKE,
         /* hidden: the process that runs one schedule */
         O_RESULT, O_SCHEDOUT, O_REPLAYFILE, O_MAXVTMS, O_JSONCHILD, O_SERVE,
     };
@@ -1829,6 +1920,7 @@ int cli_run(int argc, char **argv)
         {"pct-steps", required_argument, NULL, O_PSTEPS},
         {"input", required_argument, NULL, O_INPUT},
         {"program", no_argument, NULL, O_PROGRAM},
+        {"invoke", required_argument, NULL, O_INVOKE},
         {"max-steps", required_argument, NULL, O_MAXSTEPS},
         {"max-vtime", required_argument, NULL, O_MAXVT},
         {"stall", required_argument, NULL, O_STALL},
@@ -1841,7 +1933,9 @@ int cli_run(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    defaults("run");
+    int addon = strcmp(argv[0], "addon") == 0;
+    defaults(addon ? "addon" : "run");
+    opts.addon = addon;
     opterr = 0;
     optind = 1;
     int c;
@@ -1924,8 +2018,28 @@ int cli_run(int argc, char **argv)
             opts.input = optarg;
             break;
         case O_PROGRAM:
+            if (addon)
+                return usage_error("--program is for `hostrace run`%s", "");
             opts.program = 1;
             break;
+        case O_INVOKE: {
+            const char *dot = strchr(optarg, '.');
+            size_t idlen = strcspn(optarg, ":");
+            if (!addon)
+                return usage_error("--invoke is for `hostrace addon`%s", "");
+            if (!dot || dot == optarg || (size_t)(dot - optarg) + 1 >= idlen ||
+                (strchr(dot + 1, '.') && strchr(dot + 1, '.') < optarg + idlen) ||
+                strpbrk(optarg, " \t\n"))
+                return usage_error("--invoke takes IDNAME[:KEY=VALUE,...] (an operator's "
+                                   "bl_idname like 'object.my_op', no spaces), not '%s'",
+                                   optarg);
+            size_t used = strlen(opts.invoke);
+            if (used + strlen(optarg) + 2 > sizeof(opts.invoke))
+                return usage_error("too many --invoke operators%s", "");
+            snprintf(opts.invoke + used, sizeof(opts.invoke) - used, "%s%s", used ? " " : "",
+                     optarg);
+            break;
+        }
         case O_MAXSTEPS:
             if (parse_u64(optarg, &opts.max_steps) < 0)
                 return usage_error("--max-steps takes a whole number (0: no limit), not '%s'",
@@ -1958,14 +2072,15 @@ int cli_run(int argc, char **argv)
             serve_fd = (int)v;
             break;
         case 'h':
-            fputs(run_usage, stdout);
+            fputs(addon ? addon_usage : run_usage, stdout);
             return CLI_EXIT_CLEAN;
         default:
             return usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc)
-        return usage_error("%s", "missing SCRIPT.py");
+        return usage_error("%s", addon ? "missing ADDON (a folder, a .py or a .zip)"
+                                       : "missing SCRIPT.py");
     if (argc - optind > 1)
         return usage_error("unexpected argument '%s'", argv[optind + 1]);
     opts.script = argv[optind];
@@ -1975,7 +2090,7 @@ int cli_run(int argc, char **argv)
         return usage_error("--input is for --strategy bytes%s", "");
     if (check_script() < 0)
         return CLI_EXIT_USAGE;
-    if (!opts.program && load_trailer() < 0)
+    if (!opts.program && !opts.addon && load_trailer() < 0)
         return CLI_EXIT_USAGE;
     if (trailer.present)
         apply_trailer(host_args, nhost, frames_given);
@@ -2057,6 +2172,8 @@ int cli_replay(int argc, char **argv)
     opts.replay_path = argv[optind];
     opts.script = script ? script : opts.replay.script;
     opts.program = opts.replay.program;
+    opts.addon = opts.replay.addon;
+    snprintf(opts.invoke, sizeof(opts.invoke), "%s", opts.replay.invoke);
     opts.strategy = opts.replay.strategy;
     opts.seed = opts.replay.seed;
     opts.pct_depth = opts.replay.pct_depth;
@@ -2085,7 +2202,7 @@ int cli_replay(int argc, char **argv)
         return CLI_EXIT_USAGE;
     /* a repro.py runs under its trailer's source-name; the rest of the
      * trailer is the schedule file's business */
-    if (!opts.program && load_trailer() < 0)
+    if (!opts.program && !opts.addon && load_trailer() < 0)
         return CLI_EXIT_USAGE;
     if (setup_output() < 0)
         return CLI_EXIT_INTERNAL;

@@ -52,6 +52,8 @@ static const rule_info rules[] = {
     {"thread-outlives-script", "ThreadOutlivesScript",
      "A Python thread was still alive when the script returned."},
     {"operator-refused", "OperatorRefused", "An operator returned {'CANCELLED'}."},
+    {"unsupported-api", "UnsupportedApi",
+     "The script used bpy API that hostrace does not model: the result does not cover it."},
 };
 
 static const rule_info *rule_of(const char *kind)

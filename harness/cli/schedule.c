@@ -1,7 +1,9 @@
 /* Schedule files: writing and strict reading (see schedule.h). */
 #include "schedule.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,22 +11,65 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-int hr_file_hash(const char *path, char out[17])
+static int hash_file_into(XXH64_state_t *st, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return -1;
-    XXH64_state_t *st = XXH64_createState();
-    XXH64_reset(st, 0);
     char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
         XXH64_update(st, buf, n);
     int bad = ferror(f);
     fclose(f);
+    return bad ? -1 : 0;
+}
+
+static int cmp_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* A folder's files in name order: each one's path below root and bytes. */
+static int hash_tree_into(XXH64_state_t *st, const char *dir, const char *rel, int depth)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, cmp_name);
+    if (n < 0)
+        return -1;
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        const char *e = names[i]->d_name;
+        if (!bad && strcmp(e, ".") != 0 && strcmp(e, "..") != 0 &&
+            strcmp(e, "__pycache__") != 0 && depth < 16) {
+            char path[4096], sub[4096];
+            struct stat sb;
+            snprintf(path, sizeof(path), "%s/%s", dir, e);
+            snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", e);
+            if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+                bad = hash_tree_into(st, path, sub, depth + 1) < 0;
+            } else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+                XXH64_update(st, sub, strlen(sub) + 1);
+                bad = hash_file_into(st, path) < 0;
+            }
+        }
+        free(names[i]);
+    }
+    free(names);
+    return bad ? -1 : 0;
+}
+
+int hr_file_hash(const char *path, char out[17])
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return -1;
+    XXH64_state_t *st = XXH64_createState();
+    XXH64_reset(st, 0);
+    int bad = S_ISDIR(sb.st_mode) ? hash_tree_into(st, path, "", 0) : hash_file_into(st, path);
     snprintf(out, 17, "%016llx", (unsigned long long)XXH64_digest(st));
     XXH64_freeState(st);
-    return bad ? -1 : 0;
+    return bad;
 }
 
 /* Output through a buffer on the stack and write(2): no allocation, so a
@@ -88,6 +133,10 @@ int hr_schedule_write(int fd, const hr_schedule *s)
     fd_printf(&o, "script-xxh64 %s\n", s->script_hash);
     if (s->program)
         fd_printf(&o, "program 1\n");
+    if (s->addon)
+        fd_printf(&o, "addon 1\n");
+    if (s->invoke[0])
+        fd_printf(&o, "invoke %s\n", s->invoke);
     fd_printf(&o, "strategy %s\n", s->strategy);
     fd_printf(&o, "seed %" PRIu64 "\n", s->seed);
     fd_printf(&o, "pct-depth %d\n", s->pct_depth);
@@ -254,6 +303,8 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             snprintf(s->strategy, sizeof(s->strategy), "%s", v);
         else if (strcmp(key, "host") == 0)
             snprintf(s->host, sizeof(s->host), "%s", v);
+        else if (strcmp(key, "invoke") == 0)
+            snprintf(s->invoke, sizeof(s->invoke), "%s", v);
         else if (strcmp(key, "thread") == 0)
             ; /* for readers */
         else if (parse_u64(v, &u) < 0)
@@ -262,6 +313,8 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             s->seed = u;
         else if (strcmp(key, "program") == 0)
             s->program = u != 0;
+        else if (strcmp(key, "addon") == 0)
+            s->addon = u != 0;
         else if (strcmp(key, "pct-depth") == 0)
             s->pct_depth = (int)u;
         else if (strcmp(key, "pct-steps") == 0)

@@ -6,6 +6,7 @@
  *   script corpus/scripts/render_in_thread.py
  *   script-xxh64 8f2c...            (of the script's bytes)
  *   program 1                       (only when "script" is a program input)
+ *   addon 1 / invoke OP[:K=V,..] .. (only for an add-on: hostrace addon)
  *   strategy pct / seed 0 / pct-depth 3 / pct-steps 2000
  *   frames 240 / host lock_interface=0 ... / max-steps N / max-vtime-ms N
  *   steps N                         (scheduling points in the recorded run)
@@ -29,6 +30,8 @@ typedef struct hr_schedule {
     char script[4096];
     char script_hash[17];
     int program; /* the script is a program input (hostrace run --program) */
+    int addon;   /* the script is an add-on (hostrace addon) */
+    char invoke[1024]; /* its --invoke operators, space separated */
     char strategy[16];
     uint64_t seed;
     int pct_depth;
@@ -52,7 +55,9 @@ int hr_schedule_write(int fd, const hr_schedule *s);
 int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t len);
 void hr_schedule_free(hr_schedule *s);
 
-/* xxh64 of a file's bytes as 16 hex digits; -1 when unreadable. */
+/* xxh64 of a file's bytes as 16 hex digits (of a folder: of its files'
+ * relative names and bytes, in name order, __pycache__ left out); -1 when
+ * unreadable. */
 int hr_file_hash(const char *path, char out[17]);
 
 #endif

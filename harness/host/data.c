@@ -58,6 +58,7 @@ static void collection_free_arrays(HostCollection *c)
 
 void host_id_free_data(Host *h, HostID *id)
 {
+    host_props_clear(h, &id->props);
     switch (id->type) {
     case HOST_ID_ME: {
         HostMesh *me = (HostMesh *)id;

@@ -35,6 +35,42 @@ typedef enum host_id_type {
 /* "Object", "Mesh", "Image", "Material", "Collection", "Scene". */
 const char *host_id_type_name(host_id_type t);
 
+/* ---- properties (props.c) ----------------------------------------------
+ * An IDProperty group: the custom properties of an ID (id["key"]) and the
+ * values of add-on properties (bpy.props) defined on its type, the window
+ * manager's, and each add-on's preferences. */
+typedef enum host_prop_kind {
+    HOST_PROP_NUM = 0, /* bool/int/float, scalar or array */
+    HOST_PROP_STR,     /* reallocated on every write */
+    HOST_PROP_OBJ,     /* a scripting value (an ID pointer) */
+    HOST_PROP_GROUP,   /* a nested group (PointerProperty to a PropertyGroup) */
+    HOST_PROP_COLL,    /* an array of groups (CollectionProperty) */
+} host_prop_kind;
+
+#define HOST_PROP_MAX_ARRAY 32
+#define HOST_PROP_MAX_NAME 64
+
+typedef struct HostProps HostProps;
+
+typedef struct HostProp {
+    struct HostProp *next;
+    char name[HOST_PROP_MAX_NAME];
+    host_prop_kind kind;
+    int len;      /* NUM: values; STR: bytes */
+    char numtype; /* NUM: 'b', 'i' or 'f' */
+    double num[HOST_PROP_MAX_ARRAY];
+    char *str;
+    void *obj;
+    HostProps *group;
+    HostProps **items;
+    int nitems, cap;
+} HostProp;
+
+struct HostProps {
+    HostProp *first; /* walked unlocked by readers */
+    int count;
+};
+
 typedef struct HostID {
     struct HostID *next, *prev;
     host_id_type type;
@@ -43,6 +79,7 @@ typedef struct HostID {
     /* Cached scripting wrapper. Freeing the ID invalidates only this one
      * (host_callbacks.id_freed). */
     void *py_wrapper;
+    HostProps props; /* custom and add-on properties */
 } HostID;
 
 typedef struct HostMesh {
@@ -166,6 +203,11 @@ typedef struct host_callbacks {
     void (*id_freed)(void *ud, HostID *id);
     /* A sub-data array of owner (vertices, pixels) was freed or moved. */
     void (*subdata_moved)(void *ud, HostID *owner);
+    /* A property value (HOST_PROP_OBJ) is freed with its property. */
+    void (*drop_value)(void *ud, void *obj);
+    /* Draws the add-on UI of a region (registered panels, headers, menus):
+     * records the properties it shows with host_ui_button. Main thread. */
+    void (*draw_ui)(void *ud, const char *space, const char *region);
     /* An operator was refused (message says why). */
     void (*operator_refused)(void *ud, const char *op, const char *why);
 } host_callbacks;
@@ -236,14 +278,27 @@ typedef struct HostQueued {
     void *item;
 } HostQueued;
 
+/* A property the UI shows in a region (UILayout.prop, template_list):
+ * recorded while the Python draw() runs, drawn from C after it returned. */
+typedef struct HostUIButton {
+    HostProps *props;
+    char name[HOST_PROP_MAX_NAME];
+} HostUIButton;
+
 typedef struct HostRegion {
-    const char *type; /* "WINDOW" of VIEW_3D, "WINDOW" of IMAGE_EDITOR, "HEADER" */
+    const char *type; /* "WINDOW", "HEADER", "UI" */
     const char *space;
     int do_lock; /* checked at draw entry only */
+    int do_draw; /* set by tag_redraw, read and cleared by the draw */
     int draws;
+    HostUIButton *buttons; /* this frame's add-on UI (main thread only) */
+    int nbuttons, bcap;
 } HostRegion;
 
-#define HOST_NREGIONS 3
+/* VIEW_3D WINDOW, IMAGE_EDITOR WINDOW, VIEW_3D HEADER, VIEW_3D UI (the
+ * sidebar, drawn only once an add-on registered UI classes). */
+#define HOST_NREGIONS 4
+#define HOST_REGION_UI 3
 
 /* The one global context (bContext). */
 typedef struct HostContext {
@@ -310,6 +365,20 @@ struct Host {
     /* handler list lengths mirrored from the scripting layer; read before
      * the GIL is taken */
     int handler_count[HOST_CB_COUNT];
+
+    /* custom properties of the window manager (wm["key"], properties
+     * defined on bpy.types.WindowManager) */
+    HostProps wm_props;
+    /* what the status bar and headers show: progress, status text, header
+     * text (written by wm.progress_update, status_text_set, ...) */
+    HostProps wm_ui;
+    /* set once by the scripting layer: add-on UI classes are registered
+     * (the sidebar region is drawn), a redraw was tagged, the status bar
+     * shows wm_ui. Until then the draw reads none of it, so scripts that
+     * use none of it interleave as before. Relaxed atomics. */
+    int ui_classes;
+    int redraw_tagged;
+    int wm_ui_used;
 
     sched_rwlock rr_lock; /* render result */
     HostImage *render_result;
@@ -387,6 +456,45 @@ void host_scene_frame_set(Host *h, HostScene *sce, int frame);
 void host_depsgraph_evaluate(Host *h);
 /* Stops and joins the worker pool (host_free does it too). */
 void host_depsgraph_stop_workers(Host *h);
+
+/* ---- properties (props.c) ---- */
+HostProps *host_props_new(void);
+void host_props_free(Host *h, HostProps *g);
+/* Removes every property of g (an ID being freed, unregister). */
+void host_props_clear(Host *h, HostProps *g);
+HostProp *host_prop_find(Host *h, HostProps *g, const char *name);
+/* Finds name, or appends it; an existing property of another kind is
+ * cleared and retyped. NULL when out of memory. */
+HostProp *host_prop_ensure(Host *h, HostProps *g, const char *name, host_prop_kind kind);
+/* Unlinks and frees name (and everything below it); 1 when it existed. */
+int host_prop_remove(Host *h, HostProps *g, const char *name);
+void host_prop_set_num(Host *h, HostProp *p, char numtype, const double *v, int n);
+int host_prop_get_num(Host *h, HostProp *p, char *numtype, double *v); /* count */
+/* Replaces the string: the old buffer is freed. */
+void host_prop_set_str(Host *h, HostProp *p, const char *s, size_t len);
+const char *host_prop_get_str(Host *h, HostProp *p, size_t *len);
+/* Returns the previous value (the caller drops it). */
+void *host_prop_set_obj(Host *h, HostProp *p, void *obj);
+void *host_prop_get_obj(Host *h, HostProp *p);
+/* The nested group of a HOST_PROP_GROUP property (created on first use). */
+HostProps *host_prop_group(Host *h, HostProp *p);
+int host_prop_coll_len(Host *h, HostProp *p);
+HostProps *host_prop_coll_at(Host *h, HostProp *p, int i);
+/* Appends an item; the item array may move. */
+HostProps *host_prop_coll_add(Host *h, HostProp *p);
+int host_prop_coll_remove(Host *h, HostProp *p, int i); /* frees the item */
+int host_prop_coll_move(Host *h, HostProp *p, int from, int to);
+void host_prop_coll_clear(Host *h, HostProp *p);
+/* The UI's read of the value of name in g (from C, no GIL). */
+void host_prop_draw(Host *h, HostProps *g, const char *name);
+
+/* ---- add-on UI (wm.c) ---- */
+/* Records a property shown in region r during its Python draw. */
+void host_ui_button(Host *h, HostRegion *r, HostProps *props, const char *name);
+/* tag_redraw of a region, from any thread. */
+void host_region_tag_redraw(Host *h, HostRegion *r);
+/* The region of space/type ("VIEW_3D", "UI"), or NULL. */
+HostRegion *host_region_find(Host *h, const char *space, const char *type);
 
 /* ---- render ---- */
 typedef enum host_op_result {

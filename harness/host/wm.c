@@ -125,6 +125,7 @@ Host *host_new(const host_switches *sw, const host_callbacks *cb)
     h->regions[0] = (HostRegion){.type = "WINDOW", .space = "VIEW_3D"};
     h->regions[1] = (HostRegion){.type = "WINDOW", .space = "IMAGE_EDITOR"};
     h->regions[2] = (HostRegion){.type = "HEADER", .space = "VIEW_3D"};
+    h->regions[3] = (HostRegion){.type = "UI", .space = "VIEW_3D"};
 
     HostScene *sce = (HostScene *)host_id_new(h, HOST_ID_SCE, "Scene");
     h->scene = sce;
@@ -207,6 +208,10 @@ void host_free(Host *h)
     host_depsgraph_stop_workers(h);
     host_depsgraph_free(h);
     host_main_free_all(h);
+    host_props_clear(h, &h->wm_props);
+    host_props_clear(h, &h->wm_ui);
+    for (int i = 0; i < HOST_NREGIONS; i++)
+        free(h->regions[i].buttons);
     sched_spin_destroy(&h->main.lock);
     sched_mutex_destroy(&h->timers_mutex);
     sched_mutex_destroy(&h->queue_mutex);
@@ -504,6 +509,58 @@ static void draw_header(Host *h, HostScene *sce)
     volatile int rendering = h->G.is_rendering;
     (void)frame;
     (void)rendering;
+    /* the status bar: progress, status and header text */
+    if (__atomic_load_n(&h->wm_ui_used, __ATOMIC_RELAXED)) {
+        host_prop_draw(h, &h->wm_ui, "progress");
+        host_prop_draw(h, &h->wm_ui, "status_text");
+        host_prop_draw(h, &h->wm_ui, "header_text");
+    }
+}
+
+/* ---- add-on UI --------------------------------------------------------- */
+
+HostRegion *host_region_find(Host *h, const char *space, const char *type)
+{
+    for (int i = 0; i < HOST_NREGIONS; i++)
+        if (strcmp(h->regions[i].space, space) == 0 && strcmp(h->regions[i].type, type) == 0)
+            return &h->regions[i];
+    return NULL;
+}
+
+void host_ui_button(Host *h, HostRegion *r, HostProps *props, const char *name)
+{
+    (void)h;
+    if (r->nbuttons == r->bcap) {
+        int cap = r->bcap ? r->bcap * 2 : 16;
+        HostUIButton *b = realloc(r->buttons, (size_t)cap * sizeof(*b));
+        if (!b)
+            return;
+        r->buttons = b;
+        r->bcap = cap;
+    }
+    HostUIButton *b = &r->buttons[r->nbuttons++];
+    b->props = props;
+    snprintf(b->name, sizeof(b->name), "%s", name);
+}
+
+void host_region_tag_redraw(Host *h, HostRegion *r)
+{
+    __atomic_store_n(&h->redraw_tagged, 1, __ATOMIC_RELAXED);
+    /* ED_region_tag_redraw: a plain flag the draw loop reads and clears */
+    SCHED_WRITE("region.do_draw", &r->do_draw);
+    r->do_draw = 1;
+}
+
+/* The add-on UI of a region: the Python draw() of every panel, header or
+ * menu records what it shows; the buttons are then drawn from C, reading
+ * each property's value with no GIL, as Blender's UI does. */
+static void draw_addon_ui(Host *h, HostRegion *r)
+{
+    r->nbuttons = 0;
+    if (h->cb.draw_ui)
+        h->cb.draw_ui(h->cb.ud, r->space, r->type);
+    for (int i = 0; i < r->nbuttons; i++)
+        host_prop_draw(h, r->buttons[i].props, r->buttons[i].name);
 }
 
 void host_draw(Host *h)
@@ -511,8 +568,20 @@ void host_draw(Host *h)
     HostScene *sce = h->scene;
     if (!sce || !sce->master)
         return;
+    int ui = __atomic_load_n(&h->ui_classes, __ATOMIC_RELAXED) > 0;
+    int tagged = __atomic_load_n(&h->redraw_tagged, __ATOMIC_RELAXED);
     for (int i = 0; i < HOST_NREGIONS; i++) {
         HostRegion *r = &h->regions[i];
+        if (i == HOST_REGION_UI && !ui)
+            continue;
+        if (tagged) {
+            /* wm_draw_update: every region's flag is read, then cleared */
+            SCHED_READ("region.do_draw", &r->do_draw);
+            if (r->do_draw) {
+                SCHED_WRITE("region.do_draw", &r->do_draw);
+                r->do_draw = 0;
+            }
+        }
         SCHED_WRITE("ctx.region", &h->ctx.region);
         h->ctx.region = r;
         h->ctx.area_type = r->space;
@@ -524,8 +593,10 @@ void host_draw(Host *h)
             draw_view3d(h, sce);
         else if (strcmp(r->space, "IMAGE_EDITOR") == 0)
             draw_image_editor(h);
-        else
+        else if (strcmp(r->type, "HEADER") == 0)
             draw_header(h, sce);
+        if (ui && strcmp(r->space, "VIEW_3D") == 0 && strcmp(r->type, "WINDOW") != 0)
+            draw_addon_ui(h, r);
         r->draws++;
     }
     SCHED_WRITE("ctx.region", &h->ctx.region);

@@ -604,6 +604,32 @@ static void cb_release(void *ud, void *obj)
     PyGILState_Release(g);
 }
 
+/* A property's Python value goes with the property: dropped where the
+ * GIL is held (a script's del or remove); at host shutdown, kept. */
+static void cb_drop_value(void *ud, void *obj)
+{
+    (void)ud;
+    if (bpy_python_ready && PyGILState_Check())
+        Py_DECREF((PyObject *)obj);
+}
+
+typedef struct ui_args {
+    const char *space, *region;
+} ui_args;
+
+static PyObject *build_ui(void *p)
+{
+    ui_args *a = p;
+    return Py_BuildValue("(ss)", a->space, a->region);
+}
+
+static void cb_draw_ui(void *ud, const char *space, const char *region)
+{
+    (void)ud;
+    ui_args a = {space, region};
+    call_hook_gil("draw_ui", build_ui, &a, NULL);
+}
+
 static void cb_operator_refused(void *ud, const char *op, const char *why)
 {
     (void)ud;
@@ -634,4 +660,6 @@ void bpy_fill_callbacks(host_callbacks *cb)
     cb->id_freed = bpy_cb_id_freed;
     cb->subdata_moved = bpy_cb_subdata_moved;
     cb->operator_refused = cb_operator_refused;
+    cb->drop_value = cb_drop_value;
+    cb->draw_ui = cb_draw_ui;
 }

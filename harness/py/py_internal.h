@@ -54,6 +54,7 @@ extern int bpy_interpose_threads;
 /* Method tables of the two halves of _bpy. */
 extern PyMethodDef bpy_data_methods[];
 extern PyMethodDef bpy_wm_methods[];
+extern PyMethodDef bpy_props_methods[];
 int bpy_data_init_types(PyObject *module);
 
 /* Called at the top of every _bpy entry point: registers an unknown calling

@@ -41,13 +41,627 @@ def _not_found(key):
 
 
 # ---------------------------------------------------------------------------
+# RNA structs, add-on properties (bpy.props), custom properties, and the
+# gaps of the model
+#
+# Property values live in the host (IDProperty groups, harness/host/props.c)
+# where Blender keeps them: on the ID, the window manager or the add-on's
+# preferences, so that a thread writing one races with the UI drawing it.
+
+import inspect as _inspect
+
+_MISSING = object()
+# names add-ons defined as properties: an AttributeError on one of them is
+# the add-on's own, never a gap of the model
+_addon_names = set()
+
+
+def _opt(obj, name, default=None):
+    """getattr without __getattr__: hostrace's own probes of add-on classes
+    (is there a poll(), an invoke()?) are not the add-on's API use."""
+    if _inspect.getattr_static(obj, name, _MISSING) is _MISSING:
+        return default
+    return getattr(obj, name)
+
+
+def _script_site():
+    f = _sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith("<hostrace"):
+        f = f.f_back
+    if f is None:
+        return "?"
+    return "%s:%d" % (f.f_code.co_filename.rsplit("/", 1)[-1], f.f_lineno)
+
+
+def _bpy_type_name(cls):
+    """The bpy type a class is, or derives from: "Operator" for an add-on's
+    operator class."""
+    for k in cls.__mro__:
+        if getattr(k, "__module__", None) == "bpy.types":
+            return k.__name__
+    return cls.__name__
+
+
+def _unsupported(owner, name):
+    """A name the model does not have: the AttributeError a missing name
+    raises, and an unsupported-api warning, which the script cannot catch:
+    a clean result must not hide what the mock did not run."""
+    key = "%s.%s" % (owner, name)
+    where = _script_site()
+    _bpy.report_warning(
+        "unsupported-api", key,
+        "%s is not modelled by hostrace (first used at %s): what it does in Blender, "
+        "and any race on it, is not covered by this result" % (key, where))
+    return AttributeError("'%s' object has no attribute '%s'" % (owner, name))
+
+
+def _missing(owner, name):
+    if name.startswith("_") or name in _addon_names:
+        return AttributeError("'%s' object has no attribute '%s'" % (owner, name))
+    return _unsupported(owner, name)
+
+
+class _RNAMeta(type):
+    """The metaclass of bpy types: a property assigned to a type
+    (bpy.types.Scene.my_tool = PointerProperty(...)) becomes an RNA
+    property of every instance, stored in the instance's IDProperty group."""
+
+    def __setattr__(cls, name, value):
+        if isinstance(value, _PropertyDeferred):
+            value = _RNAProperty(name, value, cls)
+            _addon_names.add(name)
+        type.__setattr__(cls, name, value)
+
+    def __getattr__(cls, name):
+        raise _missing(_bpy_type_name(cls), name)
+
+
+class bpy_struct(metaclass=_RNAMeta):
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        raise _missing(_bpy_type_name(type(self)), name)
+
+    def _hr_props(self):
+        raise TypeError("bpy_struct: %s does not support custom properties" % type(self).__name__)
+
+    # custom (ID) properties: self["key"]
+
+    def __getitem__(self, key):
+        r = _bpy.prop_get(self._hr_props(), _idprop_key(key))
+        if r is None:
+            raise KeyError('bpy_struct[key]: key "%s" not found' % key)
+        return _idprop_value(r, self)
+
+    def __setitem__(self, key, value):
+        _idprop_set(self._hr_props(), _idprop_key(key), value)
+
+    def __delitem__(self, key):
+        if not _bpy.prop_del(self._hr_props(), _idprop_key(key)):
+            raise KeyError('del bpy_struct[key]: key "%s" not found' % key)
+
+    def __contains__(self, key):
+        return _bpy.prop_get(self._hr_props(), _idprop_key(key)) is not None
+
+    def get(self, key, default=None):
+        r = _bpy.prop_get(self._hr_props(), _idprop_key(key))
+        return default if r is None else _idprop_value(r, self)
+
+    def keys(self):
+        return _bpy.prop_keys(self._hr_props())
+
+    def values(self):
+        return [self[k] for k in self.keys()]
+
+    def items(self):
+        return [(k, self[k]) for k in self.keys()]
+
+    def pop(self, key, *default):
+        r = _bpy.prop_get(self._hr_props(), _idprop_key(key))
+        if r is None:
+            if default:
+                return default[0]
+            raise KeyError('bpy_struct.pop(key): key "%s" not found' % key)
+        v = _idprop_value(r, self)
+        if isinstance(v, IDPropertyGroup):
+            v = v.to_dict()
+        _bpy.prop_del(self._hr_props(), key)
+        return v
+
+    def id_properties_ensure(self):
+        return IDPropertyGroup(self._hr_props(), self)
+
+    def is_property_set(self, name, ghost=True):
+        return _bpy.prop_get(self._hr_props(), name) is not None
+
+    def property_unset(self, name):
+        _bpy.prop_del(self._hr_props(), name)
+
+
+def _idprop_key(key):
+    if not isinstance(key, str):
+        raise TypeError("bpy_struct[key]: only strings are allowed as keys of ID properties")
+    return key
+
+
+def _idprop_value(r, owner):
+    kind, v = r
+    if kind == "g":
+        return IDPropertyGroup(v, owner)
+    if kind == "c":
+        return _PropCollection(v, PropertyGroup, owner)
+    if kind == "n" and isinstance(v, tuple):
+        return IDPropertyArray(v)
+    return v
+
+
+def _idprop_set(h, key, value):
+    """Stores a Python value as Blender converts it to an IDProperty."""
+    if isinstance(value, bool):
+        _bpy.prop_set(h, key, "b", value)
+    elif isinstance(value, int):
+        if not -2 ** 31 <= value < 2 ** 31:
+            raise OverflowError("the value is out of range for an ID property (32-bit int)")
+        _bpy.prop_set(h, key, "i", value)
+    elif isinstance(value, float):
+        _bpy.prop_set(h, key, "f", value)
+    elif isinstance(value, str):
+        _bpy.prop_set(h, key, "s", value)
+    elif isinstance(value, (dict, IDPropertyGroup)):
+        items = value.to_dict() if isinstance(value, IDPropertyGroup) else value
+        _bpy.prop_del(h, key)
+        g = _bpy.prop_set(h, key, "g", None)
+        for k, v in items.items():
+            _idprop_set(g, _idprop_key(k), v)
+    elif isinstance(value, (list, tuple, IDPropertyArray)) and all(
+            isinstance(x, (int, float)) for x in value) and 0 < len(value) <= 32:
+        kind = "F" if any(isinstance(x, float) for x in value) else (
+            "B" if all(isinstance(x, bool) for x in value) else "I")
+        _bpy.prop_set(h, key, kind, tuple(value))
+    elif isinstance(value, (list, tuple)) and all(isinstance(x, (int, float, str, dict))
+                                                 for x in value):
+        _bpy.prop_set(h, key, "o", list(value))
+    elif isinstance(value, ID):
+        _bpy.prop_set(h, key, "o", value)
+    else:
+        raise TypeError("bpy_struct[key] = val: invalid type %s for an ID property"
+                        % type(value).__name__)
+
+
+class IDPropertyArray(tuple):
+    """An array ID property (read as a tuple)."""
+
+    def to_list(self):
+        return list(self)
+
+
+class IDPropertyGroup:
+    """A group ID property: a dict-like view of a group in the host."""
+
+    __slots__ = ("_hr_h", "_owner")
+
+    def __init__(self, h, owner):
+        self._hr_h = h
+        self._owner = owner
+
+    def _hr_props(self):
+        return self._hr_h
+
+    __getitem__ = bpy_struct.__getitem__
+    __setitem__ = bpy_struct.__setitem__
+    __delitem__ = bpy_struct.__delitem__
+    __contains__ = bpy_struct.__contains__
+    get = bpy_struct.get
+    keys = bpy_struct.keys
+    values = bpy_struct.values
+    items = bpy_struct.items
+    pop = bpy_struct.pop
+
+    def __len__(self):
+        return len(self.keys())
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def update(self, other):
+        for k, v in dict(other).items():
+            self[k] = v
+
+    def clear(self):
+        for k in self.keys():
+            del self[k]
+
+    def to_dict(self):
+        out = {}
+        for k in self.keys():
+            v = self[k]
+            if isinstance(v, IDPropertyGroup):
+                v = v.to_dict()
+            elif isinstance(v, IDPropertyArray):
+                v = v.to_list()
+            out[k] = v
+        return out
+
+    def __eq__(self, other):
+        if isinstance(other, IDPropertyGroup):
+            other = other.to_dict()
+        return self.to_dict() == other
+
+    def __repr__(self):
+        return "<bpy id prop: owner=%r>" % (self._owner,)
+
+
+class _PropertyDeferred:
+    """What bpy.props.*Property(...) returns: the definition of a property,
+    made real when its class is registered or it is assigned to a type."""
+
+    __slots__ = ("function", "keywords")
+
+    def __init__(self, function, keywords):
+        self.function = function
+        self.keywords = keywords
+
+    def __repr__(self):
+        return "<_PropertyDeferred, %s, %r>" % (self.function.__name__, self.keywords)
+
+
+_COMMON_KW = {"name", "description", "translation_context", "options", "override", "tags",
+              "update"}
+_PROP_KW = {
+    "BoolProperty": {"default", "subtype", "get", "set"},
+    "BoolVectorProperty": {"default", "subtype", "size", "get", "set"},
+    "IntProperty": {"default", "min", "max", "soft_min", "soft_max", "step", "subtype", "get",
+                    "set"},
+    "IntVectorProperty": {"default", "min", "max", "soft_min", "soft_max", "step", "subtype",
+                          "size", "get", "set"},
+    "FloatProperty": {"default", "min", "max", "soft_min", "soft_max", "step", "precision",
+                      "subtype", "unit", "get", "set"},
+    "FloatVectorProperty": {"default", "min", "max", "soft_min", "soft_max", "step",
+                            "precision", "subtype", "unit", "size", "get", "set"},
+    "StringProperty": {"default", "maxlen", "subtype", "search", "search_options", "get",
+                       "set"},
+    "EnumProperty": {"items", "default", "get", "set"},
+    "PointerProperty": {"type", "poll"},
+    "CollectionProperty": {"type"},
+}
+
+
+def _make_prop_fn(kind):
+    allowed = _PROP_KW[kind] | _COMMON_KW
+
+    def fn(**kw):
+        unknown = set(kw) - allowed
+        if unknown:
+            raise TypeError("%s() got an unexpected keyword argument '%s'"
+                            % (kind, sorted(unknown)[0]))
+        if kind in ("PointerProperty", "CollectionProperty"):
+            t = kw.get("type")
+            if not (isinstance(t, type) and issubclass(t, (PropertyGroup, ID))):
+                raise TypeError("%s(type=...): expected an ID or PropertyGroup subclass, not %r"
+                                % (kind, t))
+            if kind == "CollectionProperty" and not issubclass(t, PropertyGroup):
+                raise TypeError("CollectionProperty(type=...): expected a PropertyGroup subclass")
+        if kind == "EnumProperty" and "items" not in kw:
+            raise TypeError("EnumProperty() missing required keyword argument 'items'")
+        return _PropertyDeferred(fn, kw)
+
+    fn.__name__ = fn.__qualname__ = kind
+    fn.__module__ = "bpy.props"
+    return fn
+
+
+_NUM_DEFAULT = {"BoolProperty": False, "IntProperty": 0, "FloatProperty": 0.0}
+_VEC_ELEM = {"BoolVectorProperty": (bool, "B", False), "IntVectorProperty": (int, "I", 0),
+             "FloatVectorProperty": (float, "F", 0.0)}
+
+
+def _enum_items(kw, obj):
+    items = kw["items"]
+    if callable(items):
+        items = items(obj, context) or ()
+    out = []
+    for it in items:
+        if it is None:
+            continue
+        out.append(it[0])
+    return out
+
+
+class _PropArray:
+    """A vector property's value: indexable, writes back to the host."""
+
+    __slots__ = ("_obj", "_prop")
+
+    def __init__(self, obj, prop):
+        self._obj = obj
+        self._prop = prop
+
+    def _values(self):
+        return self._prop._read(self._obj)
+
+    def __len__(self):
+        return len(self._values())
+
+    def __getitem__(self, i):
+        return self._values()[i]
+
+    def __setitem__(self, i, v):
+        vals = list(self._values())
+        vals[i] = v
+        self._prop.__set__(self._obj, vals)
+
+    def __iter__(self):
+        return iter(self._values())
+
+    def __eq__(self, other):
+        try:
+            return tuple(self._values()) == tuple(other)
+        except TypeError:
+            return NotImplemented
+
+    def to_list(self):
+        return list(self._values())
+
+    def __repr__(self):
+        return "bpy_prop_array(%r)" % (tuple(self._values()),)
+
+
+class _RNAProperty:
+    """An add-on property of a type: reads and writes the owner's group."""
+
+    __slots__ = ("name", "deferred", "kind", "kw", "owner")
+
+    def __init__(self, name, deferred, owner):
+        self.name = name
+        self.deferred = deferred
+        self.kind = deferred.function.__name__
+        self.kw = deferred.keywords
+        self.owner = owner
+
+    def _default(self, obj):
+        kw = self.kw
+        if self.kind in _NUM_DEFAULT:
+            return type(_NUM_DEFAULT[self.kind])(kw.get("default", _NUM_DEFAULT[self.kind]))
+        if self.kind in _VEC_ELEM:
+            conv, _, zero = _VEC_ELEM[self.kind]
+            size = int(kw.get("size", 3))
+            d = kw.get("default", (zero,) * size)
+            return tuple(conv(x) for x in d)
+        if self.kind == "StringProperty":
+            return kw.get("default", "")
+        if self.kind == "EnumProperty":
+            if "ENUM_FLAG" in kw.get("options", ()):
+                return set(kw.get("default", ()))
+            if "default" in kw and not callable(kw["items"]):
+                d = kw["default"]
+                return d if isinstance(d, str) else _enum_items(kw, obj)[int(d)]
+            items = _enum_items(kw, obj)
+            return items[0] if items else ""
+        return None
+
+    def _read(self, obj):
+        r = _bpy.prop_get(obj._hr_props(), self.name)
+        if r is None:
+            return self._default(obj)
+        v = r[1]
+        if self.kind == "EnumProperty" and "ENUM_FLAG" in self.kw.get("options", ()):
+            return set(v.split(",")) - {""} if isinstance(v, str) else set()
+        return v
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self.deferred
+        kw = self.kw
+        if "get" in kw and self.kind not in ("PointerProperty", "CollectionProperty"):
+            return kw["get"](obj)
+        if self.kind == "PointerProperty":
+            t = kw["type"]
+            if issubclass(t, PropertyGroup):
+                return t._hr_bind(_bpy.prop_set(obj._hr_props(), self.name, "g", None), obj)
+            r = _bpy.prop_get(obj._hr_props(), self.name)
+            v = None if r is None else r[1]
+            if v is not None and not _bpy.id_valid(v):
+                return None
+            return v
+        if self.kind == "CollectionProperty":
+            return _PropCollection(_bpy.prop_set(obj._hr_props(), self.name, "c", None),
+                                   kw["type"], obj)
+        if self.kind in _VEC_ELEM:
+            return _PropArray(obj, self)
+        return self._read(obj)
+
+    def __set__(self, obj, value):
+        kw = self.kw
+        where = "%s.%s" % (_bpy_type_name(type(obj)), self.name)
+        if self.kind in ("CollectionProperty",) or (
+                self.kind == "PointerProperty" and issubclass(kw["type"], PropertyGroup)):
+            raise AttributeError('bpy_struct: attribute "%s" from "%s" is read-only'
+                                 % (self.name, _bpy_type_name(type(obj))))
+        value = self._coerce(value, where, obj)
+        if "set" in kw and self.kind != "PointerProperty":
+            kw["set"](obj, value)
+        else:
+            h = obj._hr_props()
+            if self.kind == "PointerProperty":
+                _bpy.prop_set(h, self.name, "o", value)
+            elif self.kind in _NUM_DEFAULT:
+                _bpy.prop_set(h, self.name, {"BoolProperty": "b", "IntProperty": "i",
+                                             "FloatProperty": "f"}[self.kind], value)
+            elif self.kind in _VEC_ELEM:
+                _bpy.prop_set(h, self.name, _VEC_ELEM[self.kind][1], value)
+            elif self.kind == "EnumProperty" and isinstance(value, set):
+                _bpy.prop_set(h, self.name, "s", ",".join(sorted(value)))
+            else:
+                _bpy.prop_set(h, self.name, "s", value)
+        upd = kw.get("update")
+        if upd is not None:
+            upd(obj, context)
+
+    def _clamp(self, v):
+        lo, hi = self.kw.get("min"), self.kw.get("max")
+        if lo is not None and v < lo:
+            v = type(v)(lo)
+        if hi is not None and v > hi:
+            v = type(v)(hi)
+        return v
+
+    def _coerce(self, value, where, obj):
+        k = self.kind
+        if k == "BoolProperty":
+            if value not in (True, False, 0, 1) or isinstance(value, float):
+                raise TypeError("bpy_struct: item.attr = val: %s expected True/False or 0/1, not %s"
+                                % (where, type(value).__name__))
+            return bool(value)
+        if k == "IntProperty":
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError("bpy_struct: item.attr = val: %s expected an int type, not %s"
+                                % (where, type(value).__name__))
+            return self._clamp(int(value))
+        if k == "FloatProperty":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise TypeError("bpy_struct: item.attr = val: %s expected a float type, not %s"
+                                % (where, type(value).__name__))
+            return self._clamp(float(value))
+        if k in _VEC_ELEM:
+            conv = _VEC_ELEM[k][0]
+            size = int(self.kw.get("size", 3))
+            try:
+                vals = [self._clamp(conv(x)) if conv is not bool else bool(x) for x in value]
+            except TypeError:
+                raise TypeError("bpy_struct: item.attr = val: %s expected a sequence, not %s"
+                                % (where, type(value).__name__)) from None
+            if len(vals) != size:
+                raise ValueError("bpy_struct: item.attr = val: %s sequence length %d, expected %d"
+                                 % (where, len(vals), size))
+            return vals
+        if k == "StringProperty":
+            if not isinstance(value, str):
+                raise TypeError("bpy_struct: item.attr = val: %s expected a string type, not %s"
+                                % (where, type(value).__name__))
+            maxlen = self.kw.get("maxlen", 0)
+            return value[:maxlen - 1] if maxlen else value
+        if k == "EnumProperty":
+            items = _enum_items(self.kw, obj)
+            flag = "ENUM_FLAG" in self.kw.get("options", ())
+            vals = value if flag else {value}
+            if flag and not isinstance(value, set):
+                raise TypeError("bpy_struct: item.attr = val: %s expected a set, not %s"
+                                % (where, type(value).__name__))
+            for v in vals:
+                if not isinstance(v, str) or v not in items:
+                    raise TypeError('bpy_struct: item.attr = val: enum "%s" not found in (%s)'
+                                    % (v, ", ".join("'%s'" % i for i in items)))
+            return value
+        if k == "PointerProperty":
+            t = self.kw["type"]
+            if value is not None and not isinstance(value, t):
+                raise TypeError("bpy_struct: item.attr = val: %s expected a %s type, not %s"
+                                % (where, t.__name__, type(value).__name__))
+            poll = self.kw.get("poll")
+            if value is not None and poll is not None and not poll(obj, value):
+                raise ValueError("bpy_struct: item.attr = val: %s: the poll function refused %r"
+                                 % (where, value))
+            return value
+        return value
+
+
+class _PropCollection:
+    """A CollectionProperty's value (bpy_prop_collection of PropertyGroups)."""
+
+    __slots__ = ("_c", "_type", "_owner")
+
+    def __init__(self, c, t, owner):
+        self._c = c
+        self._type = t
+        self._owner = owner
+
+    def _item(self, h):
+        return self._type._hr_bind(h, self._owner)
+
+    def __len__(self):
+        return _bpy.coll_len(self._c)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            h = _bpy.coll_at(self._c, i)
+            if h is not None:
+                yield self._item(h)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for it in self:
+                if it.name == key:
+                    return it
+            raise _not_found(key)
+        if isinstance(key, slice):
+            return list(self)[key]
+        i = int(key)
+        if i < 0:
+            i += len(self)
+        h = _bpy.coll_at(self._c, i)
+        if h is None:
+            raise IndexError("bpy_prop_collection[index]: index %d out of range" % key)
+        return self._item(h)
+
+    def __contains__(self, key):
+        return any(it.name == key for it in self) if isinstance(key, str) else False
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except (KeyError, IndexError):
+            return default
+
+    def find(self, key):
+        for i, it in enumerate(self):
+            if it.name == key:
+                return i
+        return -1
+
+    def keys(self):
+        return [it.name for it in self]
+
+    def values(self):
+        return list(self)
+
+    def items(self):
+        return [(it.name, it) for it in self]
+
+    def add(self):
+        return self._item(_bpy.coll_add(self._c))
+
+    def remove(self, index):
+        if not _bpy.coll_remove(self._c, int(index)):
+            raise IndexError("bpy_prop_collection.remove(): index %d out of range" % index)
+
+    def move(self, from_index, to_index):
+        _bpy.coll_move(self._c, int(from_index), int(to_index))
+
+    def clear(self):
+        _bpy.coll_clear(self._c)
+
+    def foreach_get(self, attr, seq):
+        for i, it in enumerate(self):
+            seq[i] = getattr(it, attr)
+
+    def foreach_set(self, attr, seq):
+        for i, it in enumerate(self):
+            setattr(it, attr, seq[i])
+
+    def __repr__(self):
+        return "bpy_prop_collection(%d items)" % len(self)
+
+
+# ---------------------------------------------------------------------------
 # IDs
 
 
-class ID(_bpy.ID):
+class ID(_bpy.ID, bpy_struct):
     __slots__ = ()
     _collection = "ids"
-    _idprops = {}
+
+    def _hr_props(self):
+        return _bpy.id_props(self)
 
     @property
     def name(self):
@@ -65,22 +679,9 @@ class ID(_bpy.ID):
     def users(self):
         return _bpy.id_users(self)
 
-    def __getitem__(self, key):
-        _bpy.id_name(self)  # ReferenceError once removed
-        try:
-            return ID._idprops[(id(self), key)]
-        except KeyError:
-            raise KeyError('bpy_struct[key]: key "%s" not found' % key) from None
-
-    def __setitem__(self, key, value):
-        _bpy.id_name(self)
-        ID._idprops[(id(self), key)] = value
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
+    @property
+    def id_data(self):
+        return self
 
     def __repr__(self):
         if not _bpy.id_valid(self):
@@ -162,7 +763,7 @@ class _VertCo:
         _bpy.vert_co_set(self.v, value)
 
 
-class MeshVertex:
+class MeshVertex(bpy_struct):
     """A vertex of a mesh: keeps a raw pointer into the vertex array."""
 
     __slots__ = ("_ref",)
@@ -466,7 +1067,7 @@ def _int_property(field, target="_scene"):
     return property(get, set_)
 
 
-class RenderSettings:
+class RenderSettings(bpy_struct):
     __slots__ = ("_scene",)
 
     def __init__(self, scene):
@@ -597,7 +1198,7 @@ data = BlendData()
 # context, window manager, events
 
 
-class Timer:
+class Timer(bpy_struct):
     __slots__ = ("_handle", "time_step", "time_duration")
 
     def __init__(self, handle, step):
@@ -606,8 +1207,11 @@ class Timer:
         self.time_duration = 0.0
 
 
-class WindowManager:
+class WindowManager(bpy_struct):
     __slots__ = ()
+
+    def _hr_props(self):
+        return _bpy.wm_props()
 
     def modal_handler_add(self, operator):
         _bpy.modal_add(operator)
@@ -624,14 +1228,6 @@ class WindowManager:
             raise TypeError("event_timer_remove(): expected a Timer")
         _bpy.event_timer_remove(timer._handle)
 
-    def progress_begin(self, min, max):
-        pass
-
-    def progress_update(self, value):
-        pass
-
-    def progress_end(self):
-        pass
 
 
 class _ViewLayerObjects:
@@ -652,7 +1248,7 @@ class _ViewLayerObjects:
         return len(_bpy.ctx_scene().objects)
 
 
-class ViewLayer:
+class ViewLayer(bpy_struct):
     __slots__ = ()
     name = "ViewLayer"
     objects = _ViewLayerObjects()
@@ -661,7 +1257,7 @@ class ViewLayer:
         pass
 
 
-class Event:
+class Event(bpy_struct):
     __slots__ = ("type", "value", "mouse_x", "mouse_y", "shift", "ctrl", "alt")
 
     def __init__(self, type_, value="NOTHING"):
@@ -671,7 +1267,7 @@ class Event:
         self.shift = self.ctrl = self.alt = False
 
 
-class Context:
+class Context(bpy_struct):
     __slots__ = ()
 
     @property
@@ -701,10 +1297,6 @@ class Context:
             return "EDIT_MESH"
         return "OBJECT"
 
-    window = None
-    area = None
-    region = None
-    screen = None
 
 
 _window_manager = WindowManager()
@@ -716,15 +1308,27 @@ context = Context()
 # bpy.types for add-on code
 
 
-class bpy_struct:
-    pass
-
-
 class Operator(bpy_struct):
     bl_idname = ""
     bl_label = ""
     bl_description = ""
     bl_options = set()
+    bl_property = ""
+    layout = None
+
+    def _hr_props(self):
+        h = self.__dict__.get("_hr_h")
+        if h is None:
+            h = self.__dict__["_hr_h"] = _bpy.props_new()
+        return h
+
+    @property
+    def properties(self):
+        return self
+
+    @property
+    def options(self):
+        return _OperatorOptions()
 
     def report(self, type, message):
         level = next(iter(type)) if type else "INFO"
@@ -748,14 +1352,52 @@ class UIList(bpy_struct):
 
 
 class PropertyGroup(bpy_struct):
-    pass
+    __slots__ = ("_hr_h", "_hr_owner")
+
+    def _hr_props(self):
+        return self._hr_h
+
+    @classmethod
+    def _hr_bind(cls, h, owner):
+        self = cls.__new__(cls)
+        self._hr_h = h
+        self._hr_owner = owner
+        return self
+
+    @property
+    def id_data(self):
+        o = self._hr_owner
+        return o if isinstance(o, ID) or o is None else getattr(o, "id_data", None)
+
+    def __eq__(self, other):
+        return isinstance(other, PropertyGroup) and other._hr_h == self._hr_h
+
+    def __hash__(self):
+        return hash(self._hr_h)
+
+    def __repr__(self):
+        return "bpy.types.%s(%s)" % (type(self).__name__, self.name)
 
 
 class AddonPreferences(bpy_struct):
-    pass
+    bl_idname = ""
+    layout = None
+
+    def _hr_props(self):
+        h = self.__dict__.get("_hr_h")
+        if h is None:
+            h = self.__dict__["_hr_h"] = _bpy.props_new()
+        return h
 
 
-class SpaceView3D:
+class _OperatorOptions:
+    __slots__ = ()
+    is_invoke = False
+    is_repeat = False
+    is_grab_cursor = False
+
+
+class SpaceView3D(bpy_struct):
     @staticmethod
     def draw_handler_add(callback, args, region_type, draw_type):
         if not callable(callback):
@@ -781,11 +1423,12 @@ for _cls in (ID, Object, Mesh, MeshVertex, Image, Material, Collection, Scene, R
              BlendData, Context, WindowManager, Timer, Event, ViewLayer, bpy_struct, Operator,
              Panel, Menu, Header, UIList, PropertyGroup, AddonPreferences, SpaceView3D):
     setattr(types, _cls.__name__, _cls)
+    type.__setattr__(_cls, "__module__", "bpy.types")
 types.BlendDataObjects = BlendDataObjects
 types.Depsgraph = None  # set below
 
 
-class Depsgraph:
+class Depsgraph(bpy_struct):
     __slots__ = ("scene",)
 
     def __init__(self, scene):
@@ -796,57 +1439,84 @@ types.Depsgraph = Depsgraph
 
 
 # ---------------------------------------------------------------------------
-# bpy.props: defaults only (there is no UI to edit them)
+# bpy.props and class registration
 
-
-def _prop(kind):
-    def make(**kw):
-        return ("_hostrace_prop", kind, kw)
-
-    make.__name__ = kind
-    return make
-
-
-for _k in ("BoolProperty", "IntProperty", "FloatProperty", "StringProperty", "EnumProperty",
-           "FloatVectorProperty", "IntVectorProperty", "BoolVectorProperty",
-           "PointerProperty", "CollectionProperty"):
-    setattr(props, _k, _prop(_k))
-
-
-def _prop_default(spec):
-    _, kind, kw = spec
-    if "default" in kw:
-        return kw["default"]
-    if kind == "EnumProperty":
-        items = kw.get("items") or ()
-        return items[0][0] if items and not callable(items) else ""
-    return {"BoolProperty": False, "IntProperty": 0, "FloatProperty": 0.0,
-            "StringProperty": ""}.get(kind)
-
-
-# ---------------------------------------------------------------------------
-# bpy.utils and bpy.ops
+for _k in _PROP_KW:
+    setattr(props, _k, _make_prop_fn(_k))
+props._PropertyDeferred = _PropertyDeferred
+type.__setattr__(PropertyGroup, "name",
+                 _RNAProperty("name", props.StringProperty(name="Name"), PropertyGroup))
 
 _operators = {}
+# registered classes by bpy type ("Panel", "Menu", ...), in registration order
+_registered = {}
+_UI_TYPES = ("Panel", "Menu", "Header", "UIList")
+
+
+def _install_annotations(cls):
+    for klass in reversed(cls.__mro__):
+        for name, spec in list(klass.__dict__.get("__annotations__", {}).items()):
+            if isinstance(spec, _PropertyDeferred):
+                t = spec.keywords.get("type")
+                if (isinstance(t, type) and issubclass(t, PropertyGroup)
+                        and t not in _registered.get("PropertyGroup", ())):
+                    raise ValueError("register_class(...): %s.%s: %s(type=%s) is not registered"
+                                     % (cls.__name__, name, spec.function.__name__, t.__name__))
+                setattr(cls, name, spec)
 
 
 def register_class(cls):
-    for name, spec in list(getattr(cls, "__annotations__", {}).items()):
-        if isinstance(spec, tuple) and spec and spec[0] == "_hostrace_prop":
-            setattr(cls, name, _prop_default(spec))
-    if isinstance(cls, type) and issubclass(cls, Operator):
-        idname = getattr(cls, "bl_idname", "")
+    if not isinstance(cls, type) or not issubclass(cls, bpy_struct):
+        raise ValueError("register_class(...): expected a subclass of a registrable bpy type, not %r"
+                         % (cls,))
+    base = _bpy_type_name(cls)
+    if cls in _registered.get(base, ()):
+        raise ValueError("register_class(...): already registered as a subclass '%s'" % cls.__name__)
+    if issubclass(cls, Operator):
+        idname = _opt(cls, "bl_idname", "")
         if idname.count(".") != 1 or not all(idname.split(".")):
             raise ValueError("register_class(...): invalid bl_idname '%s', expected 'category.name'" % idname)
-        _operators[idname] = cls
+    elif issubclass(cls, (Panel, Menu, Header, UIList)) and not _opt(cls, "bl_idname", ""):
+        cls.bl_idname = cls.__name__
+    _install_annotations(cls)
+    if issubclass(cls, Operator):
+        _operators[cls.bl_idname] = cls
+    _registered.setdefault(base, []).append(cls)
+    reg = _opt(cls, "register")
+    if reg is not None:
+        reg()
+    _bpy.ui_classes(sum(len(_registered.get(t, ())) for t in _UI_TYPES))
 
 
 def unregister_class(cls):
+    base = _bpy_type_name(cls)
+    lst = _registered.get(base, [])
+    if cls not in lst:
+        raise RuntimeError("unregister_class(...): missing bl_rna attribute from '%s' instance "
+                           "(may not be registered)" % type(cls).__name__)
+    lst.remove(cls)
     for k, v in list(_operators.items()):
         if v is cls:
             del _operators[k]
+    unreg = _opt(cls, "unregister")
+    if unreg is not None:
+        unreg()
+    _bpy.ui_classes(sum(len(_registered.get(t, ())) for t in _UI_TYPES))
 
 
+def register_classes_factory(classes):
+    def register():
+        for c in classes:
+            register_class(c)
+
+    def unregister():
+        for c in reversed(classes):
+            unregister_class(c)
+
+    return register, unregister
+
+
+utils.register_classes_factory = register_classes_factory
 utils.register_class = register_class
 utils.unregister_class = unregister_class
 
@@ -914,7 +1584,7 @@ class _OpCaller:
         cls = _operators.get(self.idname)
         if cls is None:
             return self.idname in _builtins
-        poll = getattr(cls, "poll", None)
+        poll = _opt(cls, "poll")
         return bool(poll(context)) if poll else True
 
     def __repr__(self):
@@ -922,11 +1592,11 @@ class _OpCaller:
 
 
 def _call_python_operator(cls, idname, exec_ctx, kw):
-    poll = getattr(cls, "poll", None)
+    poll = _opt(cls, "poll")
     if poll is not None and not poll(context):
         raise RuntimeError("Operator bpy.ops.%s.poll() failed, context is incorrect" % idname)
     op = cls.__new__(cls)
-    init = getattr(cls, "__init__", None)
+    init = cls.__init__
     if init is not None and init is not object.__init__:
         try:
             op.__init__()
@@ -934,9 +1604,9 @@ def _call_python_operator(cls, idname, exec_ctx, kw):
             pass
     for k, v in kw.items():
         setattr(op, k, v)
-    if exec_ctx.startswith("INVOKE") and hasattr(op, "invoke"):
+    if exec_ctx.startswith("INVOKE") and _opt(op, "invoke") is not None:
         return _to_set(op.invoke(context, Event("NONE")), idname)
-    if hasattr(op, "execute"):
+    if _opt(op, "execute") is not None:
         return _to_set(op.execute(context), idname)
     return {"CANCELLED"}
 
@@ -1161,6 +1831,947 @@ app.is_job_running = lambda job_type: _bpy.jobs_running(str(job_type))
 
 
 # ---------------------------------------------------------------------------
+# window-manager data, the add-on UI and preferences
+#
+# One window with the "Layout" screen: a 3D view (HEADER, UI and WINDOW
+# regions) and an image editor. tag_redraw(), progress and status text write
+# host state the main thread reads while it draws; panels, headers, menus
+# and UI lists of add-ons are drawn by the main thread every frame, and the
+# values their buttons show are read from C after draw() returned.
+
+
+class Region(bpy_struct):
+    __slots__ = ("type", "_space", "width", "height", "x", "y")
+
+    def __init__(self, space, type_, width, height):
+        self._space = space
+        self.type = type_
+        self.width = width
+        self.height = height
+        self.x = self.y = 0
+
+    def tag_redraw(self):
+        _bpy.region_tag_redraw(self._space, self.type)
+
+    def __repr__(self):
+        return "bpy.types.Region(%s of %s)" % (self.type, self._space)
+
+
+class Space(bpy_struct):
+    __slots__ = ("type",)
+
+    def __init__(self, type_):
+        self.type = type_
+
+
+class Area(bpy_struct):
+    __slots__ = ("type", "ui_type", "regions", "spaces", "width", "height", "x", "y")
+
+    def __init__(self, type_, regions):
+        self.type = self.ui_type = type_
+        self.regions = regions
+        self.spaces = [Space(type_)]
+        self.width, self.height, self.x, self.y = 1280, 720, 0, 0
+
+    def tag_redraw(self):
+        for r in self.regions:
+            r.tag_redraw()
+
+    def header_text_set(self, text=None):
+        _wm_ui_text("header_text", text)
+
+    def __repr__(self):
+        return "bpy.types.Area(%s)" % self.type
+
+
+class Screen(bpy_struct):
+    __slots__ = ("areas", "name", "is_animation_playing")
+
+    def __init__(self, areas):
+        self.areas = areas
+        self.name = "Layout"
+        self.is_animation_playing = False
+
+
+class WorkSpace(bpy_struct):
+    __slots__ = ("name", "screens")
+
+    def __init__(self, screen):
+        self.name = "Layout"
+        self.screens = [screen]
+
+    def status_text_set(self, text=None):
+        _wm_ui_text("status_text", text)
+
+
+class Window(bpy_struct):
+    __slots__ = ("screen", "workspace", "width", "height", "x", "y")
+
+    def __init__(self, screen, workspace):
+        self.screen = screen
+        self.workspace = workspace
+        self.width, self.height, self.x, self.y = 1920, 1080, 0, 0
+
+    @property
+    def scene(self):
+        return _bpy.ctx_scene()
+
+    @property
+    def view_layer(self):
+        return _view_layer
+
+    def cursor_set(self, cursor):
+        pass
+
+    def cursor_modal_set(self, cursor):
+        pass
+
+    def cursor_modal_restore(self):
+        pass
+
+
+def _wm_ui_text(key, text):
+    h = _bpy.wm_ui_props()
+    if text is None:
+        _bpy.prop_del(h, key)
+    else:
+        _bpy.prop_set(h, key, "s", str(text))
+
+
+_view3d_area = Area("VIEW_3D", [Region("VIEW_3D", "HEADER", 1280, 26),
+                                Region("VIEW_3D", "UI", 240, 694),
+                                Region("VIEW_3D", "WINDOW", 1040, 694)])
+_image_area = Area("IMAGE_EDITOR", [Region("IMAGE_EDITOR", "WINDOW", 640, 694)])
+_screen = Screen([_view3d_area, _image_area])
+_workspace = WorkSpace(_screen)
+_window = Window(_screen, _workspace)
+
+
+def _wm_windows(self):
+    return [_window]
+
+
+def _wm_progress(key, value):
+    _bpy.prop_set(_bpy.wm_ui_props(), "progress", "f", float(value))
+
+
+def _wm_progress_end(self):
+    _bpy.prop_del(_bpy.wm_ui_props(), "progress")
+
+
+def _queue_operator_execute(op):
+    """A dialog or file browser the user confirms: execute() at the next
+    event-loop iteration, on main."""
+    def confirm():
+        try:
+            _to_set(op.execute(context), type(op).__name__)
+        except Exception as e:
+            _bpy.report_exception(e, "operator %s execute" % type(op).__name__)
+
+    _bpy.queue_on_main(_MainCall(confirm, False))
+    return {"RUNNING_MODAL"}
+
+
+WindowManager.windows = property(_wm_windows)
+WindowManager.name = "WinMan"
+WindowManager.progress_begin = lambda self, min, max: _wm_progress("progress", min)
+WindowManager.progress_update = lambda self, value: _wm_progress("progress", value)
+WindowManager.progress_end = _wm_progress_end
+WindowManager.invoke_props_dialog = lambda self, operator, width=300, **kw: \
+    _queue_operator_execute(operator)
+WindowManager.invoke_confirm = lambda self, operator, event=None, **kw: \
+    _queue_operator_execute(operator)
+WindowManager.invoke_popup = lambda self, operator, width=300: {"RUNNING_MODAL"}
+WindowManager.invoke_props_popup = lambda self, operator, event=None: \
+    _queue_operator_execute(operator)
+WindowManager.fileselect_add = lambda self, operator: _queue_operator_execute(operator)
+
+
+def _wm_popup_menu(self, menu_func, title="", icon="NONE"):
+    menu = _UIPopup(_UILayout("VIEW_3D", "HEADER"))
+    menu_func(menu, context)
+
+
+WindowManager.popup_menu = _wm_popup_menu
+
+
+class _UIPopup:
+    __slots__ = ("layout",)
+
+    def __init__(self, layout):
+        self.layout = layout
+
+
+class OperatorProperties(bpy_struct):
+    """What layout.operator() returns: the operator's properties for that
+    button (stored, not run: no user clicks them)."""
+
+    def _hr_props(self):
+        h = self.__dict__.get("_hr_h")
+        if h is None:
+            h = self.__dict__["_hr_h"] = _bpy.props_new()
+        return h
+
+    def __setattr__(self, name, value):
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            self.__dict__[name] = value
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+_LAYOUT_ATTRS = ("enabled", "active", "alert", "scale_x", "scale_y", "use_property_split",
+                 "use_property_decorate", "operator_context", "alignment", "emboss",
+                 "active_default", "activate_init", "ui_units_x", "ui_units_y")
+
+
+class UILayout(bpy_struct):
+    """The layout of a panel, header, menu or list: records what it shows;
+    the values of its properties are read from C after draw() returns."""
+
+    __slots__ = ("_space", "_region") + _LAYOUT_ATTRS
+
+    def __init__(self, space, region):
+        self._space = space
+        self._region = region
+        self.enabled = self.active = True
+        self.alert = self.use_property_split = self.use_property_decorate = False
+        self.active_default = self.activate_init = False
+        self.scale_x = self.scale_y = 1.0
+        self.ui_units_x = self.ui_units_y = 0.0
+        self.operator_context = "INVOKE_DEFAULT"
+        self.alignment = "EXPAND"
+        self.emboss = "NORMAL"
+
+    def _sub(self, *args, **kw):
+        return UILayout(self._space, self._region)
+
+    row = column = box = split = column_flow = grid_flow = _sub
+
+    def menu_pie(self):
+        return self._sub()
+
+    def label(self, text="", text_ctxt="", translate=True, icon="NONE", icon_value=0):
+        if icon_value:
+            _preview_draw(icon_value, self)
+
+    def separator(self, factor=1.0, type="AUTO"):
+        pass
+
+    def separator_spacer(self):
+        pass
+
+    def _button(self, data, name):
+        """The UI shows property name of data: the host reads its value."""
+        if data is None:
+            return
+        if name.startswith('["') and name.endswith('"]'):  # a custom property
+            _bpy.ui_button(self._space, self._region, data._hr_props(), name[2:-2])
+            return
+        desc = _inspect.getattr_static(type(data), name, _MISSING)
+        if isinstance(desc, _RNAProperty):
+            if "get" in desc.kw:
+                desc.kw["get"](data)
+            _bpy.ui_button(self._space, self._region, data._hr_props(), name)
+        elif desc is _MISSING and isinstance(data, bpy_struct):
+            # Blender draws "property not found" and raises nothing
+            if not name.startswith("_") and name not in _addon_names:
+                _unsupported(_bpy_type_name(type(data)), name)
+        else:
+            getattr(data, name)  # a modelled property: its C getter reads host data
+
+    def prop(self, data, property, text="", text_ctxt="", translate=True, icon="NONE",
+             placeholder="", expand=False, slider=False, toggle=-1, icon_only=False,
+             event=False, full_event=False, emboss=True, index=-1, icon_value=0,
+             invert_checkbox=False):
+        self._button(data, property)
+
+    def prop_enum(self, data, property, value, text="", text_ctxt="", translate=True,
+                  icon="NONE", icon_value=0):
+        self._button(data, property)
+
+    def prop_menu_enum(self, data, property, text="", text_ctxt="", translate=True,
+                       icon="NONE"):
+        self._button(data, property)
+
+    def props_enum(self, data, property):
+        self._button(data, property)
+
+    def prop_search(self, data, property, search_data, search_property, text="",
+                    text_ctxt="", translate=True, icon="NONE", results_are_suggestions=False):
+        self._button(data, property)
+        getattr(search_data, search_property)
+
+    def prop_tabs_enum(self, data, property, **kw):
+        self._button(data, property)
+
+    def operator(self, operator, text="", text_ctxt="", translate=True, icon="NONE",
+                 emboss=True, depress=False, icon_value=0, search_weight=0.0):
+        if icon_value:
+            _preview_draw(icon_value, self)
+        return OperatorProperties()
+
+    def operator_menu_enum(self, operator, property, text="", text_ctxt="", translate=True,
+                           icon="NONE"):
+        return OperatorProperties()
+
+    def operator_enum(self, operator, property, icon_only=False):
+        pass
+
+    def menu(self, menu, text="", text_ctxt="", translate=True, icon="NONE", icon_value=0):
+        pass
+
+    def popover(self, panel, text="", text_ctxt="", translate=True, icon="NONE", icon_value=0):
+        pass
+
+    def context_pointer_set(self, name, data):
+        pass
+
+    def progress(self, factor=0.0, type="BAR", text=""):
+        pass
+
+    def template_list(self, listtype_name, list_id, dataptr, propname, active_dataptr,
+                      active_propname, item_dyntip_propname="", rows=5, maxrows=5,
+                      type="DEFAULT", columns=9, sort_reverse=False, sort_lock=False):
+        cls = next((c for c in _registered.get("UIList", ())
+                    if _opt(c, "bl_idname", c.__name__) == listtype_name), None)
+        if cls is None:
+            raise RuntimeError("UILayout.template_list(): unknown list type '%s'" % listtype_name)
+        items = getattr(dataptr, propname)
+        getattr(active_dataptr, active_propname)
+        self._button(dataptr, propname)
+        self._button(active_dataptr, active_propname)
+        ul = cls.__new__(cls)
+        ul.layout = self
+        ul.list_id = list_id
+        filt = _opt(ul, "filter_items")
+        flags = None
+        if filt is not None:
+            flags, _order = filt(context, dataptr, propname)
+        for i, item in enumerate(items):
+            if flags and i < len(flags) and not flags[i]:
+                continue
+            ul.draw_item(context, self._sub(), dataptr, item, 0, active_dataptr, active_propname, i)
+
+    def template_icon_view(self, data, property, show_labels=False, scale=6.0,
+                           scale_popup=5.0):
+        self._button(data, property)
+
+    def template_icon(self, icon_value, scale=1.0):
+        _preview_draw(icon_value, self)
+
+    def template_ID(self, data, property, new="", open="", unlink="", **kw):
+        self._button(data, property)
+
+
+def _draw_ui(space, region_type):
+    """Draws the add-on UI of a region on main: every registered panel
+    (poll() first), header and menu, and the add-ons' preferences."""
+    area = _view3d_area if space == "VIEW_3D" else _image_area
+    region = next((r for r in area.regions if r.type == region_type), None)
+    _ui_ctx["area"], _ui_ctx["region"] = area, region
+    try:
+        if region_type == "UI":
+            for cls in list(_registered.get("Panel", ())):
+                _draw_panel(cls, space)
+            for name, mod in list(_addon_modules.items()):
+                _draw_addon_prefs(name)
+        else:
+            for kind in ("Header", "Menu"):
+                for cls in list(_registered.get(kind, ())):
+                    _draw_class(cls, space, region_type, "draw")
+    finally:
+        _ui_ctx["area"] = _ui_ctx["region"] = None
+
+
+def _draw_class(cls, space, region_type, method):
+    obj = cls.__new__(cls)
+    try:
+        obj.layout = UILayout(space, region_type)
+        poll = _opt(cls, "poll")
+        if poll is not None and not poll(context):
+            return False
+        fn = _opt(obj, method)
+        if fn is not None:
+            fn(context)
+        return True
+    except Exception as e:
+        _bpy.report_exception(e, "%s %s.%s" % (_bpy_type_name(cls).lower(), cls.__name__, method))
+        return False
+
+
+def _draw_panel(cls, space):
+    if _opt(cls, "bl_parent_id"):
+        parent = next((c for c in _registered.get("Panel", ())
+                       if _opt(c, "bl_idname", c.__name__) == cls.bl_parent_id), None)
+        if parent is None:
+            return
+    obj = cls.__new__(cls)
+    obj.layout = UILayout(space, "UI")
+    try:
+        poll = _opt(cls, "poll")
+        if poll is not None and not poll(context):
+            return
+        for method in ("draw_header_preset", "draw_header", "draw"):
+            fn = _opt(obj, method)
+            if fn is not None:
+                if method != "draw":
+                    obj.layout = UILayout(space, "UI")
+                fn(context)
+                obj.layout = UILayout(space, "UI")
+    except Exception as e:
+        _bpy.report_exception(e, "panel %s.draw" % cls.__name__)
+
+
+def _draw_addon_prefs(name):
+    entry = _preferences.addons.get(name)
+    prefs = entry.preferences if entry is not None else None
+    if prefs is None or _opt(prefs, "draw") is None:
+        return
+    prefs.layout = UILayout("VIEW_3D", "UI")
+    try:
+        prefs.draw(context)
+    except Exception as e:
+        _bpy.report_exception(e, "add-on preferences %s.draw" % type(prefs).__name__)
+
+
+_ui_ctx = {"area": None, "region": None}
+
+
+# ---------------------------------------------------------------------------
+# preferences and add-ons
+
+
+class _Struct(bpy_struct):
+    """A plain bpy struct of preference values."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+class Addon(bpy_struct):
+    __slots__ = ("module", "_prefs")
+
+    def __init__(self, module):
+        self.module = module
+        self._prefs = None
+
+    @property
+    def preferences(self):
+        if self._prefs is None:
+            cls = next((c for c in _registered.get("AddonPreferences", ())
+                        if c.bl_idname == self.module), None)
+            if cls is not None:
+                self._prefs = cls()
+        return self._prefs
+
+
+class _Addons(_NamedList):
+    def __init__(self):
+        self._list = []
+
+    def _items(self):
+        return list(self._list)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for a in self._list:
+                if a.module == key:
+                    return a
+            raise _not_found(key)
+        return self._list[key]
+
+    def __contains__(self, key):
+        return any(a.module == key for a in self._list)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def keys(self):
+        return [a.module for a in self._list]
+
+    def items(self):
+        return [(a.module, a) for a in self._list]
+
+    def new(self):
+        a = Addon("")
+        self._list.append(a)
+        return a
+
+    def remove(self, addon):
+        self._list.remove(addon)
+
+
+class Preferences(bpy_struct):
+    __slots__ = ("addons", "view", "filepaths", "system", "edit", "inputs", "experimental")
+
+    def __init__(self):
+        import tempfile
+        self.addons = _Addons()
+        self.view = _Struct(show_developer_ui=False, show_tooltips=True, ui_scale=1.0,
+                            language="en_US", use_translate_interface=False,
+                            show_splash=False)
+        self.filepaths = _Struct(temporary_directory=tempfile.gettempdir(), script_directories=[],
+                                 render_output_directory="//", texture_directory="//",
+                                 use_relative_paths=True)
+        self.system = _Struct(dpi=72, pixel_size=1.0, use_online_access=True,
+                              memory_cache_limit=4096)
+        self.edit = _Struct(use_global_undo=True, undo_steps=32)
+        self.inputs = _Struct(use_mouse_emulate_3_button=False)
+        self.experimental = _Struct()
+
+
+_preferences = Preferences()
+_addon_modules = {}
+
+Context.preferences = property(lambda self: _preferences)
+Context.window = property(lambda self: _window)
+Context.screen = property(lambda self: _screen)
+Context.workspace = property(lambda self: _workspace)
+Context.area = property(lambda self: _ui_ctx["area"])
+Context.region = property(lambda self: _ui_ctx["region"])
+Context.space_data = property(
+    lambda self: _ui_ctx["area"].spaces[0] if _ui_ctx["area"] is not None else None)
+Context.blend_data = property(lambda self: data)
+Context.collection = property(lambda self: _bpy.ctx_scene().collection)
+Context.selected_objects = property(
+    lambda self: [o for o in _bpy.ctx_scene().objects if o is _bpy.ctx_active_object()])
+
+
+class _TempOverride:
+    __slots__ = ("_saved", "_kw")
+
+    def __init__(self, kw):
+        self._kw = kw
+        self._saved = None
+
+    def __enter__(self):
+        self._saved = dict(_ui_ctx)
+        for k in ("area", "region"):
+            if k in self._kw:
+                _ui_ctx[k] = self._kw[k]
+        return self
+
+    def __exit__(self, *exc):
+        _ui_ctx.update(self._saved)
+        return False
+
+
+Context.temp_override = lambda self, **kw: _TempOverride(kw)
+
+BlendData.window_managers = property(lambda self: _ListOf([_window_manager]))
+BlendData.screens = property(lambda self: _ListOf([_screen]))
+BlendData.workspaces = property(lambda self: _ListOf([_workspace]))
+
+
+class _ListOf(_NamedList):
+    __slots__ = ("_l",)
+
+    def __init__(self, items):
+        self._l = items
+
+    def _items(self):
+        return self._l
+
+
+for _cls in (Region, Space, Area, Screen, WorkSpace, Window, UILayout, OperatorProperties,
+             Addon, Preferences, IDPropertyGroup):
+    setattr(types, _cls.__name__, _cls)
+    type.__setattr__(_cls, "__module__", "bpy.types")
+
+
+# ---------------------------------------------------------------------------
+# bpy.utils.previews: preview images live in one cache the host keeps for
+# every collection (unlocked, as Blender's), read by the UI when it draws
+# an icon
+
+_previews_mod = _types.ModuleType("bpy.utils.previews", "bpy.utils.previews: preview images")
+_sys.modules["bpy.utils.previews"] = _previews_mod
+utils.previews = _previews_mod
+_preview_cache = None
+_preview_ids = {}
+_preview_next = [1000]
+
+
+def _preview_cache_h():
+    global _preview_cache
+    if _preview_cache is None:
+        _preview_cache = _bpy.props_new()
+    return _preview_cache
+
+
+def _image_file_size(path):
+    """(width, height) of a PNG or JPEG file, or (0, 0)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(32)
+    except OSError:
+        return 0, 0
+    if head[:8] == b"\x89PNG\r\n\x1a\n" and len(head) >= 24:
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    return 0, 0
+
+
+class ImagePreview(bpy_struct):
+    __slots__ = ("_key", "icon_id")
+
+    def __init__(self, key, icon_id):
+        self._key = key
+        self.icon_id = icon_id
+
+    def _get(self, name):
+        r = _bpy.prop_get(_preview_cache_h(), self._key)
+        if r is None:
+            raise ReferenceError("ImagePreview has been removed")
+        v = _bpy.prop_get(r[1], name)
+        return v[1] if v else (0, 0)
+
+    @property
+    def image_size(self):
+        return self._get("image_size")
+
+    icon_size = image_size
+
+    @property
+    def image_pixels_float(self):
+        w, h = self.image_size
+        return [0.0] * (w * h * 4)
+
+    @property
+    def is_image_custom(self):
+        return True
+
+
+class ImagePreviewCollection(dict):
+    """bpy.utils.previews.new(): previews by name."""
+
+    def __init__(self):
+        super().__init__()
+        self._serial = _preview_next[0]
+        _preview_next[0] += 1
+
+    def _add(self, name, size):
+        if name in self:
+            raise KeyError("key %r already exists" % name)
+        key = "%d:%s" % (self._serial, name)
+        icon_id = _preview_next[0]
+        _preview_next[0] += 1
+        g = _bpy.prop_set(_preview_cache_h(), key, "g", None)
+        _bpy.prop_set(g, "image_size", "I", size)
+        p = ImagePreview(key, icon_id)
+        _preview_ids[icon_id] = key
+        dict.__setitem__(self, name, p)
+        return p
+
+    def new(self, name):
+        return self._add(name, (0, 0))
+
+    def load(self, name, filepath, filetype, force_reload=False):
+        if filetype not in ("IMAGE", "MOVIE", "BLEND", "FONT"):
+            raise TypeError("load(): filetype '%s' not in ('IMAGE', 'MOVIE', 'BLEND', 'FONT')"
+                            % filetype)
+        return self._add(name, _image_file_size(filepath))
+
+    def clear(self):
+        for p in self.values():
+            _bpy.prop_del(_preview_cache_h(), p._key)
+            _preview_ids.pop(p.icon_id, None)
+        dict.clear(self)
+
+    def close(self):
+        self.clear()
+
+    def __delitem__(self, name):
+        p = self[name]
+        _bpy.prop_del(_preview_cache_h(), p._key)
+        _preview_ids.pop(p.icon_id, None)
+        dict.__delitem__(self, name)
+
+
+def _previews_new():
+    return ImagePreviewCollection()
+
+
+def _previews_remove(pcoll):
+    pcoll.close()
+
+
+_previews_mod.new = _previews_new
+_previews_mod.remove = _previews_remove
+_previews_mod.ImagePreviewCollection = ImagePreviewCollection
+
+
+def _preview_draw(icon_value, layout):
+    key = _preview_ids.get(icon_value)
+    if key is not None:
+        _bpy.ui_button(layout._space, layout._region, _preview_cache_h(), key)
+
+
+# ---------------------------------------------------------------------------
+# bpy.utils, bpy.path, bpy.app: the rest add-ons use
+
+import os as _os
+import tempfile as _tempfile
+
+_config_root = _os.path.join(_tempfile.gettempdir(), "hostrace-blender", "4.2")
+
+
+def _user_resource(resource_type, path="", create=False):
+    sub = {"DATAFILES": "datafiles", "CONFIG": "config", "SCRIPTS": "scripts",
+           "EXTENSIONS": "extensions"}.get(resource_type)
+    if sub is None:
+        raise ValueError("user_resource(): resource_type '%s' not found" % resource_type)
+    p = _os.path.join(_config_root, sub, path)
+    if create:
+        _os.makedirs(p, exist_ok=True)
+    return p
+
+
+utils.user_resource = _user_resource
+utils.script_path_user = lambda: _os.path.join(_config_root, "scripts")
+utils.script_paths = lambda *a, **kw: [_os.path.join(_config_root, "scripts")]
+utils.extension_path_user = lambda package, path="", create=False: _user_resource(
+    "EXTENSIONS", _os.path.join(".user", package.rsplit(".", 1)[-1], path), create)
+utils.resource_path = lambda type, major=4, minor=2: _os.path.join(_config_root, type.lower())
+utils.smpte_from_frame = lambda frame, fps=24, fps_base=1.0: "%02d:%02d:%02d:%02d" % (
+    frame // (3600 * fps), frame // (60 * fps) % 60, frame // fps % 60, frame % fps)
+
+path = _submodule("path", "bpy.path: path utilities with Blender's '//' convention")
+
+
+def _abspath(p, start=None, library=None):
+    if isinstance(p, bytes):
+        p = p.decode()
+    if p.startswith("//"):
+        return _os.path.join(start or _os.getcwd(), p[2:])
+    return p
+
+
+def _relpath(p, start=None):
+    if p.startswith("//"):
+        return p
+    return "//" + _os.path.relpath(p, start or _os.getcwd())
+
+
+def _clean_name(name, replace="_"):
+    return "".join(c if c.isalnum() or c in "-." else replace for c in name)
+
+
+def _ensure_ext(filepath, ext, case_sensitive=False):
+    fp = filepath if case_sensitive else filepath.lower()
+    return filepath if fp.endswith(ext if case_sensitive else ext.lower()) else filepath + ext
+
+
+path.abspath = _abspath
+path.relpath = _relpath
+path.basename = lambda p: _os.path.basename(p[2:] if p.startswith("//") else p)
+path.clean_name = _clean_name
+path.ensure_ext = _ensure_ext
+path.display_name = lambda name, has_ext=True, title_case=True: (
+    _os.path.splitext(_os.path.basename(name))[0] if has_ext else name).replace("_", " ")
+path.native_pathsep = lambda p: p
+path.is_subdir = lambda p, directory: _os.path.abspath(p).startswith(
+    _os.path.abspath(directory) + _os.sep)
+
+app.debug_value = 0
+app.online_access = True
+app.online_access_overriden = False
+app.tempdir = _os.path.join(_tempfile.gettempdir(), "hostrace-blender-tmp") + _os.sep
+app.build_platform = b"Linux"
+app.build_hash = b"hostrace"
+app.build_branch = b"main"
+app.version_file = app.version
+app.version_cycle = "release"
+app.factory_startup = False
+app.debug_wm = False
+app.debug_python = False
+app.use_userpref_skip_save_on_exit = False
+_translations = _types.ModuleType("bpy.app.translations")
+_translations.pgettext = lambda msgid, msgctxt=None: msgid
+_translations.pgettext_iface = _translations.pgettext
+_translations.pgettext_tip = _translations.pgettext
+_translations.pgettext_data = _translations.pgettext
+_translations.pgettext_rpt = _translations.pgettext
+_translations.locale = "en_US"
+_translations.register = lambda module_name, translations_dict: None
+_translations.unregister = lambda module_name: None
+app.translations = _translations
+_sys.modules["bpy.app.translations"] = _translations
+for _n in ("undo_pre", "undo_post", "redo_pre", "redo_post", "load_factory_startup_post",
+           "load_factory_preferences_post", "save_post_fail", "load_post_fail",
+           "version_update", "composite_pre", "composite_post", "composite_cancel",
+           "object_bake_pre", "object_bake_complete", "object_bake_cancel", "annotation_pre",
+           "annotation_post", "animation_playback_pre", "animation_playback_post",
+           "xr_session_start_pre", "translation_update_post"):
+    # events the mock never raises: their lists exist, and stay uncalled
+    if not hasattr(_handlers_mod, _n):
+        setattr(_handlers_mod, _n, [])
+try:
+    _os.makedirs(app.tempdir, exist_ok=True)
+except OSError:
+    pass
+
+
+# ---------------------------------------------------------------------------
+# add-ons: addon_utils, and how hostrace loads one
+
+addon_utils = _types.ModuleType("addon_utils", "addon_utils: enabling and listing add-ons")
+_sys.modules["addon_utils"] = addon_utils
+
+
+def _addon_enable(module_name, default_set=False, persistent=False, handle_error=None,
+                  refresh_handled=False):
+    import importlib
+    mod = _addon_modules.get(module_name)
+    if mod is not None:
+        return mod
+    mod = importlib.import_module(module_name)
+    if not callable(getattr(mod, "register", None)):
+        raise AttributeError("add-on %s has no register()" % module_name)
+    # enabled in the saved preferences: its entry exists before register()
+    if module_name not in _preferences.addons:
+        _preferences.addons._list.append(Addon(module_name))
+    mod.register()
+    _addon_modules[module_name] = mod
+    return mod
+
+
+def _addon_disable(module_name, default_set=False, handle_error=None):
+    mod = _addon_modules.pop(module_name, None)
+    if module_name in _preferences.addons:
+        _preferences.addons._list.remove(_preferences.addons[module_name])
+    if mod is not None and callable(getattr(mod, "unregister", None)):
+        mod.unregister()
+
+
+addon_utils.enable = _addon_enable
+addon_utils.disable = _addon_disable
+addon_utils.modules = lambda module_cache=None, refresh=True: list(_addon_modules.values())
+addon_utils.check = lambda module_name: (module_name in _addon_modules,
+                                         module_name in _addon_modules)
+addon_utils.module_bl_info = lambda mod, info_basis=None: dict(getattr(mod, "bl_info", {}))
+addon_utils.paths = lambda: [_os.path.join(_config_root, "scripts", "addons")]
+
+
+def _addon_load(path):
+    """Loads the add-on at path as Blender enables one: a package folder, a
+    single module or a .zip, from its parent folder on sys.path; returns
+    its module name. Called by `hostrace addon` before the event loop."""
+    path = _os.path.abspath(path)
+    if path.endswith(".zip"):
+        import zipfile
+        with zipfile.ZipFile(path) as z:
+            tops = sorted({n.split("/", 1)[0] for n in z.namelist() if n.strip("/")})
+        pkgs = [t for t in tops if t.endswith(".py") or "%s/__init__.py" % t in
+                zipfile.ZipFile(path).namelist()]
+        if len(pkgs) != 1:
+            raise ValueError("%s: expected one add-on package or module at the top of the zip, "
+                             "found %s" % (path, ", ".join(tops) or "nothing"))
+        _sys.path.insert(0, path)
+        name = pkgs[0][:-3] if pkgs[0].endswith(".py") else pkgs[0]
+    elif _os.path.isdir(path):
+        manifest = _os.path.join(path, "blender_manifest.toml")
+        if not _os.path.exists(_os.path.join(path, "__init__.py")):
+            raise ValueError("%s: an add-on folder needs an __init__.py" % path)
+        parent, base = _os.path.split(path)
+        if _os.path.exists(manifest):
+            # an extension: imported as bl_ext.<repository>.<id>
+            for pkg in ("bl_ext", "bl_ext.user_default"):
+                if pkg not in _sys.modules:
+                    m = _types.ModuleType(pkg)
+                    m.__path__ = [parent] if pkg.endswith("user_default") else []
+                    _sys.modules[pkg] = m
+            name = "bl_ext.user_default." + base
+        else:
+            _sys.path.insert(0, parent)
+            name = base
+    elif path.endswith(".py"):
+        parent, base = _os.path.split(path)
+        _sys.path.insert(0, parent)
+        name = base[:-3]
+    else:
+        raise ValueError("%s: not an add-on (a folder with __init__.py, a .py or a .zip)" % path)
+    _addon_enable(name)
+    return name
+
+
+def _addon_unload():
+    for name in reversed(list(_addon_modules)):
+        try:
+            _addon_disable(name)
+        except Exception as e:
+            _bpy.report_exception(e, "unregister() of add-on %s" % name)
+
+
+addon_utils._hostrace_load = _addon_load
+addon_utils._hostrace_unload = _addon_unload
+
+
+def _invoke_user(idname, props):
+    """A user clicking an operator's button: INVOKE_DEFAULT with props."""
+    cat, _, name = idname.partition(".")
+    getattr(getattr(ops, cat), name)("INVOKE_DEFAULT", **props)
+
+
+
+
+def _invoke_later(spec):
+    """--invoke OP[:K=V,...] ...: the operators a user clicks, in order, at
+    the first frame of the event loop (a timer registered on main)."""
+    import ast
+    calls = []
+    for tok in spec.split():
+        idname, _, args = tok.partition(":")
+        kw = {}
+        for pair in filter(None, args.split(",")):
+            k, eq, v = pair.partition("=")
+            if not eq:
+                raise ValueError("--invoke %s: '%s' is not KEY=VALUE" % (tok, pair))
+            try:
+                kw[k] = ast.literal_eval(v)
+            except (ValueError, SyntaxError):
+                kw[k] = v
+        calls.append((idname, kw))
+    if not calls:
+        return
+
+    def click():
+        for idname, kw in calls:
+            try:
+                _invoke_user(idname, kw)
+            except Exception as e:
+                _bpy.report_exception(e, "operator %s invoked by the user" % idname)
+        return None
+
+    app.timers.register(click, first_interval=0.0)
+
+
+addon_utils._hostrace_invoke_later = _invoke_later
+
+
+# module-level gaps: bpy.types.X, bpy.utils.x, ... that the mock lacks
+def _module_getattr(modname):
+    def __getattr__(name):
+        raise _missing(modname, name)
+
+    return __getattr__
+
+
+for _m, _n in ((types, "bpy.types"), (utils, "bpy.utils"), (app, "bpy.app"),
+               (props, "bpy.props"), (path, "bpy.path"), (_handlers_mod, "bpy.app.handlers"),
+               (_sys.modules[__name__], "bpy")):
+    _m.__getattr__ = _module_getattr(_n)
+
+
+# ---------------------------------------------------------------------------
 # hooks the host calls
 
 
@@ -1174,7 +2785,7 @@ def _modal(op, event_type):
 
 
 def _modal_cancel(op):
-    cancel = getattr(op, "cancel", None)
+    cancel = _opt(op, "cancel")
     if cancel is not None:
         try:
             cancel(context)
@@ -1257,6 +2868,7 @@ _bpy.set_hooks({
     "queued": _run_queued,
     "check_threads": _check_threads,
     "join_threads": _join_threads,
+    "draw_ui": _draw_ui,
 })
 
 del _cls, _k, _i, _n
