@@ -77,7 +77,6 @@ static PyObject *py_props_free(PyObject *self, PyObject *args)
 static PyObject *num_value(char t, const double *v, int n)
 {
     char lower = (char)(t | 0x20);
-    PyObject *(*conv)(double) = NULL;
     if (t == lower && n == 1) {
         if (t == 'b')
             return PyBool_FromLong(v[0] != 0);
@@ -98,7 +97,6 @@ static PyObject *num_value(char t, const double *v, int n)
         }
         PyTuple_SET_ITEM(tup, i, x);
     }
-    (void)conv;
     return tup;
 }
 

@@ -1951,7 +1951,7 @@ def _wm_windows(self):
     return [_window]
 
 
-def _wm_progress(key, value):
+def _wm_progress(value):
     _bpy.prop_set(_bpy.wm_ui_props(), "progress", "f", float(value))
 
 
@@ -1974,8 +1974,8 @@ def _queue_operator_execute(op):
 
 WindowManager.windows = property(_wm_windows)
 WindowManager.name = "WinMan"
-WindowManager.progress_begin = lambda self, min, max: _wm_progress("progress", min)
-WindowManager.progress_update = lambda self, value: _wm_progress("progress", value)
+WindowManager.progress_begin = lambda self, min, max: _wm_progress(min)
+WindowManager.progress_update = lambda self, value: _wm_progress(value)
 WindowManager.progress_end = _wm_progress_end
 WindowManager.invoke_props_dialog = lambda self, operator, width=300, **kw: \
     _queue_operator_execute(operator)
