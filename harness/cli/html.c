@@ -806,13 +806,17 @@ static void timeline_json(sbuf *b, const finding *f)
         sb_puts(b, "}");
     }
     sb_puts(b, "],\n\"decisions\":[");
+    int first_d = 1;
     for (size_t i = 0; f->have_sched && i < f->sched.n; i++) {
         const sched_decision *d = &f->sched.d[i];
+        if (d->current == SCHED_VALUE_CHOICE)
+            continue; /* a user's action, not a hand-off: the table lists it */
         char loc[1200] = "";
         if (d->file)
             snprintf(loc, sizeof(loc), "%s:%d", d->file, d->line);
-        sb_printf(b, "%s[%llu,%d,%d,%d,", i ? ",\n" : "", (unsigned long long)d->step, d->current,
-                  d->chosen, d->n_enabled);
+        sb_printf(b, "%s[%llu,%d,%d,%d,", first_d ? "" : ",\n", (unsigned long long)d->step,
+                  d->current, d->chosen, d->n_enabled);
+        first_d = 0;
         sb_json_str(b, d->label);
         sb_puts(b, ",");
         sb_json_str(b, loc);
@@ -875,9 +879,13 @@ static void decisions_table(sbuf *b, const finding *f)
     for (size_t i = 0; i < f->sched.n; i++) {
         const sched_decision *d = &f->sched.d[i];
         sb_printf(b, "<tr><td>%llu</td><td>", (unsigned long long)d->step);
-        sb_html(b, slot_name(f, d->current));
-        sb_puts(b, "</td><td>");
-        sb_html(b, slot_name(f, d->chosen));
+        if (d->current == SCHED_VALUE_CHOICE) {
+            sb_printf(b, "(a value choice)</td><td>option %d", d->chosen);
+        } else {
+            sb_html(b, slot_name(f, d->current));
+            sb_puts(b, "</td><td>");
+            sb_html(b, slot_name(f, d->chosen));
+        }
         sb_printf(b, "</td><td>%d</td><td>", d->n_enabled);
         sb_html(b, d->label);
         sb_puts(b, "</td><td>");

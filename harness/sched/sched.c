@@ -156,12 +156,11 @@ sched_thread_info sched_thread_lookup(uint64_t os_tid)
 
 void sched_set_location_provider(sched_location_fn fn) { g_location = fn; }
 
-void sched_access(const sched_site *site, const void *obj, size_t size,
-                  int is_write)
+static int access_record(const sched_site *site, const void *obj, size_t size, int is_write)
 {
     sched_record *r = t_record;
     if (!r)
-        return;
+        return 0;
     const char *file = NULL;
     int line = 0;
     if (g_location && !g_location(&file, &line))
@@ -178,10 +177,21 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
     r->ring_next++;
     int managed = r->managed;
     hidden_end();
-    if (managed) {
-        sched_conflict_note(r->slot, site, obj, is_write);
+    return managed;
+}
+
+void sched_access(const sched_site *site, const void *obj, size_t size,
+                  int is_write)
+{
+    if (access_record(site, obj, size, is_write)) {
+        sched_conflict_note(t_record->slot, site, obj, is_write);
         sched_core_access_point(site);
     }
+}
+
+void sched_access_note(const sched_site *site, const void *obj, size_t size, int is_write)
+{
+    (void)access_record(site, obj, size, is_write);
 }
 
 HR_IN_SANITIZER_REPORT

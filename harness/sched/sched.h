@@ -132,6 +132,15 @@ void sched_access(const sched_site *site, const void *obj, size_t size,
         static const sched_site sched_site_ = {(site_id), __func__};       \
         sched_access(&sched_site_, (obj), (size), (is_write));             \
     } while (0)
+/* Names an access for reports (the ring lookup) without making it a
+ * scheduling point: for accesses added to paths whose saved schedules must
+ * replay as before. */
+void sched_access_note(const sched_site *site, const void *obj, size_t size, int is_write);
+#define SCHED_NOTE(site_id, obj, size, is_write)                           \
+    do {                                                                   \
+        static const sched_site sched_site_ = {(site_id), __func__};       \
+        sched_access_note(&sched_site_, (obj), (size), (is_write));        \
+    } while (0)
 #define SCHED_READ(site_id, obj) SCHED_ACCESS(site_id, obj, sizeof(*(obj)), 0)
 #define SCHED_WRITE(site_id, obj) SCHED_ACCESS(site_id, obj, sizeof(*(obj)), 1)
 
@@ -233,6 +242,15 @@ void sched_set_conflict_hook(sched_conflict_fn fn);
 int sched_active(void);
 /* True if the calling thread takes part in token passing. */
 int sched_managed(void);
+
+/* A choice of the run's input that is not a thread: one of n options,
+ * taken by the strategy when the caller is managed (the token holder), 0
+ * otherwise or when n < 2. It is recorded as a decision whose current is
+ * SCHED_VALUE_CHOICE and chosen the index, so a replay makes the same
+ * choice; label names the kind of choice ("user.action"). Used for a
+ * user's actions in an add-on run. */
+#define SCHED_VALUE_CHOICE (-2)
+int sched_choose(int n, const char *label);
 
 /* One decision: at step `step`, thread `current` (slot) was at scheduling
  * point `label` (script location file:line if known) with n_enabled > 1

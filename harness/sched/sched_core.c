@@ -435,6 +435,54 @@ static int reschedule(sched_record *me, const char *label)
     return pick;
 }
 
+/* Labels of value choices live as long as the decisions that point at
+ * them: a small interned set. */
+static const char *intern_label(const char *label)
+{
+    static char *labels[32];
+    static int nlabels;
+    for (int i = 0; i < nlabels; i++)
+        if (strcmp(labels[i], label) == 0)
+            return labels[i];
+    if (nlabels == (int)(sizeof(labels) / sizeof(labels[0])))
+        return "value";
+    char *copy = strdup(label);
+    if (!copy)
+        return "value";
+    labels[nlabels++] = copy;
+    return copy;
+}
+
+int sched_choose(int n, const char *label)
+{
+    sched_record *me = sched_self_;
+    if (n < 2 || !me)
+        return 0;
+    LOCK();
+    if (!me->managed || !g_active || !g_cfg.strategy || g_current != me->slot) {
+        UNLOCK();
+        return 0;
+    }
+    sched_choice c = {
+        .step = g_step,
+        .index = g_choices,
+        .current = SCHED_VALUE_CHOICE,
+        .enabled = NULL,
+        .n = n,
+        .label = intern_label(label),
+    };
+    int idx = g_cfg.strategy->choose ? g_cfg.strategy->choose(g_cfg.strategy, &c) : 0;
+    if (idx < 0 || idx >= n) {
+        char msg[512];
+        snprintf(msg, sizeof(msg), "the schedule diverges from this run: %s",
+                 g_cfg.strategy->error[0] ? g_cfg.strategy->error : "bad value choice");
+        stop_run(SCHED_STOP_DIVERGED, me, msg);
+    }
+    record_decision(&c, idx);
+    UNLOCK();
+    return idx;
+}
+
 /* Hands the token to slot (lock held). */
 static void pass_token(int slot)
 {

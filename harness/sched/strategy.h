@@ -2,7 +2,8 @@
  *
  * A choice point is a scheduling point where more than one managed thread
  * could run. The scheduler asks its strategy to pick one of them; nothing
- * else decides. Each strategy lives in its own file (strategy_NAME.c) and
+ * else decides. A value choice (sched_choose: what a user does next) is
+ * also the strategy's, so that a schedule stays the run's whole input. Each strategy lives in its own file (strategy_NAME.c) and
  * implements this one interface. All are deterministic functions of their
  * parameters and the sequence of choices they are shown.
  */
@@ -30,6 +31,10 @@ struct sched_strategy {
     /* Index into c->enabled, or -1 when the strategy cannot go on (a replay
      * that diverged: the reason is in error). */
     int (*pick)(sched_strategy *s, const sched_choice *c);
+    /* A value choice (sched_choose): an index in [0, c->n); c->enabled is
+     * NULL and c->current SCHED_VALUE_CHOICE. -1 when the strategy cannot go
+     * on (error says why). */
+    int (*choose)(sched_strategy *s, const sched_choice *c);
     /* Decisions a replay has not used yet (NULL for the others). */
     size_t (*remaining)(const sched_strategy *s);
     void (*destroy)(sched_strategy *s);

@@ -21,6 +21,11 @@ static int bytes_pick(sched_strategy *s, const sched_choice *c)
     return (int)sched_prng_below(&b->prng, (uint64_t)c->n);
 }
 
+static int bytes_choose(sched_strategy *s, const sched_choice *c)
+{
+    return bytes_pick(s, c); /* a byte, as for a thread */
+}
+
 static void bytes_destroy(sched_strategy *s) { free(s); }
 
 sched_strategy *sched_strategy_bytes_new(const sched_strategy_params *p)
@@ -30,6 +35,7 @@ sched_strategy *sched_strategy_bytes_new(const sched_strategy_params *p)
         return NULL;
     b->base.name = "bytes";
     b->base.pick = bytes_pick;
+    b->base.choose = bytes_choose;
     b->base.destroy = bytes_destroy;
     b->bytes = p->bytes;
     b->n = p->bytes ? p->nbytes : 0;

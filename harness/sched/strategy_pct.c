@@ -18,6 +18,7 @@
 typedef struct pct_strategy {
     sched_strategy base;
     uint64_t prng;
+    uint64_t values; /* PRNG of value choices, apart from the priorities' */
     int depth;
     uint64_t change[PCT_MAX_DEPTH]; /* choice indices, 1-based order */
     /* priority per slot; 0 = not seen yet */
@@ -73,6 +74,14 @@ static int pct_pick(sched_strategy *s, const sched_choice *c)
     return best;
 }
 
+/* value choices (a user's actions) are uniform: PCT's depth bounds thread
+ * orderings, not what the user does */
+static int pct_choose(sched_strategy *s, const sched_choice *c)
+{
+    pct_strategy *p = (pct_strategy *)s;
+    return (int)sched_prng_below(&p->values, (uint64_t)c->n);
+}
+
 static void pct_destroy(sched_strategy *s)
 {
     pct_strategy *p = (pct_strategy *)s;
@@ -87,8 +96,10 @@ sched_strategy *sched_strategy_pct_new(const sched_strategy_params *params)
         return NULL;
     p->base.name = "pct";
     p->base.pick = pct_pick;
+    p->base.choose = pct_choose;
     p->base.destroy = pct_destroy;
     p->prng = params->seed;
+    p->values = params->seed ^ 0x7573657273ULL; /* "users" */
     p->depth = params->pct_depth > 0 ? params->pct_depth : 3;
     if (p->depth > PCT_MAX_DEPTH)
         p->depth = PCT_MAX_DEPTH;

@@ -24,6 +24,7 @@ sched_strategy *sched_strategy_random_new(const sched_strategy_params *p)
         return NULL;
     r->base.name = "random";
     r->base.pick = random_pick;
+    r->base.choose = random_pick;
     r->base.destroy = random_destroy;
     r->prng = p->seed;
     return &r->base;

@@ -57,6 +57,29 @@ static int replay_pick(sched_strategy *s, const sched_choice *c)
     return -1;
 }
 
+static int replay_choose(sched_strategy *s, const sched_choice *c)
+{
+    replay_strategy *r = (replay_strategy *)s;
+    const sched_decision *d = r->pos < r->n ? &r->d[r->pos] : NULL;
+    if (!d || d->step != c->step || d->current != SCHED_VALUE_CHOICE ||
+        !same_label(d->label, c->label) || d->chosen < 0 || d->chosen >= c->n) {
+        if (d)
+            snprintf(s->error, sizeof(s->error),
+                     "decision %zu: recorded at step %llu, thread %d, point %s; this run makes a "
+                     "value choice (%s, one of %d) at step %llu",
+                     r->pos + 1, (unsigned long long)d->step, d->current, d->label, c->label,
+                     c->n, (unsigned long long)c->step);
+        else
+            snprintf(s->error, sizeof(s->error),
+                     "the run made a value choice at step %llu (%s) after all %zu recorded "
+                     "decisions were used",
+                     (unsigned long long)c->step, c->label, r->n);
+        return -1;
+    }
+    r->pos++;
+    return d->chosen;
+}
+
 static size_t replay_remaining(const sched_strategy *s)
 {
     const replay_strategy *r = (const replay_strategy *)s;
@@ -72,6 +95,7 @@ sched_strategy *sched_strategy_replay_new(const sched_strategy_params *p)
         return NULL;
     r->base.name = "replay";
     r->base.pick = replay_pick;
+    r->base.choose = replay_choose;
     r->base.remaining = replay_remaining;
     r->base.destroy = replay_destroy;
     r->d = p->replay;

@@ -8,6 +8,7 @@
 typedef struct rr_strategy {
     sched_strategy base;
     int last; /* slot chosen last time */
+    unsigned values; /* value choices so far */
 } rr_strategy;
 
 static int rr_pick(sched_strategy *s, const sched_choice *c)
@@ -24,6 +25,13 @@ static int rr_pick(sched_strategy *s, const sched_choice *c)
     return pick;
 }
 
+/* value choices in turn: 0, 1, 2, ... modulo n */
+static int rr_choose(sched_strategy *s, const sched_choice *c)
+{
+    rr_strategy *r = (rr_strategy *)s;
+    return (int)(r->values++ % (unsigned)c->n);
+}
+
 static void rr_destroy(sched_strategy *s) { free(s); }
 
 sched_strategy *sched_strategy_rr_new(const sched_strategy_params *p)
@@ -34,6 +42,7 @@ sched_strategy *sched_strategy_rr_new(const sched_strategy_params *p)
         return NULL;
     r->base.name = "rr";
     r->base.pick = rr_pick;
+    r->base.choose = rr_choose;
     r->base.destroy = rr_destroy;
     r->last = -1;
     return &r->base;
