@@ -19,9 +19,19 @@ static void eval_slice(HostEvalTask *t)
         SCHED_ACCESS("depsgraph.eval.read_original", ob->loc, 3 * sizeof(float), 0);
         SCHED_ACCESS("depsgraph.eval.read_original", ob->rot, 3 * sizeof(float), 0);
         SCHED_ACCESS("depsgraph.eval.read_original", ob->scale, 3 * sizeof(float), 0);
-        memcpy(copy, ob, sizeof(*copy));
-        copy->id.next = copy->id.prev = NULL;
-        copy->id.py_wrapper = NULL;
+        /* Blender's copy-on-evaluation copies an ID past its header
+         * (BKE_libblock_copy_in_lib: memcpy from sizeof(ID)) and takes the
+         * header's name and type one by one: the list links, the user
+         * count and the Python instance a script's thread may be setting
+         * are not read. */
+        memcpy((char *)copy + sizeof(HostID), (const char *)ob + sizeof(HostID),
+               sizeof(*copy) - sizeof(HostID));
+        copy->id.type = ob->id.type;
+        memcpy(copy->id.name, ob->id.name, sizeof(copy->id.name));
+        /* and the ID's properties (IDP_CopyProperty): the group's head */
+        SCHED_NOTE("depsgraph.eval.read_idprops", &ob->id.props, sizeof(ob->id.props), 0);
+        volatile HostProps props_head = ob->id.props;
+        (void)props_head;
         if (ob->data && ob->data->type == HOST_ID_ME) {
             HostMesh *me = (HostMesh *)ob->data;
             SCHED_ACCESS("depsgraph.eval.read_mesh", me, sizeof(*me), 0);
