@@ -1,7 +1,9 @@
 /* fuzz/driver.c: the fuzz drivers, fuzz_schedule (a fixed script; the
- * input's bytes drive the scheduler) and fuzz_program (the input decodes to
- * a program and its schedule bytes; see prog.h). One source, built twice
- * (HR_FUZZ_PROGRAM 0 or 1).
+ * input's bytes drive the scheduler), fuzz_addon (an add-on, as `hostrace
+ * addon` runs it with --explore-ui: the bytes drive the scheduler and the
+ * user's actions alike) and fuzz_program (the input decodes to a program
+ * and its schedule bytes; see prog.h). One source, built three times
+ * (HR_FUZZ_PROGRAM 0 or 1, HR_FUZZ_ADDON).
  *
  * The interpreter starts once, before any thread exists, and every input
  * then runs in a child forked from that snapshot: the scene graph, bpy
@@ -39,9 +41,19 @@
 #error "build with -DHR_FUZZ_PROGRAM=0 (fuzz_schedule) or 1 (fuzz_program)"
 #endif
 
+#ifndef HR_FUZZ_ADDON
+#define HR_FUZZ_ADDON 0
+#endif
+#define HR_EXPLORE_FRAMES 20 /* fuzz_addon's default --explore-ui */
+
 #if HR_FUZZ_PROGRAM
 #define DRIVER "fuzz_program"
 #define ARGS "[--frames N] [--timeout S] [--trace] [INPUT...]"
+#elif HR_FUZZ_ADDON
+#define DRIVER "fuzz_addon"
+#define ARGS                                                                        \
+    "[--frames N] [--timeout S] [--trace] [--explore-ui N]\n"                       \
+    "                  [--invoke IDNAME[:KEY=VALUE,...]]... ADDON [INPUT...]"
 #else
 #define DRIVER "fuzz_schedule"
 #define ARGS "[--frames N] [--timeout S] [--trace] SCRIPT.py [INPUT...]"
@@ -54,6 +66,13 @@ static const char usage[] =
 #if HR_FUZZ_PROGRAM
     "Runs each INPUT as a fuzz program (hostrace decode INPUT shows the Python\n"
     "it runs) under the scheduler, its schedule bytes driving the decisions.\n"
+#elif HR_FUZZ_ADDON
+    "Runs the add-on ADDON once per INPUT as `hostrace addon ADDON --explore-ui`\n"
+    "does, the input's bytes driving the thread decisions and the user's\n"
+    "actions alike (hostrace addon ADDON --explore-ui=N --strategy bytes\n"
+    "--input INPUT replays one). libFuzzer builds take ADDON, the operators and\n"
+    "the frames from HOSTRACE_ADDON, HOSTRACE_INVOKE (space separated) and\n"
+    "HOSTRACE_EXPLORE.\n"
 #else
     "Runs SCRIPT.py once per INPUT under the scheduler, the input's bytes\n"
     "driving the decisions (hostrace run SCRIPT.py --strategy bytes --input).\n"
@@ -66,6 +85,11 @@ static const char usage[] =
     "  --timeout S  wall-clock budget per input (default 30)\n"
     "  --trace      print each input's decisions on stdout (as hostrace run\n"
     "               --trace does)\n"
+#if HR_FUZZ_ADDON
+    "  --explore-ui N  frames in which the user acts (default 20)\n"
+    "  --invoke IDNAME[:KEY=VALUE,...]  operators the user clicks first\n"
+    "               (repeatable, as for hostrace addon)\n"
+#endif
     "\n"
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
@@ -80,6 +104,23 @@ static int g_frames = -1;
 static int g_timeout = 30;
 static int g_trace;
 static int g_ready;
+#if HR_FUZZ_ADDON
+static char g_invoke[1024]; /* --invoke operators, space separated */
+static int g_explore = HR_EXPLORE_FRAMES;
+
+/* An --invoke operator as hostrace addon takes it: IDNAME with a dot, no
+ * spaces; appended to g_invoke. -1 when it is not one or does not fit. */
+static int add_invoke(const char *op)
+{
+    const char *dot = strchr(op, '.');
+    size_t used = strlen(g_invoke);
+    if (!dot || dot == op || dot[1] == '\0' || dot[1] == ':' || strpbrk(op, " \t\n") ||
+        used + strlen(op) + 2 > sizeof(g_invoke))
+        return -1;
+    snprintf(g_invoke + used, sizeof(g_invoke) - used, "%s%s", used ? " " : "", op);
+    return 0;
+}
+#endif
 
 /* ---- one input --------------------------------------------------------------- */
 
@@ -124,6 +165,11 @@ static void child(const uint8_t *data, size_t len, int print)
     in.script = g_script;
     in.bytes = data;
     in.nbytes = len;
+#if HR_FUZZ_ADDON
+    in.addon = 1;
+    in.invoke = g_invoke;
+    in.explore = g_explore;
+#endif
 #endif
     cli_run_input(&in);
 }
@@ -174,7 +220,34 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         nv[(*argc)++] = "-rss_limit_mb=0";
         *argv = nv; /* kept for the process's life, as libFuzzer keeps argv */
     }
-#if !HR_FUZZ_PROGRAM
+#if HR_FUZZ_ADDON
+    g_script = getenv("HOSTRACE_ADDON");
+    if (!g_script || access(g_script, R_OK) != 0) {
+        fprintf(stderr, DRIVER ": set HOSTRACE_ADDON to a readable add-on (got '%s')\n",
+                g_script ? g_script : "");
+        exit(CLI_EXIT_USAGE);
+    }
+    const char *inv = getenv("HOSTRACE_INVOKE"), *ex = getenv("HOSTRACE_EXPLORE");
+    if (inv) {
+        char copy[sizeof(g_invoke)];
+        snprintf(copy, sizeof(copy), "%s", inv);
+        for (char *save = NULL, *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+            if (add_invoke(t) < 0) {
+                fprintf(stderr, DRIVER ": HOSTRACE_INVOKE: bad operator '%s'\n", t);
+                exit(CLI_EXIT_USAGE);
+            }
+    }
+    if (ex) {
+        char *end;
+        long v = strtol(ex, &end, 10);
+        if (*end || end == ex || v < 0 || v > 100000) {
+            fprintf(stderr, DRIVER ": HOSTRACE_EXPLORE takes frames from 0 to 100000, not '%s'\n",
+                    ex);
+            exit(CLI_EXIT_USAGE);
+        }
+        g_explore = (int)v;
+    }
+#elif !HR_FUZZ_PROGRAM
     g_script = getenv("HOSTRACE_SCRIPT");
     if (!g_script || access(g_script, R_OK) != 0) {
         fprintf(stderr, DRIVER ": set HOSTRACE_SCRIPT to a readable script (got '%s')\n",
@@ -230,6 +303,29 @@ int main(int argc, char **argv)
             g_trace = 1;
             continue;
         }
+#if HR_FUZZ_ADDON
+        if (strcmp(argv[i], "--invoke") == 0 && i + 1 < argc) {
+            if (add_invoke(argv[i + 1]) < 0) {
+                fprintf(stderr,
+                        DRIVER ": --invoke takes IDNAME[:KEY=VALUE,...] (no spaces), not '%s'\n",
+                        argv[i + 1]);
+                return CLI_EXIT_USAGE;
+            }
+            i++;
+            continue;
+        }
+        if (strcmp(argv[i], "--explore-ui") == 0 && i + 1 < argc) {
+            char *end;
+            long v = strtol(argv[i + 1], &end, 10);
+            if (*end || end == argv[i + 1] || v < 0 || v > 100000) {
+                fprintf(stderr, DRIVER ": bad --explore-ui '%s'\n\n%s", argv[i + 1], usage);
+                return CLI_EXIT_USAGE;
+            }
+            g_explore = (int)v;
+            i++;
+            continue;
+        }
+#endif
         if ((strcmp(argv[i], "--frames") == 0 || strcmp(argv[i], "--timeout") == 0) &&
             i + 1 < argc) {
             char *end;
@@ -251,12 +347,14 @@ int main(int argc, char **argv)
     }
 #if !HR_FUZZ_PROGRAM
     if (i >= argc) {
-        fprintf(stderr, DRIVER ": missing SCRIPT.py\n\n%s", usage);
+        fprintf(stderr, DRIVER ": missing %s\n\n%s", HR_FUZZ_ADDON ? "ADDON" : "SCRIPT.py",
+                usage);
         return CLI_EXIT_USAGE;
     }
     g_script = argv[i++];
     if (access(g_script, R_OK) != 0) {
-        fprintf(stderr, DRIVER ": cannot read script '%s': %s\n", g_script, strerror(errno));
+        fprintf(stderr, DRIVER ": cannot read %s '%s': %s\n", HR_FUZZ_ADDON ? "add-on" : "script",
+                g_script, strerror(errno));
         return CLI_EXIT_USAGE;
     }
 #endif

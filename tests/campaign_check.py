@@ -8,6 +8,9 @@
    of three error findings must reproduce that finding's signature.
 2. A schedule campaign on a clean corpus script must end with exit 0 and
    no error-level finding.
+3. An add-on campaign (--addon corpus/addons/live_link: its race needs a
+   user's tick, which the input's bytes choose) must fuzz (execs > 0), end
+   with exit 1, and its replay command must reproduce a data race.
 
 Usage: campaign_check.py [--minutes M]
 """
@@ -29,6 +32,19 @@ def campaign(args, out):
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=1800)
     text = r.stdout.decode(errors="replace")
     return r.returncode, text
+
+
+def reproduces(sig, g, out):
+    """Runs the replay command the campaign printed for finding g: does it
+    show signature sig? Prints why not."""
+    cmd = shlex.split(g["replay"])
+    cmd[0] = os.path.join(ROOT, cmd[0])
+    r = subprocess.run(cmd + ["--json", "--out", out], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, timeout=600)
+    sigs = [f["signature"] for f in json.loads(r.stdout.decode()).get("findings", [])]
+    if sig not in sigs:
+        print("FAIL: %s does not reproduce %s (found %s)" % (g["replay"], sig, sigs))
+    return sig in sigs
 
 
 def main():
@@ -53,13 +69,7 @@ def main():
             return 1
         checked = 0
         for sig, g in sorted(errors.items())[:3]:
-            cmd = shlex.split(g["replay"])
-            cmd[0] = os.path.join(ROOT, cmd[0])
-            r = subprocess.run(cmd + ["--json", "--out", os.path.join(tmp, "replay")],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=600)
-            sigs = [f["signature"] for f in json.loads(r.stdout.decode()).get("findings", [])]
-            if sig not in sigs:
-                print("FAIL: %s does not reproduce %s (found %s)" % (g["replay"], sig, sigs))
+            if not reproduces(sig, g, os.path.join(tmp, "replay")):
                 return 1
             checked += 1
         print("program campaign: %d execs, %d distinct error findings (%d data races); %d replay "
@@ -75,6 +85,23 @@ def main():
         res = json.load(open(os.path.join(out, "findings.json")))
         print("schedule campaign on %s: %d execs, no error-level finding"
               % (os.path.basename(script), res["execs"]))
+
+        out = os.path.join(tmp, "addon")
+        addon = os.path.join(ROOT, "corpus/addons/live_link")
+        code, text = campaign(["--minutes", a.minutes, "--jobs", "1", "--addon", addon,
+                               "--explore-ui", "12"], out)
+        res = json.load(open(os.path.join(out, "findings.json")))
+        races = {s: g for s, g in res["findings"].items() if g["kind"] == "data-race"}
+        if code != 1 or not races or not res["execs"]:
+            print(text[-4000:])
+            print("FAIL: the add-on campaign exited %d with %d execs and %d data races; "
+                  "expected exit 1, execs and a race" % (code, res["execs"], len(races)))
+            return 1
+        sig, g = sorted(races.items())[0]
+        if not reproduces(sig, g, os.path.join(tmp, "replay-addon")):
+            return 1
+        print("add-on campaign on live_link: %d execs, %d data races, the replay reproduces %s"
+              % (res["execs"], len(races), sig))
     return 0
 
 

@@ -488,6 +488,162 @@ def case_addon_forms(h):
               "the replay reproduces the race", out + err)
 
 
+
+EXPLORE_ADDON = """bl_info = {'name': 'explore', 'blender': (4, 2, 0)}
+import threading
+import bpy
+
+
+def _live_changed(self, context):
+    print('user: live', self.live)
+    if self.live:
+        tool = self
+        # the bug: a thread writes a property the panel draws
+        threading.Thread(target=lambda: setattr(tool, 'count', tool.count + 1)).start()
+
+
+class HRX_Props(bpy.types.PropertyGroup):
+    count: bpy.props.IntProperty(default=2, min=0, max=50)
+    mode: bpy.props.EnumProperty(items=[('A', 'A', ''), ('B', 'B', '')],
+                                 update=lambda self, ctx: print('user: mode', self.mode))
+    live: bpy.props.BoolProperty(update=_live_changed)
+
+
+class HRX_OT_bake(bpy.types.Operator):
+    bl_idname = 'hrx.bake'
+    bl_label = 'Bake'
+    steps: bpy.props.IntProperty(default=1)
+
+    @classmethod
+    def poll(cls, context):
+        return context.scene.hrx.mode == 'B'
+
+    def execute(self, context):
+        print('user: bake', self.steps)
+        return {'FINISHED'}
+
+
+class HRX_PT_panel(bpy.types.Panel):
+    bl_label = 'Explore'
+    bl_space_type = 'VIEW_3D'
+    bl_region_type = 'UI'
+
+    def draw(self, context):
+        t = context.scene.hrx
+        self.layout.prop(t, 'count')
+        self.layout.prop(t, 'mode')
+        row = self.layout.row()
+        row.enabled = %s
+        row.prop(t, 'live')
+        self.layout.operator('hrx.bake').steps = 9
+
+
+def register():
+    bpy.utils.register_class(HRX_Props)
+    bpy.utils.register_class(HRX_OT_bake)
+    bpy.utils.register_class(HRX_PT_panel)
+    bpy.types.Scene.hrx = bpy.props.PointerProperty(type=HRX_Props)
+
+
+def unregister():
+    del bpy.types.Scene.hrx
+    for c in (HRX_PT_panel, HRX_OT_bake, HRX_Props):
+        bpy.utils.unregister_class(c)
+"""
+
+
+def user_lines(text):
+    return [l for l in text.splitlines() if l.startswith("user: ")]
+
+
+def case_addon_explore(h):
+    """hostrace addon --explore-ui: the schedule acts as a user on what the
+    UI drew (property edits, operator buttons whose poll() passes, greyed-out
+    rows left alone); the same seed does the same things, a saved schedule
+    replays them, and a race that needs a user's click is found only then."""
+    with tempfile.TemporaryDirectory() as d:
+        pkg = os.path.join(d, "hr_explore")
+        os.makedirs(pkg)
+        with open(os.path.join(pkg, "__init__.py"), "w") as f:
+            f.write(EXPLORE_ADDON % "False")
+        # greyed out: the user never touches 'live'; edits mode, clicks bake
+        seen = set()
+        for seed in range(6):
+            code, out, err = run(h, "addon", pkg, "--explore-ui=15", "--seed", str(seed),
+                                 "--schedules", "1", "--out", os.path.join(d, "o"))
+            check(code == 0, "a greyed-out row: no thread, clean (seed %d)" % seed, out + err)
+            seen.update(l.split()[1] for l in user_lines(out))
+            if seed == 0:
+                first = user_lines(out)
+        check("live" not in seen, "the user changed a greyed-out property", str(seen))
+        check({"mode", "bake"} <= seen, "the user edits 'mode' and clicks bake once mode is B",
+              str(seen))
+        code, out, err = run(h, "addon", pkg, "--explore-ui=15", "--seed", "0", "--schedules", "1",
+                             "--out", os.path.join(d, "o"))
+        check(user_lines(out) == first, "the same seed, the same user", out)
+        # without --explore-ui nobody clicks: the loop ends when the add-on is idle
+        code, out, err = run(h, "addon", pkg, "--schedules", "3", "--out", os.path.join(d, "o"))
+        check(code == 0 and not user_lines(out), "no user without --explore-ui", out + err)
+        one_line_error(*run(h, "addon", pkg, "--explore-ui=0"), 2, "--explore-ui")
+        one_line_error(*run(h, "run", os.path.join(CLI, "raises.py"), "--explore-ui"), 2,
+                       "--explore-ui is for")
+
+        # enabled: a click on 'live' starts the racing thread
+        with open(os.path.join(pkg, "__init__.py"), "w") as f:
+            f.write(EXPLORE_ADDON % "True")
+        code, out, err = run(h, "addon", pkg, "--schedules", "3", "--json",
+                             "--out", os.path.join(d, "o"))
+        check(code == 0 and not json.loads(out)["findings"],
+              "nobody clicks 'live' without --explore-ui: clean", out + err)
+        if os.environ.get("HR_SANITIZER") != "thread":
+            return  # the race is TSan's to see
+        out_dir = os.path.join(d, "o2")
+        code, out, err = run(h, "addon", pkg, "--explore-ui", "--schedules", "30", "--json",
+                             "--out", out_dir)
+        rep = json.loads(out)
+        f = next((f for f in rep["findings"] if f["kind"] == "data-race"), None)
+        check(code == 1 and f is not None, "the user's click on 'live' leads to a data race",
+              out + err)
+        sched = os.path.join(f["saved"], "schedule.txt")
+        with open(sched) as fh:
+            text = fh.read()
+        check("explore-ui 20\n" in text and " -2 " in text and "user.action" in text,
+              "the schedule records --explore-ui and the user's choices", text[:600])
+        code, out, err = run(h, "replay", sched, "--json")
+        check(f["signature"] in {g["signature"] for g in json.loads(out)["findings"]},
+              "the replay reproduces the finding", out + err)
+        # a schedule whose user choice was edited does not fit the run: it says so
+        lines = text.splitlines(True)
+        i = next(k for k, l in enumerate(lines) if " -2 " in l and "user.action" in l)
+        step = lines[i].split()
+        lines[i] = " ".join([step[0], "0", step[2]] + step[3:]) + "\n"
+        bad = os.path.join(d, "bad.txt")
+        with open(bad, "w") as fh:
+            fh.write("".join(lines))
+        code, out, err = run(h, "replay", bad, "--json")
+        check(code == 2 and "diverges" in err and "user.action" in err,
+              "an edited user choice diverges (exit 2)", out + err)
+
+
+
+def case_bundled_modules(h):
+    """numpy and requests, which Blender bundles, import in the embedded
+    interpreter (scripts/setup installs Debian's), and foreach_get fills a
+    numpy array."""
+    with tempfile.TemporaryDirectory() as d:
+        script = os.path.join(d, "bundled.py")
+        with open(script, "w") as f:
+            f.write("import bpy\nimport numpy as np\nimport requests\n"
+                    "me = bpy.data.objects['Cube'].data\n"
+                    "co = np.zeros(len(me.vertices) * 3, dtype=np.float32)\n"
+                    "me.vertices.foreach_get('co', co)\n"
+                    "req = requests.Request('GET', 'http://127.0.0.1:9/x', params={'q': 1}).prepare()\n"
+                    "print('bundled', len(co), float(np.abs(co).max()), req.url)\n")
+        code, out, err = run(h, "run", script, "--out", os.path.join(d, "o"))
+        check(code == 0 and "bundled 24 1.0 http://127.0.0.1:9/x?q=1" in out,
+              "numpy and requests in the embedded interpreter", out + err)
+
+
 CASES = {n[5:]: f for n, f in sorted(globals().items()) if n.startswith("case_")}
 
 

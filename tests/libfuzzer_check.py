@@ -10,6 +10,9 @@ scripts/test builds it first).
 2. fuzz_schedule on a clean script (HOSTRACE_SCRIPT=threads_joined.py)
    must run its inputs without a crash, and its code coverage must reach
    libFuzzer from the forked children (cov > 0 after the seeds).
+4. fuzz_addon (HOSTRACE_ADDON=corpus/addons/live_link, HOSTRACE_EXPLORE=12)
+   must stop on a crash whose artifact replays as a data race under
+   `hostrace addon ... --explore-ui=12 --strategy bytes --input`.
 3. Determinism through libFuzzer: the same -seed twice goes through the same
    sequence of coverage states (event kind, cov, features, corpus size and
    bytes). The input number of each event is not compared: in one CI run
@@ -110,6 +113,32 @@ def main():
             for x, y in zip(runs[0], runs[1]):
                 print("  %s %s %s" % (x, "==" if x == y else "!=", y))
             fails += 1
+
+        # 4. an add-on: the user's actions come from the bytes too
+        corpus, art = os.path.join(tmp, "c4"), os.path.join(tmp, "a4")
+        os.makedirs(corpus)
+        os.makedirs(art)
+        open(os.path.join(corpus, "mixed"), "wb").write(bytes(range(64)))
+        addon = os.path.join(ROOT, "corpus/addons/live_link")
+        code, text = fuzz("fuzz_addon", corpus, art, ["-runs=%d" % a.runs],
+                          {"HOSTRACE_ADDON": addon, "HOSTRACE_EXPLORE": "12"})
+        crashes = sorted(os.listdir(art))
+        print("fuzz_addon: exit %d, artifacts %s" % (code, crashes))
+        if code == 0 or not crashes:
+            print(text[-3000:])
+            print("FAIL: fuzz_addon did not find live_link's race")
+            fails += 1
+        else:
+            r = subprocess.run([os.path.join(BUILD, "hostrace"), "addon", addon, "--explore-ui=12",
+                                "--strategy", "bytes", "--input", os.path.join(art, crashes[0]),
+                                "--json", "--out", os.path.join(tmp, "findings4")],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=600)
+            kinds = sorted({f["kind"] for f in json.loads(r.stdout.decode()).get("findings", [])
+                            if f["severity"] == "error"})
+            print("replay of %s: exit %d, error kinds %s" % (crashes[0], r.returncode, kinds))
+            if r.returncode != 1 or "data-race" not in kinds:
+                print("FAIL: the fuzz_addon artifact does not replay as a data race")
+                fails += 1
     print("libfuzzer check: %s" % ("FAIL" if fails else "ok"))
     return 1 if fails else 0
 

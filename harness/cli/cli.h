@@ -25,6 +25,9 @@ int cli_run(int argc, char **argv);
  * 3 internal error). */
 typedef struct cli_input {
     const char *script;     /* the script, or NULL with program */
+    int addon;              /* script is an add-on (hostrace addon) */
+    const char *invoke;     /* its --invoke operators, space separated (or NULL) */
+    int explore;            /* its --explore-ui frames */
     prog_program *program;  /* the program (its host switches apply) */
     const uint8_t *bytes;   /* schedule bytes */
     size_t nbytes;

@@ -39,6 +39,7 @@
 #define DEFAULT_MAX_STEPS 2000000ULL
 #define DEFAULT_MAX_VTIME_S 7200
 #define DEFAULT_OUT "hostrace-out/findings"
+#define HR_EXPLORE_DEFAULT 20 /* --explore-ui frames */
 #define RESULT_MAGIC 0x48525231u /* "HRR1" */
 
 static const char run_usage[] =
@@ -129,7 +130,8 @@ static const char run_usage[] =
     "error, 3 internal error.\n";
 
 static const char addon_usage[] =
-    "usage: hostrace addon ADDON [--invoke IDNAME[:KEY=VALUE,...]]... [run options]\n"
+    "usage: hostrace addon ADDON [--invoke IDNAME[:KEY=VALUE,...]]... [--explore-ui[=N]]\n"
+    "                            [run options]\n"
     "\n"
     "Loads an add-on as Blender enables one and runs it under the deterministic\n"
     "scheduler: ADDON is a package folder (__init__.py with bl_info, or an\n"
@@ -142,8 +144,15 @@ static const char addon_usage[] =
     "when the loop ends.\n"
     "\n"
     "  --invoke IDNAME[:KEY=VALUE,...]  a user clicks the operator (INVOKE_DEFAULT,\n"
-    "                    with those properties) at the first frame; repeatable,\n"
-    "                    in order. VALUE is a Python literal or a bare string.\n"
+    "                    with those properties); repeatable, in order, each one\n"
+    "                    to three frames after the previous (the schedule picks\n"
+    "                    when). VALUE is a Python literal or a bare string.\n"
+    "  --explore-ui[=N]  then, for N frames (default 20), the schedule acts as a\n"
+    "                    user: each frame it idles, clicks an operator button or\n"
+    "                    changes a property the add-on's UI drew, or runs one of\n"
+    "                    its operators, among those whose poll() passes. Every\n"
+    "                    choice is recorded in the schedule, so a replay repeats\n"
+    "                    what the user did.\n"
     "\n"
     "Every option of `hostrace run` applies (--schedules, --strategy, --seed,\n"
     "--keep-going, --out, --json, --frames, --host, ...); findings, schedule files\n"
@@ -188,6 +197,7 @@ typedef struct run_opts {
     int program;          /* the script argument is a program input */
     int addon;            /* the script argument is an add-on (hostrace addon) */
     char invoke[1024];    /* --invoke OP[:K=V,...], space separated */
+    int explore;          /* --explore-ui N: frames the user acts in (0: off) */
     int strategy_given;
     uint64_t max_steps;
     int64_t max_vtime_ms;
@@ -398,6 +408,11 @@ static void print_trace(FILE *out)
     fprintf(out, "trace: seed %" PRIu64 ", %zu decisions, %" PRIu64 " scheduling points\n",
             opts.seed, n, sched_steps());
     for (size_t i = 0; i < n; i++) {
+        if (d[i].current == SCHED_VALUE_CHOICE) {
+            fprintf(out, "trace: %zu step %" PRIu64 ": %s -> option %d of %d\n", i + 1, d[i].step,
+                    d[i].label, d[i].chosen, d[i].n_enabled);
+            continue;
+        }
         fprintf(out, "trace: %zu step %" PRIu64 ": %s at %s", i + 1, d[i].step,
                 d[i].current >= 0 ? sched_slot_name(d[i].current) : "(blocked)", d[i].label);
         if (d[i].file) {
@@ -425,6 +440,7 @@ static void fill_schedule(hr_schedule *s)
     s->program = opts.program;
     s->addon = opts.addon;
     snprintf(s->invoke, sizeof(s->invoke), "%s", opts.invoke);
+    s->explore = opts.explore;
     if (!script_hash[0])
         hash_script();
     snprintf(s->script_hash, sizeof(s->script_hash), "%s", script_hash);
@@ -871,8 +887,8 @@ static const char *addon_source(void)
     snprintf(src, sizeof(src),
              "import addon_utils\n"
              "addon_utils._hostrace_load(bytes.fromhex('%s').decode())\n"
-             "addon_utils._hostrace_invoke_later(bytes.fromhex('%s').decode())\n",
-             path_hex, invoke_hex);
+             "addon_utils._hostrace_user(bytes.fromhex('%s').decode(), %d)\n",
+             path_hex, invoke_hex, opts.explore);
     return src;
 }
 
@@ -968,6 +984,9 @@ void cli_run_input(const cli_input *in)
     defaults("fuzz");
     opts.script = in->script ? in->script : PROGRAM_PY;
     opts.strategy = "bytes";
+    opts.addon = in->addon;
+    snprintf(opts.invoke, sizeof(opts.invoke), "%s", in->invoke ? in->invoke : "");
+    opts.explore = in->explore;
     if (in->frames >= 0)
         opts.frames = in->frames;
     if (in->timeout > 0)
@@ -1080,6 +1099,8 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
         ARG("--invoke");
         ARG(tok);
     }
+    if (opts.explore)
+        NUM("--explore-ui=%d", opts.explore);
     ARG("--result");
     ARG(rpath);
     ARG("--schedule-out");
@@ -1901,7 +1922,7 @@ int cli_run(int argc, char **argv)
 {
     enum {
         O_STRATEGY = 256, O_SEED, O_SCHEDULES, O_KEEP, O_OUT, O_TRACE, O_DEPTH, O_PSTEPS,
-        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM, O_INVOKE,
+        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM, O_INVOKE, O_EXPLORE,
         /* hidden: the process that runs one schedule */
         O_RESULT, O_SCHEDOUT, O_REPLAYFILE, O_MAXVTMS, O_JSONCHILD, O_SERVE,
     };
@@ -1921,6 +1942,7 @@ int cli_run(int argc, char **argv)
         {"input", required_argument, NULL, O_INPUT},
         {"program", no_argument, NULL, O_PROGRAM},
         {"invoke", required_argument, NULL, O_INVOKE},
+        {"explore-ui", optional_argument, NULL, O_EXPLORE},
         {"max-steps", required_argument, NULL, O_MAXSTEPS},
         {"max-vtime", required_argument, NULL, O_MAXVT},
         {"stall", required_argument, NULL, O_STALL},
@@ -2021,6 +2043,16 @@ int cli_run(int argc, char **argv)
             if (addon)
                 return usage_error("--program is for `hostrace run`%s", "");
             opts.program = 1;
+            break;
+        case O_EXPLORE:
+            if (!addon)
+                return usage_error("--explore-ui is for `hostrace addon`%s", "");
+            opts.explore = HR_EXPLORE_DEFAULT;
+            if (optarg && parse_int(optarg, 1, 100000, &v) < 0)
+                return usage_error("--explore-ui takes frames from 1 to 100000, not '%s'",
+                                   optarg);
+            if (optarg)
+                opts.explore = (int)v;
             break;
         case O_INVOKE: {
             const char *dot = strchr(optarg, '.');
@@ -2174,6 +2206,7 @@ int cli_replay(int argc, char **argv)
     opts.program = opts.replay.program;
     opts.addon = opts.replay.addon;
     snprintf(opts.invoke, sizeof(opts.invoke), "%s", opts.replay.invoke);
+    opts.explore = opts.replay.explore;
     opts.strategy = opts.replay.strategy;
     opts.seed = opts.replay.seed;
     opts.pct_depth = opts.replay.pct_depth;

@@ -137,6 +137,8 @@ int hr_schedule_write(int fd, const hr_schedule *s)
         fd_printf(&o, "addon 1\n");
     if (s->invoke[0])
         fd_printf(&o, "invoke %s\n", s->invoke);
+    if (s->explore)
+        fd_printf(&o, "explore-ui %d\n", s->explore);
     fd_printf(&o, "strategy %s\n", s->strategy);
     fd_printf(&o, "seed %" PRIu64 "\n", s->seed);
     fd_printf(&o, "pct-depth %d\n", s->pct_depth);
@@ -315,6 +317,8 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             s->program = u != 0;
         else if (strcmp(key, "addon") == 0)
             s->addon = u != 0;
+        else if (strcmp(key, "explore-ui") == 0)
+            s->explore = u > 100000 ? 100000 : (int)u;
         else if (strcmp(key, "pct-depth") == 0)
             s->pct_depth = (int)u;
         else if (strcmp(key, "pct-steps") == 0)

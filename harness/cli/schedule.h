@@ -6,7 +6,8 @@
  *   script corpus/scripts/render_in_thread.py
  *   script-xxh64 8f2c...            (of the script's bytes)
  *   program 1                       (only when "script" is a program input)
- *   addon 1 / invoke OP[:K=V,..] .. (only for an add-on: hostrace addon)
+ *   addon 1 / invoke OP[:K=V,..] .. / explore-ui N
+ *                                   (only for an add-on: hostrace addon)
  *   strategy pct / seed 0 / pct-depth 3 / pct-steps 2000
  *   frames 240 / host lock_interface=0 ... / max-steps N / max-vtime-ms N
  *   steps N                         (scheduling points in the recorded run)
@@ -32,6 +33,7 @@ typedef struct hr_schedule {
     int program; /* the script is a program input (hostrace run --program) */
     int addon;   /* the script is an add-on (hostrace addon) */
     char invoke[1024]; /* its --invoke operators, space separated */
+    int explore; /* its --explore-ui frames (0: none) */
     char strategy[16];
     uint64_t seed;
     int pct_depth;

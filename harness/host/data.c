@@ -83,6 +83,9 @@ void host_id_free_data(Host *h, HostID *id)
         SCHED_WRITE("image.pixels.free", im);
         free(im->pixels);
         im->pixels = NULL;
+        free(im->packed);
+        im->packed = NULL;
+        im->npacked = 0;
         im->w = im->h = 0;
         im->pixels_gen++;
         if (h->cb.subdata_moved)
@@ -92,6 +95,14 @@ void host_id_free_data(Host *h, HostID *id)
     case HOST_ID_GR:
         collection_free_arrays((HostCollection *)id);
         break;
+    case HOST_ID_TXT: {
+        HostText *t = (HostText *)id;
+        SCHED_WRITE("text.body", &t->body);
+        free(t->body);
+        t->body = NULL;
+        t->len = 0;
+        break;
+    }
     case HOST_ID_SCE: {
         HostScene *sce = (HostScene *)id;
         if (sce->master) {
@@ -382,6 +393,100 @@ void host_image_scale(Host *h, HostImage *im, int w, int h_)
     im->pixels_gen++;
     if (h->cb.subdata_moved)
         h->cb.subdata_moved(h->cb.ud, &im->id);
+}
+
+void host_image_set_filepath(Host *h, HostImage *im, const char *path)
+{
+    (void)h;
+    SCHED_WRITE("image.filepath", &im->filepath);
+    snprintf(im->filepath, sizeof(im->filepath), "%s", path);
+}
+
+void host_image_get_filepath(Host *h, HostImage *im, char *out, size_t len)
+{
+    (void)h;
+    SCHED_READ("image.filepath", &im->filepath);
+    snprintf(out, len, "%s", im->filepath);
+}
+
+int host_image_pack(Host *h, HostImage *im)
+{
+    (void)h;
+    SCHED_ACCESS("image.pack.read", im, sizeof(*im), 0);
+    size_t n = (size_t)im->w * (size_t)im->h * 4;
+    float *copy = malloc((n ? n : 1) * sizeof(float));
+    if (!copy)
+        return -1;
+    if (im->pixels) {
+        SCHED_ACCESS("image.pack.read", im->pixels, n * sizeof(float), 0);
+        memcpy(copy, im->pixels, n * sizeof(float));
+    } else {
+        n = 0;
+    }
+    SCHED_WRITE("image.packed", &im->packed);
+    free(im->packed);
+    im->packed = copy;
+    im->npacked = n;
+    return 0;
+}
+
+int host_image_unpack(Host *h, HostImage *im)
+{
+    (void)h;
+    SCHED_WRITE("image.packed", &im->packed);
+    if (!im->packed)
+        return 0;
+    free(im->packed);
+    im->packed = NULL;
+    im->npacked = 0;
+    return 1;
+}
+
+long host_image_packed_size(Host *h, HostImage *im)
+{
+    (void)h;
+    SCHED_READ("image.packed", &im->packed);
+    return im->packed ? (long)(im->npacked * sizeof(float)) : -1;
+}
+
+void host_image_reload(Host *h, HostImage *im)
+{
+    static const float black[4] = {0, 0, 0, 1};
+    host_image_alloc(h, im, im->w, im->h, black);
+}
+
+/* ---- texts ------------------------------------------------------------- */
+
+int host_text_write(Host *h, HostText *t, const char *s, size_t n, int append)
+{
+    (void)h;
+    SCHED_WRITE("text.body", &t->body);
+    size_t keep = append ? t->len : 0;
+    char *body = malloc(keep + n + 1);
+    if (!body)
+        return -1;
+    if (keep)
+        memcpy(body, t->body, keep);
+    memcpy(body + keep, s, n);
+    body[keep + n] = '\0';
+    free(t->body);
+    t->body = body;
+    t->len = keep + n;
+    return 0;
+}
+
+char *host_text_read(Host *h, HostText *t, size_t *n)
+{
+    (void)h;
+    SCHED_READ("text.body", &t->body);
+    char *copy = malloc(t->len + 1);
+    if (!copy)
+        return NULL;
+    if (t->len)
+        memcpy(copy, t->body, t->len);
+    copy[t->len] = '\0';
+    *n = t->len;
+    return copy;
 }
 
 /* ---- collections ----------------------------------------------------- */

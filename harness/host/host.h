@@ -29,6 +29,7 @@ typedef enum host_id_type {
     HOST_ID_MA,
     HOST_ID_GR,
     HOST_ID_SCE,
+    HOST_ID_TXT,
     HOST_ID_TYPE_COUNT,
 } host_id_type;
 
@@ -111,6 +112,11 @@ typedef struct HostImage {
     float *pixels; /* w*h*4 floats, RGBA */
     int is_render_result;
     unsigned pixels_gen;
+    char filepath[1024]; /* written in place, as Image.filepath is */
+    char file_format[16];
+    int source;          /* an index of bpy's Image.source items */
+    float *packed;       /* the packed copy (Image.pack), or NULL */
+    size_t npacked;      /* floats in packed */
 } HostImage;
 
 typedef struct HostMaterial {
@@ -130,6 +136,14 @@ typedef struct HostCollection {
     int all_count;
     int all_valid;
 } HostCollection;
+
+/* A text datablock (bpy.data.texts): its body is reallocated on every
+ * write, as Blender's text lines are. */
+typedef struct HostText {
+    HostID id;
+    char *body;
+    size_t len;
+} HostText;
 
 typedef struct HostScene {
     HostID id;
@@ -208,6 +222,10 @@ typedef struct host_callbacks {
     /* Draws the add-on UI of a region (registered panels, headers, menus):
      * records the properties it shows with host_ui_button. Main thread. */
     void (*draw_ui)(void *ud, const char *space, const char *region);
+    /* The user's turn of a frame (events to buttons and operators, at the
+     * frame's start, right after the last draw), while h->user_pending;
+     * returns 1 while the user has actions left. Main thread. */
+    int (*user_input)(void *ud);
     /* An operator was refused (message says why). */
     void (*operator_refused)(void *ud, const char *op, const char *why);
 } host_callbacks;
@@ -377,6 +395,10 @@ struct Host {
      * shows wm_ui. Until then the draw reads none of it, so scripts that
      * use none of it interleave as before. Relaxed atomics. */
     int ui_classes;
+    /* the user of an add-on run (hostrace addon --invoke/--explore-ui) has
+     * actions left: the loop calls cb.user_input each frame, and is not
+     * quiescent. Main thread only. */
+    int user_pending;
     int redraw_tagged;
     int wm_ui_used;
 
@@ -435,6 +457,23 @@ void host_mesh_make_cube(Host *h, HostMesh *me);
 /* ---- images ---- */
 void host_image_alloc(Host *h, HostImage *im, int w, int h_, const float rgba[4]);
 void host_image_scale(Host *h, HostImage *im, int w, int h_);
+/* Image.filepath / filepath_raw: in place, as Blender's char array */
+void host_image_set_filepath(Host *h, HostImage *im, const char *path);
+void host_image_get_filepath(Host *h, HostImage *im, char *out, size_t len);
+/* Image.pack(): a copy of the pixels becomes the packed data (the old one
+ * is freed); unpack() frees it (0 when not packed); the packed size or -1 */
+int host_image_pack(Host *h, HostImage *im);
+int host_image_unpack(Host *h, HostImage *im);
+long host_image_packed_size(Host *h, HostImage *im);
+/* Image.reload(): the pixel buffer is freed and a new one allocated (the
+ * caller fills it from the file) */
+void host_image_reload(Host *h, HostImage *im);
+
+/* ---- texts ---- */
+/* Replaces (append 0) or extends the body with s. -1 when out of memory. */
+int host_text_write(Host *h, HostText *t, const char *s, size_t n, int append);
+/* A copy of the body (malloc'd, NUL-terminated; *n its length), or NULL. */
+char *host_text_read(Host *h, HostText *t, size_t *n);
 
 /* ---- collections ---- */
 int host_collection_link(Host *h, HostCollection *c, HostObject *ob); /* 0, or -1 if linked */

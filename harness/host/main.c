@@ -7,7 +7,7 @@
 #include <string.h>
 
 static const char *const id_type_names[HOST_ID_TYPE_COUNT] = {
-    "Object", "Mesh", "Image", "Material", "Collection", "Scene",
+    "Object", "Mesh", "Image", "Material", "Collection", "Scene", "Text",
 };
 
 const char *host_id_type_name(host_id_type t)
@@ -17,7 +17,7 @@ const char *host_id_type_name(host_id_type t)
 
 static const size_t id_sizes[HOST_ID_TYPE_COUNT] = {
     sizeof(HostObject), sizeof(HostMesh),       sizeof(HostImage),
-    sizeof(HostMaterial), sizeof(HostCollection), sizeof(HostScene),
+    sizeof(HostMaterial), sizeof(HostCollection), sizeof(HostScene), sizeof(HostText),
 };
 
 static HostListBase *list_of(Host *h, host_id_type t) { return &h->main.lists[t]; }

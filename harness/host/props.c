@@ -94,6 +94,8 @@ HostProp *host_prop_ensure(Host *h, HostProps *g, const char *name, host_prop_ki
     HostProp **pp = &g->first;
     while (*pp)
         pp = &(*pp)->next;
+    if (pp != &g->first) /* the link readers follow: the last one's next */
+        SCHED_WRITE("idprop.group", pp);
     *pp = p;
     g->count++;
     return p;
@@ -143,6 +145,8 @@ void host_prop_set_str(Host *h, HostProp *p, const char *s, size_t len)
         return;
     memcpy(copy, s, len);
     copy[len] = '\0';
+    /* the new text: named for reports of an unlocked reader of it */
+    SCHED_NOTE("idprop.string", copy, len + 1, 1);
     /* IDP_AssignString: the old buffer is freed */
     SCHED_WRITE("idprop.string", &p->str);
     char *old = p->str;
@@ -283,8 +287,10 @@ static void draw_prop(Host *h, HostProp *p, int depth)
     case HOST_PROP_STR: {
         SCHED_READ("draw.ui.prop", &p->str);
         const char *s = p->str;
-        if (s)
+        if (s) {
+            SCHED_NOTE("draw.ui.prop", s, 1, 0);
             sink = s[0] ^ s[strlen(s) / 2]; /* the text is measured and drawn */
+        }
         break;
     }
     case HOST_PROP_OBJ:
@@ -309,16 +315,22 @@ static void draw_prop(Host *h, HostProp *p, int depth)
 static void draw_props(Host *h, HostProps *g, int depth)
 {
     SCHED_READ("draw.ui.group", &g->first);
-    for (HostProp *p = g->first; p; p = p->next)
+    for (HostProp *p = g->first; p; p = p->next) {
         draw_prop(h, p, depth);
+        SCHED_READ("draw.ui.group", &p->next);
+    }
 }
 
+/* The UI finds the property by name, walking the group's links (each one
+ * a read a thread's append or remove races with). */
 void host_prop_draw(Host *h, HostProps *g, const char *name)
 {
     SCHED_READ("draw.ui.group", &g->first);
-    for (HostProp *p = g->first; p; p = p->next)
+    for (HostProp *p = g->first; p; p = p->next) {
         if (strcmp(p->name, name) == 0) {
             draw_prop(h, p, 0);
             return;
         }
+        SCHED_READ("draw.ui.group", &p->next);
+    }
 }

@@ -514,6 +514,7 @@ static void draw_header(Host *h, HostScene *sce)
         host_prop_draw(h, &h->wm_ui, "progress");
         host_prop_draw(h, &h->wm_ui, "status_text");
         host_prop_draw(h, &h->wm_ui, "header_text");
+        host_prop_draw(h, &h->wm_ui, "report"); /* the last operator report */
     }
 }
 
@@ -683,6 +684,12 @@ void host_busy_leave(Host *h) { __atomic_fetch_sub(&h->busy_outside, 1, __ATOMIC
 
 void host_wm_frame(Host *h)
 {
+    /* The user's events come first, on the buttons the last frame drew:
+     * nothing on main changes the data those buttons show in between (a
+     * timer that removed an item would otherwise leave the user clicking a
+     * freed one, which Blender's redraw after the change prevents). */
+    if (h->user_pending && h->cb.user_input)
+        h->user_pending = h->cb.user_input(h->cb.ud);
     /* timers.register reads the clock: with timers_lock it is written
      * under the same lock */
     timers_lock(h);
@@ -714,7 +721,7 @@ int host_quiescent(Host *h)
      * that other runs' reports could pair with. */
     HR_TSAN_IGNORE_BEGIN();
     int busy = h->jobs || h->timers || h->modals || h->event_timers || h->draw_handlers ||
-               h->queue;
+               h->queue || h->user_pending;
     for (int i = 0; !busy && i < HOST_CB_COUNT; i++)
         busy = h->handler_count[i] != 0;
     HR_TSAN_IGNORE_END();

@@ -786,6 +786,129 @@ static PyObject *py_im_scale(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* im_filepath(im[, path]): Image.filepath (and filepath_raw) */
+static PyObject *py_im_filepath(PyObject *self, PyObject *args)
+{
+    (void)self;
+    ENTER();
+    HostImage *im;
+    const char *path = NULL;
+    if (!PyArg_ParseTuple(args, "O&|s", to_image, &im, &path))
+        return NULL;
+    if (path) {
+        if (strlen(path) >= sizeof(im->filepath)) {
+            PyErr_Format(PyExc_ValueError, "Image.filepath: longer than %zu bytes",
+                         sizeof(im->filepath) - 1);
+            return NULL;
+        }
+        host_image_set_filepath(bpy_host, im, path);
+        Py_RETURN_NONE;
+    }
+    char buf[sizeof(im->filepath)];
+    host_image_get_filepath(bpy_host, im, buf, sizeof(buf));
+    return PyUnicode_DecodeFSDefault(buf);
+}
+
+/* im_meta(im[, source, file_format]): Image.source (an index) and
+ * Image.file_format */
+static PyObject *py_im_meta(PyObject *self, PyObject *args)
+{
+    (void)self;
+    ENTER();
+    HostImage *im;
+    int source = -1;
+    const char *fmt = NULL;
+    if (!PyArg_ParseTuple(args, "O&|iz", to_image, &im, &source, &fmt))
+        return NULL;
+    if (source >= 0) {
+        SCHED_WRITE("image.source", &im->source);
+        im->source = source;
+    }
+    if (fmt) {
+        SCHED_WRITE("image.file_format", &im->file_format);
+        snprintf(im->file_format, sizeof(im->file_format), "%s", fmt);
+    }
+    SCHED_READ("image.source", &im->source);
+    return Py_BuildValue("(is)", im->source, im->file_format[0] ? im->file_format : "PNG");
+}
+
+static PyObject *py_im_pack(PyObject *self, PyObject *o)
+{
+    (void)self;
+    ENTER();
+    HostImage *im;
+    if (!to_image(o, &im))
+        return NULL;
+    if (host_image_pack(bpy_host, im) < 0)
+        return PyErr_NoMemory();
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_im_unpack(PyObject *self, PyObject *o)
+{
+    (void)self;
+    ENTER();
+    HostImage *im;
+    if (!to_image(o, &im))
+        return NULL;
+    return PyBool_FromLong(host_image_unpack(bpy_host, im));
+}
+
+static PyObject *py_im_packed_size(PyObject *self, PyObject *o)
+{
+    (void)self;
+    ENTER();
+    HostImage *im;
+    if (!to_image(o, &im))
+        return NULL;
+    return PyLong_FromLong(host_image_packed_size(bpy_host, im));
+}
+
+static PyObject *py_im_reload(PyObject *self, PyObject *o)
+{
+    (void)self;
+    ENTER();
+    HostImage *im;
+    if (!to_image(o, &im))
+        return NULL;
+    host_image_reload(bpy_host, im);
+    Py_RETURN_NONE;
+}
+
+ID_CONVERTER(to_text, HostText, HOST_ID_TXT)
+
+/* txt_write(text, str, append): Text.write / from_string / clear */
+static PyObject *py_txt_write(PyObject *self, PyObject *args)
+{
+    (void)self;
+    ENTER();
+    HostText *t;
+    const char *s;
+    Py_ssize_t n;
+    int append;
+    if (!PyArg_ParseTuple(args, "O&s#p", to_text, &t, &s, &n, &append))
+        return NULL;
+    if (host_text_write(bpy_host, t, s, (size_t)n, append) < 0)
+        return PyErr_NoMemory();
+    Py_RETURN_NONE;
+}
+
+static PyObject *py_txt_read(PyObject *self, PyObject *o)
+{
+    (void)self;
+    ENTER();
+    HostText *t;
+    if (!to_text(o, &t))
+        return NULL;
+    size_t n = 0;
+    char *s = host_text_read(bpy_host, t, &n);
+    if (!s)
+        return PyErr_NoMemory();
+    PyObject *r = PyUnicode_DecodeUTF8(s, (Py_ssize_t)n, "replace");
+    free(s);
+    return r;
+}
+
 /* ---- collections ----------------------------------------------------------- */
 
 static PyObject *objects_list(HostObject **obs, int n)
@@ -1053,6 +1176,14 @@ PyMethodDef bpy_data_methods[] = {
     M("im_get", py_im_get, METH_VARARGS),
     M("im_set", py_im_set, METH_VARARGS),
     M("im_scale", py_im_scale, METH_VARARGS),
+    M("im_filepath", py_im_filepath, METH_VARARGS),
+    M("im_meta", py_im_meta, METH_VARARGS),
+    M("im_pack", py_im_pack, METH_O),
+    M("im_unpack", py_im_unpack, METH_O),
+    M("im_packed_size", py_im_packed_size, METH_O),
+    M("im_reload", py_im_reload, METH_O),
+    M("txt_write", py_txt_write, METH_VARARGS),
+    M("txt_read", py_txt_read, METH_O),
     M("coll_objects", py_coll_objects, METH_O),
     M("coll_all_objects", py_coll_all_objects, METH_O),
     M("coll_children", py_coll_children, METH_O),
@@ -1082,5 +1213,6 @@ int bpy_data_init_types(PyObject *module)
     PyModule_AddIntConstant(module, "MA", HOST_ID_MA);
     PyModule_AddIntConstant(module, "GR", HOST_ID_GR);
     PyModule_AddIntConstant(module, "SCE", HOST_ID_SCE);
+    PyModule_AddIntConstant(module, "TXT", HOST_ID_TXT);
     return 0;
 }

@@ -381,6 +381,15 @@ static PyObject *py_ui_classes(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* user_input(): the add-on run's user has actions (see host.h) */
+static PyObject *py_user_input(PyObject *self, PyObject *noargs)
+{
+    (void)self;
+    (void)noargs;
+    bpy_host->user_pending = 1;
+    Py_RETURN_NONE;
+}
+
 static PyObject *py_region_tag_redraw(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -415,6 +424,7 @@ PyMethodDef bpy_props_methods[] = {
     M("coll_clear", py_coll_clear, METH_VARARGS),
     M("ui_button", py_ui_button, METH_VARARGS),
     M("ui_classes", py_ui_classes, METH_VARARGS),
+    M("user_input", py_user_input, METH_NOARGS),
     M("region_tag_redraw", py_region_tag_redraw, METH_VARARGS),
     {NULL, NULL, 0, NULL},
 };

@@ -630,6 +630,18 @@ static void cb_draw_ui(void *ud, const char *space, const char *region)
     call_hook_gil("draw_ui", build_ui, &a, NULL);
 }
 
+static PyObject *build_none(void *p)
+{
+    (void)p;
+    return PyTuple_New(0);
+}
+
+static int cb_user_input(void *ud)
+{
+    (void)ud;
+    return call_hook_gil("user_input", build_none, NULL, NULL);
+}
+
 static void cb_operator_refused(void *ud, const char *op, const char *why)
 {
     (void)ud;
@@ -662,4 +674,5 @@ void bpy_fill_callbacks(host_callbacks *cb)
     cb->operator_refused = cb_operator_refused;
     cb->drop_value = cb_drop_value;
     cb->draw_ui = cb_draw_ui;
+    cb->user_input = cb_user_input;
 }

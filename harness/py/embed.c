@@ -331,6 +331,8 @@ int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen
     /* the same str hashes, so the same set and dict orders, every run */
     config.use_hash_seed = 1;
     config.hash_seed = 0;
+    /* a run leaves no __pycache__ in the user's add-on or script folder */
+    config.write_bytecode = 0;
     PyStatus st = PyConfig_SetBytesString(&config, &config.program_name, "hostrace");
 #ifdef HR_PYTHON_HOME
     /* a fixed home: no search for the interpreter's landmarks from the

@@ -466,6 +466,22 @@ static PyObject *hr_active(PyObject *self, PyObject *noargs)
     return PyBool_FromLong(sched_active() || bpy_interpose_threads);
 }
 
+/* choose(n, label) -> int in [0, n): a value choice of the schedule
+ * (sched_choose); 0 when the run is not scheduled */
+static PyObject *hr_choose(PyObject *self, PyObject *args)
+{
+    (void)self;
+    int n;
+    const char *label;
+    if (!PyArg_ParseTuple(args, "is", &n, &label))
+        return NULL;
+    if (n < 1) {
+        PyErr_SetString(PyExc_ValueError, "choose(): n must be at least 1");
+        return NULL;
+    }
+    return PyLong_FromLong(sched_choose(n, label));
+}
+
 static PyMethodDef hr_methods[] = {
     {"sleep", hr_sleep, METH_O, "sleep(seconds): virtual time under the scheduler"},
     {"monotonic", hr_monotonic, METH_NOARGS, NULL},
@@ -479,6 +495,8 @@ static PyMethodDef hr_methods[] = {
     {"wait_thread", hr_wait_thread, METH_VARARGS,
      "wait_thread(slot, timeout=None) -> bool: True once the thread has left"},
     {"thread_exited", hr_thread_exited, METH_O, NULL},
+    {"choose", hr_choose, METH_VARARGS,
+     "choose(n, label) -> int: one of n options, the schedule's choice"},
     {"active", hr_active, METH_NOARGS,
      "True when the scheduler runs (or is about to run) this process"},
     {NULL, NULL, 0, NULL},

@@ -147,5 +147,58 @@ def case_scenes_new_and_remove():
     assert len(bpy.data.scenes) == before, "scene count did not shrink"
 
 
+def case_texts_new_write_read_remove():
+    t = bpy.data.texts.new(_uid("hr_notes") + ".py")
+    t.write("x = 1\n")
+    t.write("y = x + 1\n")
+    assert t.as_string() == "x = 1\ny = x + 1\n", repr(t.as_string())
+    assert [l.body for l in t.lines] == ["x = 1", "y = x + 1", ""], [l.body for l in t.lines]
+    assert t.as_module().y == 2
+    t.from_string("replaced")
+    assert t.as_string() == "replaced"
+    t.clear()
+    assert t.as_string() == ""
+    assert bpy.data.texts[t.name] == t and t.name in bpy.data.texts
+    name = t.name
+    bpy.data.texts.remove(t)
+    assert name not in bpy.data.texts
+
+
+def case_texts_load_reads_the_file():
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="hr-txt-") as d:
+        p = os.path.join(d, "config.txt")
+        with open(p, "w") as f:
+            f.write("key = 3\n")
+        t = bpy.data.texts.load(p)
+        assert t.name == "config.txt" and t.as_string() == "key = 3\n", (t.name, t.as_string())
+        try:
+            bpy.data.texts.load(os.path.join(d, "missing.txt"))
+        except RuntimeError as e:
+            assert "Cannot open" in str(e), str(e)
+        else:
+            raise AssertionError("loading a missing text did not raise")
+        bpy.data.texts.remove(t)
+
+
+def case_libraries_empty_and_load_not_modelled():
+    libs = bpy.data.libraries
+    assert len(libs) == 0 and list(libs) == [] and libs.get("lib.blend") is None
+    assert "lib.blend" not in libs
+    try:
+        libs["lib.blend"]
+    except KeyError:
+        pass
+    else:
+        raise AssertionError("libraries['lib.blend'] did not raise KeyError")
+    try:
+        libs.load  # reading .blend files: an unsupported-api warning, and AttributeError
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("libraries.load exists, but hostrace does not model it")
+
+
 if __name__ == "__main__":
     cases.run(globals())

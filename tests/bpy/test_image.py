@@ -192,5 +192,69 @@ def case_removed_image_raises_reference_error():
         raise AssertionError("img.size on a removed image did not raise ReferenceError")
 
 
+def case_file_roundtrip_save_load_reload():
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="hr-img-") as d:
+        _roundtrip(os, d)
+
+
+def _roundtrip(os, d):
+    im = bpy.data.images.new(cases.uid("hr_save"), 3, 2)
+    assert im.source == "GENERATED" and im.file_format == "PNG" and im.filepath == ""
+    try:
+        im.save()
+    except RuntimeError as e:
+        assert "does not have a file path" in str(e), str(e)
+    else:
+        raise AssertionError("save() without a file path did not raise")
+    im.pixels = [i / 23 for i in range(24)]
+    im.filepath_raw = os.path.join(d, "a.png")
+    assert im.filepath == os.path.join(d, "a.png")
+    im.save()
+    back = bpy.data.images.load(os.path.join(d, "a.png"))
+    assert back.name == "a.png" and tuple(back.size) == (3, 2) and back.source == "FILE"
+    assert cases.close(back.pixels, im.pixels, 1 / 255), list(back.pixels)
+    assert bpy.data.images.load(os.path.join(d, "a.png"), check_existing=True) == back
+    back.pixels = [0.0] * 24
+    back.reload()  # the file's pixels again
+    assert cases.close(back.pixels, im.pixels, 1 / 255), list(back.pixels)
+    try:
+        bpy.data.images.load(os.path.join(d, "missing.png"))
+    except RuntimeError as e:
+        assert "Cannot read" in str(e), str(e)
+    else:
+        raise AssertionError("loading a missing file did not raise")
+
+
+def case_pack_unpack():
+    im = bpy.data.images.new(cases.uid("hr_pack"), 4, 4)
+    assert im.packed_file is None and im.packed_files == []
+    im.pack()
+    assert im.packed_file.size == 4 * 4 * 4 * 4, im.packed_file.size
+    im.unpack(method="REMOVE")
+    assert im.packed_file is None
+    try:
+        im.unpack()
+    except RuntimeError as e:
+        assert "not packed" in str(e), str(e)
+    else:
+        raise AssertionError("unpack() of an unpacked image did not raise")
+
+
+def case_source_and_format_are_enums():
+    im = bpy.data.images.new(cases.uid("hr_enum"), 1, 1)
+    im.source = "FILE"
+    im.file_format = "JPEG"
+    assert (im.source, im.file_format) == ("FILE", "JPEG")
+    for attr, bad in (("source", "DISK"), ("file_format", "GIF")):
+        try:
+            setattr(im, attr, bad)
+        except TypeError as e:
+            assert bad in str(e), str(e)
+        else:
+            raise AssertionError("Image.%s = %r accepted" % (attr, bad))
+
+
 if __name__ == "__main__":
     cases.run(globals())

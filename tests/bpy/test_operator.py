@@ -202,5 +202,141 @@ def case_operator_is_subclass_of_operator():
     assert HR_OT_cls.seen == [True], "execute's self is not a bpy.types.Operator instance: %r" % HR_OT_cls.seen
 
 
+def _op_class(idname, options=None, body=None):
+    ns = {"bl_idname": idname, "bl_label": idname}
+    if options is not None:
+        ns["bl_options"] = options
+    ns.update(body or {})
+    return type("HR_OT_" + idname.replace(".", "_"), (bpy.types.Operator,), ns)
+
+
+def case_bl_idname_checked_as_blender_does():
+    for bad, why in (("test.MyOp", "at position 5"), ("test", "must contain 1 '.'"),
+                     ("a.b.c", "must contain 1 '.'"), ("test.my-op", "at position 7"),
+                     ("test." + "x" * 60, "too long")):
+        try:
+            bpy.utils.register_class(_op_class(bad))
+        except RuntimeError as e:
+            assert "invalid bl_idname '%s'" % bad in str(e) and why in str(e), str(e)
+        else:
+            raise AssertionError("bl_idname %r was accepted" % bad)
+
+
+def case_bl_options_checked():
+    try:
+        bpy.utils.register_class(_op_class("test.hr_badopt", {"REGISTER", "UNDOO"}))
+    except TypeError as e:
+        assert "UNDOO" in str(e), str(e)
+    else:
+        raise AssertionError("bl_options {'UNDOO'} was accepted")
+    cls = _op_class("test.hr_goodopt", {"REGISTER", "UNDO", "INTERNAL"})
+    bpy.utils.register_class(cls)
+    bpy.utils.unregister_class(cls)
+    panel = type("HR_PT_badopt", (bpy.types.Panel,), {
+        "bl_label": "x", "bl_space_type": "VIEW_3D", "bl_region_type": "UI",
+        "bl_options": {"REGISTER"}})
+    try:
+        bpy.utils.register_class(panel)
+    except TypeError as e:
+        assert "REGISTER" in str(e), str(e)
+    else:
+        raise AssertionError("a panel with bl_options {'REGISTER'} was accepted")
+
+
+def case_report_types_and_message_checked():
+    seen = []
+    cls = _op_class("test.hr_report", body={
+        "execute": lambda self, ctx: (seen.append(self), self.report({'WARNING'}, "careful"),
+                                      {'FINISHED'})[-1]})
+    bpy.utils.register_class(cls)
+    try:
+        assert bpy.ops.test.hr_report() == {'FINISHED'}
+        op = cls.__new__(cls)
+        for bad_type, needle in (("INFO", "expected a set"), ({"LOUD"}, 'enum "LOUD" not found')):
+            try:
+                op.report(bad_type, "x")
+            except TypeError as e:
+                assert needle in str(e), str(e)
+            else:
+                raise AssertionError("report(%r) accepted" % (bad_type,))
+        try:
+            op.report({'INFO'}, 3)
+        except TypeError as e:
+            assert "message" in str(e), str(e)
+        else:
+            raise AssertionError("report with a non-str message accepted")
+    finally:
+        bpy.utils.unregister_class(cls)
+
+
+def case_finished_operator_is_freed_unless_registered():
+    """Blender frees an operator when it finishes (WM_operator_free
+    invalidates its Python instance); one with 'REGISTER' is kept for redo
+    (the last 32). A thread that still holds self then gets ReferenceError."""
+    kept = []
+    body = {
+        "size": bpy.props.IntProperty(default=3),
+        "execute": lambda self, ctx: (kept.append(self), {'FINISHED'})[-1],
+        "__annotations__": {"size": bpy.props.IntProperty(default=3)},
+    }
+    plain = _op_class("test.hr_plain", None, dict(body))
+    registered = _op_class("test.hr_registered", {'REGISTER', 'UNDO'}, dict(body))
+    bpy.utils.register_class(plain)
+    bpy.utils.register_class(registered)
+    try:
+        bpy.ops.test.hr_plain(size=5)
+        bpy.ops.test.hr_registered(size=6)
+        freed, alive = kept
+        try:
+            freed.size
+        except ReferenceError as e:
+            assert "has been removed" in str(e), str(e)
+        else:
+            raise AssertionError("a finished operator without REGISTER is still readable")
+        try:
+            freed.report({'INFO'}, "late")
+        except ReferenceError:
+            pass
+        else:
+            raise AssertionError("report() on a freed operator did not raise")
+        assert alive.size == 6, alive.size
+        for _ in range(32):  # 32 more registered runs push it out
+            bpy.ops.test.hr_registered()
+        try:
+            alive.size
+        except ReferenceError:
+            pass
+        else:
+            raise AssertionError("the 33rd-last registered operator is still alive")
+    finally:
+        bpy.utils.unregister_class(plain)
+        bpy.utils.unregister_class(registered)
+
+
+def case_cancelled_operator_is_freed_even_with_register():
+    kept = []
+    cls = _op_class("test.hr_cancel_reg", {'REGISTER'}, {
+        "__annotations__": {"n": bpy.props.IntProperty()},
+        "execute": lambda self, ctx: (kept.append(self), {'CANCELLED'})[-1]})
+    bpy.utils.register_class(cls)
+    try:
+        bpy.ops.test.hr_cancel_reg()
+        try:
+            kept[0].n
+        except ReferenceError:
+            pass
+        else:
+            raise AssertionError("a cancelled operator is still readable")
+    finally:
+        bpy.utils.unregister_class(cls)
+
+
+def case_popup_menu_draws():
+    drawn = []
+    bpy.context.window_manager.popup_menu(lambda menu, ctx: drawn.append(menu.layout.row()),
+                                          title="t")
+    assert len(drawn) == 1 and isinstance(drawn[0], bpy.types.UILayout), drawn
+
+
 if __name__ == "__main__":
     cases.run(globals())

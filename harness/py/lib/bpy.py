@@ -929,10 +929,255 @@ class Image(ID):
     def update(self):
         _bpy.im_size(self)
 
+    @property
+    def filepath(self):
+        return _bpy.im_filepath(self)
+
+    @filepath.setter
+    def filepath(self, value):
+        if not isinstance(value, str):
+            raise TypeError("bpy_struct: item.attr = val: Image.filepath expected a string type, "
+                            "not %s" % type(value).__name__)
+        _bpy.im_filepath(self, value)
+
+    filepath_raw = filepath
+
+    @property
+    def source(self):
+        return _IMAGE_SOURCES[_bpy.im_meta(self)[0]]
+
+    @source.setter
+    def source(self, value):
+        if value not in _IMAGE_SOURCES:
+            raise TypeError('bpy_struct: item.attr = val: enum "%s" not found in (%s)'
+                            % (value, ", ".join(repr(s) for s in _IMAGE_SOURCES)))
+        _bpy.im_meta(self, _IMAGE_SOURCES.index(value))
+
+    @property
+    def file_format(self):
+        return _bpy.im_meta(self)[1]
+
+    @file_format.setter
+    def file_format(self, value):
+        if value not in _IMAGE_FORMATS:
+            raise TypeError('bpy_struct: item.attr = val: enum "%s" not found in (%s)'
+                            % (value, ", ".join(repr(s) for s in _IMAGE_FORMATS)))
+        _bpy.im_meta(self, -1, value)
+
+    @property
+    def packed_file(self):
+        n = _bpy.im_packed_size(self)
+        return None if n < 0 else PackedFile(n)
+
+    @property
+    def packed_files(self):
+        p = self.packed_file
+        return [] if p is None else [p]
+
+    def pack(self, data=None, data_len=0):
+        """Packs the image's pixels into the .blend (a copy held by the
+        image; the previous packed copy is freed)."""
+        _bpy.im_pack(self)
+
+    def unpack(self, method="USE_LOCAL"):
+        if method not in ("USE_LOCAL", "WRITE_LOCAL", "USE_ORIGINAL", "WRITE_ORIGINAL",
+                          "KEEP", "REMOVE"):
+            raise TypeError('Image.unpack(): error with keyword argument "method" - enum "%s" '
+                            'not found' % method)
+        if not _bpy.im_unpack(self):
+            raise RuntimeError("Error: Image not packed")
+
+    def reload(self):
+        """Drops the pixel buffer and reads the file again (PNG files are
+        decoded; the pixels of other formats read as black)."""
+        _bpy.im_reload(self)
+        path = _bpy.im_filepath(self)
+        if path:
+            decoded = _png_read(_abspath_blend(path))
+            if decoded is not None and decoded[:2] == _bpy.im_size(self):
+                _bpy.im_set(self, 0, decoded[0] * decoded[1] * 4, 1, decoded[2])
+
+    def save(self, filepath=None, quality=None, save_copy=False):
+        path = filepath if filepath else _bpy.im_filepath(self)
+        if not path:
+            raise RuntimeError('Error: Image "%s" does not have a file path' % self.name)
+        _png_write(_abspath_blend(path), self)
+
+    def save_render(self, filepath, scene=None, quality=None):
+        _png_write(_abspath_blend(filepath), self)
+
+
+_IMAGE_SOURCES = ("FILE", "SEQUENCE", "MOVIE", "GENERATED", "VIEWER", "TILED")
+_IMAGE_FORMATS = ("BMP", "IRIS", "PNG", "JPEG", "JPEG2000", "TARGA", "TARGA_RAW", "CINEON",
+                  "DPX", "OPEN_EXR_MULTILAYER", "OPEN_EXR", "HDR", "TIFF", "WEBP")
+
+
+class PackedFile(bpy_struct):
+    __slots__ = ("size",)
+
+    def __init__(self, size):
+        self.size = size
+
+    @property
+    def data(self):
+        return b"\0" * self.size
+
+
+def _abspath_blend(path):
+    """A path as Blender opens it: '//' is the .blend's folder (the
+    working directory while the file is unsaved)."""
+    return _os.path.join(_os.getcwd(), path[2:]) if path.startswith("//") else path
+
+
+def _png_chunks(raw):
+    pos = 8
+    while pos + 8 <= len(raw):
+        n = int.from_bytes(raw[pos:pos + 4], "big")
+        yield raw[pos + 4:pos + 8], raw[pos + 8:pos + 8 + n]
+        pos += 12 + n
+
+
+def _png_read(path):
+    """(width, height, RGBA floats bottom row first) of an 8-bit,
+    non-interlaced PNG (grey, RGB, grey+alpha or RGBA), or None."""
+    import zlib
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError:
+        return None
+    if raw[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    head, idat = None, []
+    for kind, body in _png_chunks(raw):
+        if kind == b"IHDR":
+            head = body
+        elif kind == b"IDAT":
+            idat.append(body)
+    if head is None or len(head) < 13 or head[8] != 8 or head[12] != 0:
+        return None
+    w, h = int.from_bytes(head[0:4], "big"), int.from_bytes(head[4:8], "big")
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}.get(head[9])
+    if channels is None or w < 1 or h < 1 or w * h > (1 << 24):
+        return None
+    try:
+        data = zlib.decompress(b"".join(idat))
+    except zlib.error:
+        return None
+    stride = w * channels
+    if len(data) < h * (stride + 1):
+        return None
+    rows, prev = [], bytearray(stride)
+    for y in range(h):
+        ftype = data[y * (stride + 1)]
+        row = bytearray(data[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = row[i - channels] if i >= channels else 0
+            b = prev[i]
+            c = prev[i - channels] if i >= channels else 0
+            if ftype == 1:
+                row[i] = (row[i] + a) & 255
+            elif ftype == 2:
+                row[i] = (row[i] + b) & 255
+            elif ftype == 3:
+                row[i] = (row[i] + (a + b) // 2) & 255
+            elif ftype == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                row[i] = (row[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(row)
+        prev = row
+    out = []
+    for row in reversed(rows):  # Blender's pixels start at the bottom row
+        for x in range(w):
+            px = row[x * channels:(x + 1) * channels]
+            if channels == 1:
+                rgba = (px[0], px[0], px[0], 255)
+            elif channels == 2:
+                rgba = (px[0], px[0], px[0], px[1])
+            elif channels == 3:
+                rgba = (px[0], px[1], px[2], 255)
+            else:
+                rgba = tuple(px)
+            out.extend(v / 255.0 for v in rgba)
+    return w, h, out
+
+
+def _png_write(path, image):
+    """Writes image as an 8-bit RGBA PNG (whatever its file_format)."""
+    import zlib
+    w, h = _bpy.im_size(image)
+    px = _bpy.im_get(image, 0, w * h * 4, 1)
+    raw = bytearray()
+    for y in reversed(range(h)):
+        raw.append(0)
+        row = px[y * w * 4:(y + 1) * w * 4]
+        raw.extend(max(0, min(255, int(round(v * 255.0)))) for v in row)
+
+    def chunk(kind, body):
+        return (len(body).to_bytes(4, "big") + kind + body +
+                (zlib.crc32(kind + body) & 0xffffffff).to_bytes(4, "big"))
+
+    head = w.to_bytes(4, "big") + h.to_bytes(4, "big") + bytes((8, 6, 0, 0, 0))
+    try:
+        with open(path, "wb") as f:
+            f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) +
+                    chunk(b"IDAT", zlib.compress(bytes(raw))) + chunk(b"IEND", b""))
+    except OSError as e:
+        raise RuntimeError("Error: Could not write image: %s, '%s'" % (e.strerror, path))
+
 
 class Material(ID):
     __slots__ = ()
     _collection = "materials"
+
+
+class TextLine(bpy_struct):
+    __slots__ = ("body",)
+
+    def __init__(self, body):
+        self.body = body
+
+
+class Text(ID):
+    """A text datablock: its body lives in the host (reallocated on every
+    write, so a thread writing it races with a reader)."""
+    __slots__ = ()
+    _collection = "texts"
+
+    def as_string(self):
+        return _bpy.txt_read(self)
+
+    def from_string(self, text):
+        _bpy.txt_write(self, str(text), False)
+
+    def write(self, text):
+        _bpy.txt_write(self, str(text), True)
+
+    def clear(self):
+        _bpy.txt_write(self, "", False)
+
+    @property
+    def lines(self):
+        return [TextLine(l) for l in _bpy.txt_read(self).split("\n")]
+
+    @property
+    def filepath(self):
+        return ""
+
+    @property
+    def is_in_memory(self):
+        return True
+
+    @property
+    def is_dirty(self):
+        return True
+
+    def as_module(self):
+        mod = _types.ModuleType(self.name.rsplit(".", 1)[0])
+        mod.__file__ = self.name
+        exec(compile(self.as_string(), self.name, "exec"), mod.__dict__)
+        return mod
 
 
 class _NamedList:
@@ -1110,7 +1355,7 @@ class Scene(ID):
         return CollectionAllObjects(_bpy.sce_collection(self))
 
 
-_bpy.set_id_classes((Object, Mesh, Image, Material, Collection, Scene))
+_bpy.set_id_classes((Object, Mesh, Image, Material, Collection, Scene, Text))
 
 
 # ---------------------------------------------------------------------------
@@ -1166,12 +1411,94 @@ class BlendDataObjects(BlendDataCollection):
 class BlendDataImages(BlendDataCollection):
     def new(self, name, width, height, alpha=False, float_buffer=False, stereo3d=False,
             is_data=False, tiled=False):
-        return _bpy.im_new(str(name), int(width), int(height), bool(alpha))
+        im = _bpy.im_new(str(name), int(width), int(height), bool(alpha))
+        _bpy.im_meta(im, _IMAGE_SOURCES.index("GENERATED"))
+        return im
+
+    def load(self, filepath, check_existing=False):
+        """Loads an image file: PNG files are decoded (8-bit); other
+        formats give a black image of the size their header says, and an
+        unsupported-api warning (their pixels are not modelled)."""
+        if not isinstance(filepath, str):
+            raise TypeError("BlendDataImages.load(): filepath must be a str")
+        if check_existing:
+            for im in self:
+                if im.filepath == filepath:
+                    return im
+        path = _abspath_blend(filepath)
+        try:
+            with open(path, "rb") as f:
+                head = f.read(32)
+        except OSError as e:
+            raise RuntimeError("Error: Cannot read '%s': %s" % (filepath, e.strerror))
+        decoded = _png_read(path)
+        if decoded is None:
+            size = _image_file_size(path)
+            if size == (0, 0):
+                raise RuntimeError("Error: Cannot load image '%s'" % filepath)
+            _unsupported("BlendDataImages", "load(%s pixels)" % (head[1:4].decode("ascii", "replace")
+                                                                  if head[:1] == b"\x89" else "non-PNG"))
+            decoded = (size[0], size[1], None)
+        w, h, pixels = decoded
+        im = _bpy.im_new(_os.path.basename(filepath), w, h, True)
+        if pixels is not None:
+            _bpy.im_set(im, 0, w * h * 4, 1, pixels)
+        _bpy.im_filepath(im, filepath)
+        _bpy.im_meta(im, _IMAGE_SOURCES.index("FILE"))
+        return im
 
 
 class BlendDataSimple(BlendDataCollection):
     def new(self, name):
         return _bpy.id_new(self._type, str(name))
+
+
+class BlendDataTexts(BlendDataCollection):
+    def new(self, name):
+        return _bpy.id_new(self._type, str(name))
+
+    def load(self, filepath, internal=False):
+        try:
+            with open(_abspath_blend(filepath), encoding="utf-8", errors="replace") as f:
+                body = f.read()
+        except OSError as e:
+            raise RuntimeError("Error: Cannot open file '%s': %s" % (filepath, e.strerror))
+        t = _bpy.id_new(self._type, _os.path.basename(filepath))
+        t.from_string(body)
+        return t
+
+
+class BlendDataLibraries(bpy_struct):
+    """bpy.data.libraries: linked .blend files. hostrace opens none, so
+    the collection is empty; load() and write() are unsupported (reading a
+    .blend file is not modelled)."""
+
+    __module__ = "bpy.types"
+
+    def __len__(self):
+        return 0
+
+    def __iter__(self):
+        return iter(())
+
+    def __getitem__(self, key):
+        raise _not_found(key) if isinstance(key, str) else IndexError(
+            "bpy_prop_collection[index]: index %r out of range, size 0" % (key,))
+
+    def __contains__(self, key):
+        return False
+
+    def get(self, key, default=None):
+        return default
+
+    def keys(self):
+        return []
+
+    def values(self):
+        return []
+
+    def items(self):
+        return []
 
 
 class BlendData:
@@ -1181,6 +1508,8 @@ class BlendData:
     materials = BlendDataSimple(_bpy.MA, "materials")
     collections = BlendDataSimple(_bpy.GR, "collections")
     scenes = BlendDataSimple(_bpy.SCE, "scenes")
+    texts = BlendDataTexts(_bpy.TXT, "texts")
+    libraries = BlendDataLibraries()
 
     @property
     def filepath(self):
@@ -1189,6 +1518,10 @@ class BlendData:
     @property
     def is_dirty(self):
         return True
+
+    def __getattr__(self, name):
+        # bpy.data.node_groups, cameras, actions, ...: Blender has them
+        raise _missing("BlendData", name)
 
 
 data = BlendData()
@@ -1317,9 +1650,12 @@ class Operator(bpy_struct):
     layout = None
 
     def _hr_props(self):
-        h = self.__dict__.get("_hr_h")
+        d = self.__dict__
+        h = d.get("_hr_h")
         if h is None:
-            h = self.__dict__["_hr_h"] = _bpy.props_new()
+            if d.get("_hr_dead"):
+                raise ReferenceError("StructRNA of type %s has been removed" % type(self).__name__)
+            h = d["_hr_h"] = _bpy.props_new()
         return h
 
     @property
@@ -1331,8 +1667,63 @@ class Operator(bpy_struct):
         return _OperatorOptions()
 
     def report(self, type, message):
+        """Adds a report to the operator's list (thread-safe in Blender, as
+        long as the operator lives); the status bar shows the last one when
+        the operator finishes."""
+        if not isinstance(type, (set, frozenset)):
+            raise TypeError('Operator.report(): error with argument 1, "type" - expected a set, '
+                            'not %s' % _builtin_type(type).__name__)
+        bad = sorted(t for t in type if t not in _REPORT_TYPES)
+        if bad:
+            raise TypeError('Operator.report(): error with argument 1, "type" - enum "%s" not '
+                            'found in (%s)' % (bad[0], ", ".join(repr(t) for t in _REPORT_ORDER)))
+        if not isinstance(message, str):
+            raise TypeError('Operator.report(): error with argument 2, "message" - expected a '
+                            'str, not %s' % _builtin_type(message).__name__)
+        self._hr_props()  # ReferenceError once the operator was freed
+        self.__dict__.setdefault("_hr_reports", []).append(message)
         level = next(iter(type)) if type else "INFO"
         print("%s: %s" % (level, message))
+
+
+_builtin_type = type
+_REPORT_ORDER = ("DEBUG", "INFO", "OPERATOR", "PROPERTY", "WARNING", "ERROR",
+                 "ERROR_INVALID_INPUT", "ERROR_INVALID_CONTEXT", "ERROR_OUT_OF_MEMORY")
+_REPORT_TYPES = frozenset(_REPORT_ORDER)
+_OPERATOR_OPTIONS = frozenset(("REGISTER", "UNDO", "UNDO_GROUPED", "BLOCKING", "MACRO",
+                               "GRAB_CURSOR", "GRAB_CURSOR_X", "GRAB_CURSOR_Y",
+                               "DEPENDS_ON_CURSOR", "PRESET", "INTERNAL", "MODAL_PRIORITY"))
+_PANEL_OPTIONS = frozenset(("DEFAULT_CLOSED", "HIDE_HEADER", "INSTANCED", "HEADER_LAYOUT_EXPAND"))
+_MAX_OP_REGISTERED = 32  # Blender keeps the last 32 registered operators (redo, Info editor)
+_registered_ops = []
+
+
+def _op_free(op):
+    """WM_operator_free: the operator's properties go, and its Python
+    instance is invalidated (later access raises ReferenceError)."""
+    d = op.__dict__
+    if d.get("_hr_dead"):
+        return
+    d["_hr_dead"] = True
+    h = d.pop("_hr_h", None)
+    if h is not None:
+        _bpy.props_free(h)
+
+
+def _op_finished(op, result):
+    """An operator run ended with result (not running modal): the status
+    bar shows its last report; an operator with 'REGISTER' that finished
+    is kept (the last 32 are), any other is freed at once, as Blender
+    does."""
+    reports = op.__dict__.get("_hr_reports")
+    if reports:
+        _wm_ui_text("report", reports[-1])
+    if "FINISHED" in result and "REGISTER" in (_opt(_builtin_type(op), "bl_options", None) or ()):
+        _registered_ops.append(op)
+        if len(_registered_ops) > _MAX_OP_REGISTERED:
+            _op_free(_registered_ops.pop(0))
+    else:
+        _op_free(op)
 
 
 class Panel(bpy_struct):
@@ -1465,6 +1856,37 @@ def _install_annotations(cls):
                 setattr(cls, name, spec)
 
 
+def _check_operator_idname(cls):
+    """WM_operator_py_idname_ok_or_report: lower-case letters, digits and
+    '_', one '.', at most 61 characters."""
+    idname = _opt(cls, "bl_idname", "")
+    if not isinstance(idname, str):
+        raise TypeError("register_class(...): %s.bl_idname must be a str" % cls.__name__)
+    for i, ch in enumerate(idname):
+        if not (ch == "." or ch == "_" or "a" <= ch <= "z" or "0" <= ch <= "9"):
+            raise RuntimeError("Error: Registering operator class: '%s', invalid bl_idname '%s', "
+                               "at position %d" % (cls.__name__, idname, i))
+    if len(idname) > 61:
+        raise RuntimeError("Error: Registering operator class: '%s', invalid bl_idname '%s', is "
+                           "too long, maximum length is 61" % (cls.__name__, idname))
+    if idname.count(".") != 1:
+        raise RuntimeError("Error: Registering operator class: '%s', invalid bl_idname '%s', must "
+                           "contain 1 '.' character" % (cls.__name__, idname))
+
+
+def _check_options(cls, allowed):
+    opts = _opt(cls, "bl_options", None)
+    if opts is None:
+        return
+    if not isinstance(opts, (set, frozenset)):
+        raise TypeError("register_class(...): %s.bl_options expected a set, not %s"
+                        % (cls.__name__, _builtin_type(opts).__name__))
+    for o in sorted(opts, key=str):
+        if o not in allowed:
+            raise TypeError("register_class(...): %s.bl_options: enum \"%s\" not found in (%s)"
+                            % (cls.__name__, o, ", ".join(repr(a) for a in sorted(allowed))))
+
+
 def register_class(cls):
     if not isinstance(cls, type) or not issubclass(cls, bpy_struct):
         raise ValueError("register_class(...): expected a subclass of a registrable bpy type, not %r"
@@ -1473,11 +1895,12 @@ def register_class(cls):
     if cls in _registered.get(base, ()):
         raise ValueError("register_class(...): already registered as a subclass '%s'" % cls.__name__)
     if issubclass(cls, Operator):
-        idname = _opt(cls, "bl_idname", "")
-        if idname.count(".") != 1 or not all(idname.split(".")):
-            raise ValueError("register_class(...): invalid bl_idname '%s', expected 'category.name'" % idname)
+        _check_operator_idname(cls)
+        _check_options(cls, _OPERATOR_OPTIONS)
     elif issubclass(cls, (Panel, Menu, Header, UIList)) and not _opt(cls, "bl_idname", ""):
         cls.bl_idname = cls.__name__
+    if issubclass(cls, Panel):
+        _check_options(cls, _PANEL_OPTIONS)
     _install_annotations(cls)
     if issubclass(cls, Operator):
         _operators[cls.bl_idname] = cls
@@ -1604,11 +2027,16 @@ def _call_python_operator(cls, idname, exec_ctx, kw):
             pass
     for k, v in kw.items():
         setattr(op, k, v)
-    if exec_ctx.startswith("INVOKE") and _opt(op, "invoke") is not None:
-        return _to_set(op.invoke(context, Event("NONE")), idname)
-    if _opt(op, "execute") is not None:
-        return _to_set(op.execute(context), idname)
-    return {"CANCELLED"}
+    r = {"CANCELLED"}
+    try:
+        if exec_ctx.startswith("INVOKE") and _opt(op, "invoke") is not None:
+            r = _to_set(op.invoke(context, Event("NONE")), idname)
+        elif _opt(op, "execute") is not None:
+            r = _to_set(op.execute(context), idname)
+    finally:
+        if "RUNNING_MODAL" not in r:
+            _op_finished(op, r)
+    return r
 
 
 class _OpCategory:
@@ -1963,10 +2391,13 @@ def _queue_operator_execute(op):
     """A dialog or file browser the user confirms: execute() at the next
     event-loop iteration, on main."""
     def confirm():
+        r = {"CANCELLED"}
         try:
-            _to_set(op.execute(context), type(op).__name__)
+            r = _to_set(op.execute(context), type(op).__name__)
         except Exception as e:
             _bpy.report_exception(e, "operator %s execute" % type(op).__name__)
+        if "RUNNING_MODAL" not in r:
+            _op_finished(op, r)
 
     _bpy.queue_on_main(_MainCall(confirm, False))
     return {"RUNNING_MODAL"}
@@ -1988,7 +2419,7 @@ WindowManager.fileselect_add = lambda self, operator: _queue_operator_execute(op
 
 
 def _wm_popup_menu(self, menu_func, title="", icon="NONE"):
-    menu = _UIPopup(_UILayout("VIEW_3D", "HEADER"))
+    menu = _UIPopup(UILayout("VIEW_3D", "HEADER"))
     menu_func(menu, context)
 
 
@@ -2049,7 +2480,9 @@ class UILayout(bpy_struct):
         self.emboss = "NORMAL"
 
     def _sub(self, *args, **kw):
-        return UILayout(self._space, self._region)
+        sub = UILayout(self._space, self._region)
+        sub.enabled = self.enabled  # a greyed-out layout greys out what it holds
+        return sub
 
     row = column = box = split = column_flow = grid_flow = _sub
 
@@ -2070,6 +2503,7 @@ class UILayout(bpy_struct):
         """The UI shows property name of data: the host reads its value."""
         if data is None:
             return
+        _user_sees(self, ("prop", data, name))
         if name.startswith('["') and name.endswith('"]'):  # a custom property
             _bpy.ui_button(self._space, self._region, data._hr_props(), name[2:-2])
             return
@@ -2114,7 +2548,9 @@ class UILayout(bpy_struct):
                  emboss=True, depress=False, icon_value=0, search_weight=0.0):
         if icon_value:
             _preview_draw(icon_value, self)
-        return OperatorProperties()
+        button = OperatorProperties()
+        _user_sees(self, ("op", operator, button))
+        return button
 
     def operator_menu_enum(self, operator, property, text="", text_ctxt="", translate=True,
                            icon="NONE"):
@@ -2412,11 +2848,19 @@ def _image_file_size(path):
     """(width, height) of a PNG or JPEG file, or (0, 0)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(32)
+            head = f.read(1 << 20)
     except OSError:
         return 0, 0
     if head[:8] == b"\x89PNG\r\n\x1a\n" and len(head) >= 24:
         return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if head[:2] == b"\xff\xd8":  # JPEG: the first start-of-frame marker
+        pos = 2
+        while pos + 9 <= len(head) and head[pos] == 0xFF:
+            marker, n = head[pos + 1], int.from_bytes(head[pos + 2:pos + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return (int.from_bytes(head[pos + 7:pos + 9], "big"),
+                        int.from_bytes(head[pos + 5:pos + 7], "big"))
+            pos += 2 + n
     return 0, 0
 
 
@@ -2715,17 +3159,48 @@ addon_utils._hostrace_load = _addon_load
 addon_utils._hostrace_unload = _addon_unload
 
 
+# ---------------------------------------------------------------------------
+# the user of an add-on run (hostrace addon --invoke, --explore-ui)
+#
+# Once a frame, at its start (events, before the timers; nothing on main
+# has changed what the last draw showed), the host calls _user_input on main. What the user does there is
+# the schedule's: every choice is a value choice (_hostrace.choose), recorded
+# with the thread decisions, so a schedule stays the run's whole input and
+# replays. --invoke clicks the given operators in order, each one to three
+# frames after the previous (the strategy picks); --explore-ui N then acts for
+# N frames as a user would: each frame it idles, clicks one operator button
+# or changes one property that the UI drew last frame, or runs one
+# registered operator (F3 search), among those whose poll() passes.
+
+import _hostrace
+
+_USER_WAIT = 3       # an --invoke click comes at most this many frames late
+_USER_SHOWN_MAX = 64  # buttons of one frame the user picks among
+
+_user = {"calls": [], "waited": 0, "explore": 0, "shown": None, "drawn": []}
+
+
+def _user_sees(layout, button):
+    """A button drawn by an add-on's UI; the user may click it next frame."""
+    shown = _user["shown"]
+    if shown is not None and layout.enabled and len(shown) < _USER_SHOWN_MAX:
+        shown.append(button)
+
+
 def _invoke_user(idname, props):
     """A user clicking an operator's button: INVOKE_DEFAULT with props."""
     cat, _, name = idname.partition(".")
     getattr(getattr(ops, cat), name)("INVOKE_DEFAULT", **props)
 
 
+def _user_click(idname, kw):
+    try:
+        _invoke_user(idname, kw)
+    except Exception as e:
+        _bpy.report_exception(e, "operator %s invoked by the user" % idname)
 
 
-def _invoke_later(spec):
-    """--invoke OP[:K=V,...] ...: the operators a user clicks, in order, at
-    the first frame of the event loop (a timer registered on main)."""
+def _parse_invokes(spec):
     import ast
     calls = []
     for tok in spec.split():
@@ -2740,21 +3215,152 @@ def _invoke_later(spec):
             except (ValueError, SyntaxError):
                 kw[k] = v
         calls.append((idname, kw))
-    if not calls:
-        return
+    return calls
 
-    def click():
-        for idname, kw in calls:
+
+def _user_start(spec, explore_frames=0):
+    """The user of an add-on run: --invoke operators (spec) and
+    --explore-ui frames."""
+    _user["calls"] = _parse_invokes(spec)
+    _user["explore"] = int(explore_frames)
+    if _user["explore"] > 0:
+        _user["shown"] = []
+    if _user["calls"] or _user["explore"] > 0:
+        _bpy.user_input()
+
+
+def _user_input():
+    """The user's turn of a frame; True while actions are left."""
+    if _user["shown"] is not None:
+        # the user sees what the last frame drew; this frame's draw collects anew
+        _user["drawn"], _user["shown"] = _user["shown"], []
+    calls = _user["calls"]
+    if calls:
+        if _user["waited"] >= _USER_WAIT - 1 or _hostrace.choose(2, "user.click") == 1:
+            _user["waited"] = 0
+            _user_click(*calls.pop(0))
+        else:
+            _user["waited"] += 1
+    elif _user["explore"] > 0:
+        _user["explore"] -= 1
+        _explore_step()
+    if not calls and _user["explore"] <= 0:
+        _user["shown"] = None  # the user is done: the draw records nothing
+        _user["drawn"] = []
+    return bool(calls) or _user["explore"] > 0
+
+
+def _op_class(idname):
+    return next((c for c in _registered.get("Operator", ())
+                 if _opt(c, "bl_idname", "") == idname), None)
+
+
+def _op_polls(cls):
+    poll = _opt(cls, "poll")
+    if poll is None:
+        return True
+    try:
+        return bool(poll(context))
+    except Exception as e:
+        _bpy.report_exception(e, "%s.poll()" % cls.__name__)
+        return False
+
+
+def _prop_values(data, name):
+    """The values a user might give property name of data (a button they
+    see): each differs from the current one, or () if it cannot be edited."""
+    custom = name.startswith('["') and name.endswith('"]')
+    try:
+        cur = data[name[2:-2]] if custom else getattr(data, name)
+    except Exception:
+        return ()
+    desc = None if custom else _inspect.getattr_static(type(data), name, None)
+    if isinstance(desc, _RNAProperty):
+        if desc.kind in ("PointerProperty", "CollectionProperty"):
+            return ()
+        if desc.kw.get("subtype") in ("FILE_PATH", "DIR_PATH", "FILE_NAME"):
+            return ()  # chosen in a file browser, which the user model lacks
+        if desc.kind == "EnumProperty":
+            if "ENUM_FLAG" in desc.kw.get("options", ()):
+                return ()
             try:
-                _invoke_user(idname, kw)
+                items = _enum_items(desc.kw, data)
             except Exception as e:
-                _bpy.report_exception(e, "operator %s invoked by the user" % idname)
-        return None
+                _bpy.report_exception(e, "items of %s.%s" % (type(data).__name__, name))
+                return ()
+            return tuple(i for i in items if i != cur)
+    elif not custom and not (isinstance(desc, property) and desc.fset is not None) and \
+            type(desc).__name__ != "getset_descriptor":
+        return ()
+    if isinstance(cur, bool):
+        return (not cur,)
+    if isinstance(cur, int):
+        return (cur + 1, cur - 1, 0)
+    if isinstance(cur, float):
+        return (cur + 1.0, cur * 0.5, 0.0)
+    if isinstance(cur, str):
+        return ("", "hostrace", cur + "1")
+    try:
+        vec = tuple(cur)
+    except TypeError:
+        return ()
+    if vec and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in vec):
+        return (tuple(x + 1 for x in vec), tuple(0 * x for x in vec))
+    return ()
 
-    app.timers.register(click, first_interval=0.0)
+
+def _explore_step():
+    """One frame of --explore-ui: the user idles or does one thing."""
+    actions, seen = [], set()
+    for kind, a, b in _user["drawn"]:
+        if kind == "op":
+            key = ("op", a, tuple(sorted((k, repr(v)) for k, v in vars(b).items()
+                                         if not k.startswith("_"))))
+        else:
+            key = ("prop", id(a), b)
+        if key not in seen:
+            seen.add(key)
+            actions.append((kind, a, b))
+    for cls in _registered.get("Operator", ()):
+        idname = _opt(cls, "bl_idname", "")
+        if idname and ("op", idname, ()) not in seen:
+            seen.add(("op", idname, ()))
+            actions.append(("op", idname, None))
+    ready = []
+    for kind, a, b in actions:
+        if kind == "op":
+            cls = _op_class(a)
+            if cls is not None and _op_polls(cls):
+                ready.append((kind, a, b))
+        elif _prop_values(a, b):
+            ready.append((kind, a, b))
+    k = _hostrace.choose(1 + len(ready), "user.action")
+    if k == 0:
+        return
+    kind, a, b = ready[k - 1]
+    if kind == "op":
+        kw = {} if b is None else {n: v for n, v in vars(b).items() if not n.startswith("_")}
+        _user_click(a, kw)
+        return
+    values = _prop_values(a, b)
+    v = values[_hostrace.choose(len(values), "user.value")]
+    builtin = not b.startswith('["') and \
+        not isinstance(_inspect.getattr_static(type(a), b, None), _RNAProperty)
+    try:
+        if b.startswith('["'):
+            a[b[2:-2]] = v
+        else:
+            setattr(a, b, v)
+    except (AttributeError, TypeError, ValueError) as e:
+        # a built-in property that is read-only or takes other values:
+        # Blender's button would not let the user do it
+        if not builtin:
+            _bpy.report_exception(e, "the user setting %s.%s" % (type(a).__name__, b))
+    except Exception as e:
+        _bpy.report_exception(e, "the user setting %s.%s" % (type(a).__name__, b))
 
 
-addon_utils._hostrace_invoke_later = _invoke_later
+addon_utils._hostrace_user = _user_start
 
 
 # module-level gaps: bpy.types.X, bpy.utils.x, ... that the mock lacks
@@ -2780,8 +3386,12 @@ def _modal(op, event_type):
         r = _to_set(op.modal(context, Event(event_type)), type(op).__name__)
     except Exception as e:
         _bpy.report_exception(e, "modal operator %s" % type(op).__name__)
+        _op_finished(op, {"CANCELLED"})
         return False
-    return "RUNNING_MODAL" in r or "PASS_THROUGH" in r
+    if "RUNNING_MODAL" in r or "PASS_THROUGH" in r:
+        return True
+    _op_finished(op, r)
+    return False
 
 
 def _modal_cancel(op):
@@ -2791,6 +3401,7 @@ def _modal_cancel(op):
             cancel(context)
         except Exception as e:
             _bpy.report_exception(e, "modal operator %s cancel" % type(op).__name__)
+    _op_free(op)
 
 
 def _draw(handler):
@@ -2869,6 +3480,7 @@ _bpy.set_hooks({
     "check_threads": _check_threads,
     "join_threads": _join_threads,
     "draw_ui": _draw_ui,
+    "user_input": _user_input,
 })
 
 del _cls, _k, _i, _n
