@@ -108,17 +108,11 @@ static int g_ready;
 static char g_invoke[1024]; /* --invoke operators, space separated */
 static int g_explore = HR_EXPLORE_FRAMES;
 
-/* An --invoke operator as hostrace addon takes it: IDNAME with a dot, no
- * spaces; appended to g_invoke. -1 when it is not one or does not fit. */
+/* An --invoke operator as hostrace addon takes it, appended to g_invoke;
+ * -1 when it is not one or does not fit. */
 static int add_invoke(const char *op)
 {
-    const char *dot = strchr(op, '.');
-    size_t used = strlen(g_invoke);
-    if (!dot || dot == op || dot[1] == '\0' || dot[1] == ':' || strpbrk(op, " \t\n") ||
-        used + strlen(op) + 2 > sizeof(g_invoke))
-        return -1;
-    snprintf(g_invoke + used, sizeof(g_invoke) - used, "%s%s", used ? " " : "", op);
-    return 0;
+    return cli_invoke_append(g_invoke, sizeof(g_invoke), op) < 0 ? -1 : 0;
 }
 #endif
 

@@ -38,6 +38,10 @@ typedef struct cli_input {
     void (*before_exit)(void); /* called as the run ends (may be NULL) */
 } cli_input;
 void cli_run_input(const cli_input *in) __attribute__((noreturn));
+/* Appends op, an --invoke operator (IDNAME[:KEY=VALUE,...]: one dot in the
+ * bl_idname, no spaces), to the space-separated list (cap bytes): 0, -1
+ * when op is not one, -2 when it does not fit. */
+int cli_invoke_append(char *list, size_t cap, const char *op);
 int cli_replay(int argc, char **argv);
 /* hostrace triage (triage.c) */
 int cli_triage(int argc, char **argv);

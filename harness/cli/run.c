@@ -977,6 +977,20 @@ static void run_body(void)
     _exit(code);
 }
 
+int cli_invoke_append(char *list, size_t cap, const char *op)
+{
+    const char *dot = strchr(op, '.');
+    size_t idlen = strcspn(op, ":");
+    if (!dot || dot == op || (size_t)(dot - op) + 1 >= idlen ||
+        (strchr(dot + 1, '.') && strchr(dot + 1, '.') < op + idlen) || strpbrk(op, " \t\n"))
+        return -1;
+    size_t used = strlen(list);
+    if (used + strlen(op) + 2 > cap)
+        return -2;
+    snprintf(list + used, cap - used, "%s%s", used ? " " : "", op);
+    return 0;
+}
+
 /* ---- one input, for the fuzz drivers ------------------------------------------ */
 
 void cli_run_input(const cli_input *in)
@@ -2055,21 +2069,15 @@ int cli_run(int argc, char **argv)
                 opts.explore = (int)v;
             break;
         case O_INVOKE: {
-            const char *dot = strchr(optarg, '.');
-            size_t idlen = strcspn(optarg, ":");
             if (!addon)
                 return usage_error("--invoke is for `hostrace addon`%s", "");
-            if (!dot || dot == optarg || (size_t)(dot - optarg) + 1 >= idlen ||
-                (strchr(dot + 1, '.') && strchr(dot + 1, '.') < optarg + idlen) ||
-                strpbrk(optarg, " \t\n"))
+            int r = cli_invoke_append(opts.invoke, sizeof(opts.invoke), optarg);
+            if (r == -1)
                 return usage_error("--invoke takes IDNAME[:KEY=VALUE,...] (an operator's "
                                    "bl_idname like 'object.my_op', no spaces), not '%s'",
                                    optarg);
-            size_t used = strlen(opts.invoke);
-            if (used + strlen(optarg) + 2 > sizeof(opts.invoke))
+            if (r < 0)
                 return usage_error("too many --invoke operators%s", "");
-            snprintf(opts.invoke + used, sizeof(opts.invoke) - used, "%s%s", used ? " " : "",
-                     optarg);
             break;
         }
         case O_MAXSTEPS:

@@ -3250,11 +3250,6 @@ def _user_input():
     return bool(calls) or _user["explore"] > 0
 
 
-def _op_class(idname):
-    return next((c for c in _registered.get("Operator", ())
-                 if _opt(c, "bl_idname", "") == idname), None)
-
-
 def _op_polls(cls):
     poll = _opt(cls, "poll")
     if poll is None:
@@ -3326,23 +3321,24 @@ def _explore_step():
         if idname and ("op", idname, ()) not in seen:
             seen.add(("op", idname, ()))
             actions.append(("op", idname, None))
-    ready = []
+    ready = []  # (kind, a, b, the property's candidate values)
     for kind, a, b in actions:
         if kind == "op":
-            cls = _op_class(a)
+            cls = _operators.get(a)
             if cls is not None and _op_polls(cls):
-                ready.append((kind, a, b))
-        elif _prop_values(a, b):
-            ready.append((kind, a, b))
+                ready.append((kind, a, b, None))
+        else:
+            values = _prop_values(a, b)
+            if values:
+                ready.append((kind, a, b, values))
     k = _hostrace.choose(1 + len(ready), "user.action")
     if k == 0:
         return
-    kind, a, b = ready[k - 1]
+    kind, a, b, values = ready[k - 1]
     if kind == "op":
         kw = {} if b is None else {n: v for n, v in vars(b).items() if not n.startswith("_")}
         _user_click(a, kw)
         return
-    values = _prop_values(a, b)
     v = values[_hostrace.choose(len(values), "user.value")]
     builtin = not b.startswith('["') and \
         not isinstance(_inspect.getattr_static(type(a), b, None), _RNAProperty)
