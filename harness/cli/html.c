@@ -809,8 +809,9 @@ static void timeline_json(sbuf *b, const finding *f)
     int first_d = 1;
     for (size_t i = 0; f->have_sched && i < f->sched.n; i++) {
         const sched_decision *d = &f->sched.d[i];
-        if (d->current == SCHED_VALUE_CHOICE)
-            continue; /* a user's action, not a hand-off: the table lists it */
+        if (d->current == SCHED_VALUE_CHOICE || d->current == SCHED_EXTERNAL_WAKE ||
+            d->current == SCHED_EXTERNAL_NOW)
+            continue; /* a user's action or an external call, not a hand-off: the table lists it */
         char loc[1200] = "";
         if (d->file)
             snprintf(loc, sizeof(loc), "%s:%d", d->file, d->line);
@@ -881,6 +882,11 @@ static void decisions_table(sbuf *b, const finding *f)
         sb_printf(b, "<tr><td>%llu</td><td>", (unsigned long long)d->step);
         if (d->current == SCHED_VALUE_CHOICE) {
             sb_printf(b, "(a value choice)</td><td>option %d", d->chosen);
+        } else if (d->current == SCHED_EXTERNAL_WAKE) {
+            sb_puts(b, "(an external call completed)</td><td>");
+            sb_html(b, slot_name(f, d->chosen));
+        } else if (d->current == SCHED_EXTERNAL_NOW) {
+            sb_printf(b, "(an external call starts)</td><td>%s", d->chosen ? "ready" : "not ready");
         } else {
             sb_html(b, slot_name(f, d->current));
             sb_puts(b, "</td><td>");

@@ -233,13 +233,18 @@ static int trace_load(const char *schedule, mz_trace *t)
         trace_free(t);
         return -1;
     }
+    size_t len = 0;
     for (size_t i = 0; i < s.n; i++) {
-        t->cur[i] = s.d[i].current;
-        t->chosen[i] = s.d[i].chosen;
-        t->n[i] = s.d[i].n_enabled;
+        /* an external call's outcome or completion takes no schedule byte */
+        if (s.d[i].current == SCHED_EXTERNAL_WAKE || s.d[i].current == SCHED_EXTERNAL_NOW)
+            continue;
+        t->cur[len] = s.d[i].current;
+        t->chosen[len] = s.d[i].chosen;
+        t->n[len] = s.d[i].n_enabled;
         t->preemptions += s.d[i].current >= 0 && s.d[i].chosen != s.d[i].current;
+        len++;
     }
-    t->len = s.n;
+    t->len = len;
     t->seed = s.seed;
     hr_schedule_free(&s);
     /* the thread table: "thread SLOT ROLE NAME" lines */

@@ -13,6 +13,7 @@
 #include "report/report.h"
 #include "report/report_internal.h"
 #include "sched/strategy.h"
+#include "sched/tsan_annotate.h"
 #include "schedule.h"
 
 #include <ctype.h>
@@ -70,9 +71,12 @@ static const char run_usage[] =
     "  deadlock                  no thread can run: every thread's state, C stack\n"
     "      and Python stack\n"
     "  hang                      the step or virtual-time budget ran out, a thread\n"
-    "      ran for --stall seconds without a scheduling point, or --timeout\n"
-    "  blocked-outside-scheduler a thread blocked for --stall seconds in something\n"
-    "      the scheduler does not control\n"
+    "      ran for --stall seconds without a scheduling point, the main thread\n"
+    "      waited in a socket, pipe or process call for --stall seconds of host\n"
+    "      time, or --timeout\n"
+    "  blocked-outside-scheduler a thread blocked for --stall seconds in a call\n"
+    "      the scheduler does not control (sockets, pipes, waitpid, select and\n"
+    "      multiprocessing's locks it does: the thread waits, the rest runs on)\n"
     "  assertion, script-error   an exception in the script, a thread, a timer,\n"
     "      a handler, a modal operator or a draw handler\n"
     "  thread-outlives-script    (warning) a Python thread still alive when the\n"
@@ -82,6 +86,9 @@ static const char run_usage[] =
     "      used (even if the script caught the AttributeError): the result does\n"
     "      not cover it\n"
     "  invariant-broken          Main's lists or name map inconsistent at the end\n"
+    "  fork-with-threads         (warning) the script forked (os.fork, multiprocessing's\n"
+    "      fork) while other Python threads ran: locks they held stay held in the\n"
+    "      child, as CPython 3.12+ warns\n"
     "\n"
     "options:\n"
     "  --strategy S      pct (default), random, rr, bytes, or free (no scheduler:\n"
@@ -104,7 +111,9 @@ static const char run_usage[] =
     "  --max-steps N     hang past N scheduling points (default 2000000)\n"
     "  --max-vtime S     hang past S seconds of virtual time (default 7200)\n"
     "  --stall S         real seconds without a scheduling point before a hang or\n"
-    "                    blocked-outside-scheduler finding (default 10)\n"
+    "                    blocked-outside-scheduler finding, and how long the main\n"
+    "                    thread may wait in a socket, pipe or process call\n"
+    "                    (default 10)\n"
     "  --frames N        event-loop frames after the script (default 240, one\n"
     "                    frame is 1/60 s of host time); under the scheduler the\n"
     "                    loop ends early once no script code can run again (no\n"
@@ -413,6 +422,16 @@ static void print_trace(FILE *out)
                     d[i].label, d[i].chosen, d[i].n_enabled);
             continue;
         }
+        if (d[i].current == SCHED_EXTERNAL_WAKE) {
+            fprintf(out, "trace: %zu step %" PRIu64 ": %s of %s completed\n", i + 1, d[i].step,
+                    d[i].label, sched_slot_name(d[i].chosen));
+            continue;
+        }
+        if (d[i].current == SCHED_EXTERNAL_NOW) {
+            fprintf(out, "trace: %zu step %" PRIu64 ": %s %s\n", i + 1, d[i].step, d[i].label,
+                    d[i].chosen ? "ready at once" : "not ready");
+            continue;
+        }
         fprintf(out, "trace: %zu step %" PRIu64 ": %s at %s", i + 1, d[i].step,
                 d[i].current >= 0 ? sched_slot_name(d[i].current) : "(blocked)", d[i].label);
         if (d[i].file) {
@@ -471,6 +490,22 @@ static void write_schedule(void)
     close(fd);
 }
 
+/* TSan ignore regions the watchdog opened (finish_from_watchdog): TSan
+ * requires a thread to close them before the process ends. */
+static _Thread_local int watchdog_ignores;
+
+static void watchdog_ignore(void)
+{
+    HR_TSAN_IGNORE_BEGIN();
+    watchdog_ignores++;
+}
+
+static void end_watchdog_ignores(void)
+{
+    for (; watchdog_ignores > 0; watchdog_ignores--)
+        HR_TSAN_IGNORE_END();
+}
+
 /* Writes the child's findings and schedule for the parent, then ends the
  * process. Runs once, whoever gets here first (normal end, a scheduler
  * stop, the watchdog, a crash, a sanitizer about to end the process). */
@@ -483,6 +518,7 @@ static void child_finish(void)
             pause();
     }
     alarm(30); /* if writing the result itself blocks */
+    sched_ext_off();
     report_collect_sanitizer();
     if (child_stat == CHILD_OK && strategy && strategy->remaining &&
         strategy->remaining(strategy) > 0) {
@@ -531,6 +567,7 @@ static void child_finish(void)
     fflush(NULL);
     if (before_exit)
         before_exit();
+    end_watchdog_ignores();
     _exit(code);
 }
 
@@ -557,6 +594,17 @@ static void finish_now(void)
     free_emit();
 }
 
+/* The watchdog ends a run whose token holder is stuck: it reads what that
+ * thread and the embedding wrote (the decisions, the interned file names
+ * they point to) with no order to them, a diagnostic TSan must not report
+ * as a race of hostrace's own. */
+static void finish_from_watchdog(void)
+{
+    watchdog_ignore();
+    finish_now();
+    end_watchdog_ignores();
+}
+
 /* ---- scheduler stops -------------------------------------------------------- */
 
 static const char *basename_of(const char *p)
@@ -575,13 +623,17 @@ static void on_sched_stop(const sched_stop *st)
         break;
     case SCHED_STOP_HANG_STEPS:
     case SCHED_STOP_HANG_TIME:
+    case SCHED_STOP_HANG_EXTERNAL:
         if (st->py_file)
             snprintf(key, sizeof(key), "%s@%s:%d", sched_role_name(st->role),
                      basename_of(st->py_file), st->py_line);
         else
             snprintf(key, sizeof(key), "%s", sched_role_name(st->role));
         report_addf_thread(st->thread, sched_role_name(st->role), REPORT_HANG, key,
-                           st->kind == SCHED_STOP_HANG_STEPS ? "steps" : "vtime", st->threads,
+                           st->kind == SCHED_STOP_HANG_STEPS  ? "steps"
+                           : st->kind == SCHED_STOP_HANG_TIME ? "vtime"
+                                                              : "external",
+                           st->threads,
                            "%s", st->message);
         break;
     case SCHED_STOP_DIVERGED:
@@ -634,13 +686,13 @@ static void stall_finding(double seconds)
 {
     char name[64] = "?", wchan[64];
     sched_role role = SCHED_ROLE_UNKNOWN;
-    uint64_t tid = 0;
-    sched_token_holder(name, sizeof(name), &role, &tid);
+    uint64_t tid = 0, ident = 0;
+    sched_token_holder(name, sizeof(name), &role, &tid, &ident);
     char state = thread_state(tid, wchan, sizeof(wchan));
     char stacks[2048] = "";
     bpy_dump_stacks(stacks, sizeof(stacks));
     char where[256], func[256];
-    bpy_first_frame(stacks, where, sizeof(where), func, sizeof(func));
+    bpy_first_frame(stacks, ident, where, sizeof(where), func, sizeof(func));
     /* a busy loop is caught on whichever line of it was running: its key
      * is the function; a blocked call's is its line */
     char key[320];
@@ -674,22 +726,25 @@ static void *watchdog(void *arg)
         if (atomic_load(&emitted))
             break;
         if (now - start > opts.timeout) {
+            watchdog_ignore(); /* see finish_from_watchdog */
             report_addf(REPORT_HANG, "timeout", "", NULL,
                         "the run did not finish within %d s of wall-clock time (--timeout); a "
                         "thread is blocked or spinning",
                         opts.timeout);
-            finish_now();
+            finish_from_watchdog();
             fflush(NULL);
             _exit(CLI_EXIT_FINDINGS);
         }
         if (scheduled) {
             uint64_t s = sched_steps();
-            if (s != last_steps) {
+            if (s != last_steps || sched_ext_idle_waiting()) {
+                /* a wait for a child process is bounded by the scheduler */
                 last_steps = s;
                 last_change = now;
             } else if (now - last_change > opts.stall) {
+                watchdog_ignore(); /* see finish_from_watchdog */
                 stall_finding(now - last_change);
-                finish_now();
+                finish_from_watchdog();
                 fflush(NULL);
                 _exit(CLI_EXIT_FINDINGS);
             }
@@ -926,6 +981,7 @@ static void run_body(void)
         cfg.strategy = strategy;
         cfg.max_steps = opts.max_steps;
         cfg.max_vtime_ns = opts.max_vtime_ms * 1000000;
+        cfg.ext_stall_ns = (int64_t)opts.stall * 1000000000;
         cfg.record = 1;
         cfg.on_stop = on_sched_stop;
     }
@@ -963,6 +1019,7 @@ static void run_body(void)
     }
     bpy_check_threads();
     frames_run = bpy_run_wm(opts.frames);
+    bpy_check_late_threads();
     if (opts.addon) /* Blender disables its add-ons when it quits */
         bpy_run_source("import addon_utils\naddon_utils._hostrace_unload()\n", opts.script, err,
                        sizeof(err));
@@ -1165,6 +1222,44 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
     return av;
 }
 
+/* ---- a schedule's processes ----------------------------------------------------
+ * Each schedule process leads a process group of its own, and everything
+ * the script starts stays in it (unless it makes a session of its own). When
+ * the schedule has ended, whatever of the group is left ends too: a server
+ * the script left running, a subprocess it never waited for. An interrupt
+ * of hostrace itself (Ctrl-C reaches only hostrace's own group) ends the
+ * running schedule's group before hostrace dies of it. */
+
+static volatile sig_atomic_t child_group; /* the running schedule's group, or 0 */
+
+static void end_group(pid_t pgid)
+{
+    child_group = 0;
+    if (pgid > 0)
+        kill(-pgid, SIGKILL);
+}
+
+static void on_interrupt(int sig)
+{
+    pid_t g = child_group;
+    if (g > 0)
+        kill(-g, SIGKILL);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_interrupt_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_interrupt;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 /* ---- the schedule server (free-threaded builds) ---------------------------------
  *
  * A TSan-built free-threaded interpreter takes seconds to start, and a
@@ -1214,6 +1309,7 @@ static void serve(void)
     int generated = program || (trailer.present && trailer.generated);
     char err[1024];
     prepare_run();
+    install_interrupt_handlers();
     if (bpy_runtime_init(generated ? NULL : opts.script, 1, err, sizeof(err)) < 0) {
         fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
         fflush(NULL);
@@ -1226,6 +1322,7 @@ static void serve(void)
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
+            setpgid(0, 0); /* as in run_child */
             close(serve_fd);
             served = 1;
             scheduled = 1;
@@ -1251,11 +1348,15 @@ static void serve(void)
             run_once();
         }
         int st = 0;
-        if (pid < 0)
+        if (pid < 0) {
             st = 127 << 8;
-        else
+        } else {
+            setpgid(pid, pid);
+            child_group = pid;
             while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
             }
+            end_group(pid);
+        }
         if (io_full(serve_fd, &st, sizeof(st), 1) < 0)
             _exit(CLI_EXIT_CLEAN);
     }
@@ -1403,6 +1504,9 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
         return oc;
     }
     if (pid == 0) {
+        /* a process group of its own: whatever the script starts (servers,
+         * subprocesses, multiprocessing's workers) ends with the schedule */
+        setpgid(0, 0);
         /* a fresh process image for every schedule: the same start state
          * (heap, addresses, Python's objects) whichever command and
          * whichever earlier schedules came before */
@@ -1413,8 +1517,11 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
                 opts.cmd, strerror(errno));
         _exit(127);
     }
+    setpgid(pid, pid); /* whichever of the two runs first */
+    child_group = pid;
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
     }
+    end_group(pid);
 result:;
     FILE *rf = fopen(rpath, "rb");
     if (!rf || fread(&oc.r, sizeof(oc.r), 1, rf) != 1 || oc.r.magic != RESULT_MAGIC) {
@@ -1520,6 +1627,7 @@ static int explore(void)
                 opts.cmd, strerror(errno));
         return CLI_EXIT_INTERNAL;
     }
+    install_interrupt_handlers();
     int tty = isatty(STDERR_FILENO);
     int explored = 0, code = CLI_EXIT_CLEAN;
     uint64_t steps_total = 0, frames_total = 0;

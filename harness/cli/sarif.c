@@ -14,6 +14,7 @@
  * code-scanning UI can map them onto a checkout. partialFingerprints carry
  * the signature, which is what makes two runs' results the same result. */
 #include "cli/sarif.h"
+#include "report/report.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -54,7 +55,16 @@ static const rule_info rules[] = {
     {"operator-refused", "OperatorRefused", "An operator returned {'CANCELLED'}."},
     {"unsupported-api", "UnsupportedApi",
      "The script used bpy API that hostrace does not model: the result does not cover it."},
+    {"fork-with-threads", "ForkWithThreads",
+     "The process forked while other Python threads ran: locks they held stay held in the "
+     "child."},
 };
+
+static int kind_is_warning(const char *kind)
+{
+    report_kind k;
+    return report_kind_parse(kind, &k) == 0 && report_kind_severity(k) == REPORT_WARNING;
+}
 
 static const rule_info *rule_of(const char *kind)
 {
@@ -303,10 +313,7 @@ int hr_sarif_write(const char *findings_dir, const char *path, char *err, size_t
                 json_pack("{s:s, s:s, s:{s:s}, s:{s:s}}", "id", kind, "name",
                           ri ? ri->name : kind, "shortDescription", "text", ri ? ri->text : kind,
                           "defaultConfiguration", "level",
-                          strcmp(kind, "thread-outlives-script") == 0 ||
-                                  strcmp(kind, "operator-refused") == 0
-                              ? "warning"
-                              : "error"));
+                          kind_is_warning(kind) ? "warning" : "error"));
         }
         json_t *r = result_of(findings_dir, sigs[k], entry, rule_index, err, errlen);
         if (!r)

@@ -124,6 +124,19 @@ static void gil_acquire(void *saved) { PyEval_RestoreThread((PyThreadState *)sav
 
 static int gil_held(void) { return bpy_python_ready && PyGILState_Check(); }
 
+/* A thread about to wait in an external call released the GIL for it, and
+ * no other thread holds it (this one ran Python until the call): taking it
+ * back for the lookup does not wait. */
+static int location_nogil(const char **file, int *line)
+{
+    if (!bpy_python_ready || !PyGILState_GetThisThreadState())
+        return 0;
+    PyGILState_STATE g = PyGILState_Ensure();
+    int found = bpy_current_location(file, line);
+    PyGILState_Release(g);
+    return found;
+}
+
 /* The Python stack of the thread with kernel id os_tid, innermost first,
  * bpy's own frames left out. Called by the token holder: every other
  * thread waits with the GIL released. */
@@ -218,13 +231,28 @@ void bpy_dump_stacks(char *buf, size_t len)
     fclose(tmp);
 }
 
-void bpy_first_frame(const char *dump, char *where, size_t wlen, char *func, size_t flen)
+void bpy_first_frame(const char *dump, uint64_t ident, char *where, size_t wlen, char *func,
+                     size_t flen)
 {
     snprintf(where, wlen, "?");
     snprintf(func, flen, "?");
-    const char *p = strstr(dump, "Current thread");
+    /* the thread's own block of the dump ("Thread 0x00007f... (most
+     * recent call first):"), else the dumping thread's, else the first */
+    char head[64];
+    snprintf(head, sizeof(head), "Thread 0x%016llx", (unsigned long long)ident);
+    const char *p = ident ? strstr(dump, head) : NULL;
+    if (!p)
+        p = strstr(dump, "Current thread");
     if (!p)
         p = dump;
+    /* only within that block */
+    const char *next = strstr(p + 1, "\nThread 0x");
+    const char *cur = strstr(p + 1, "\nCurrent thread");
+    if (cur && (!next || cur < next))
+        next = cur;
+    const char *fchk = strstr(p, "File \"");
+    if (!fchk || (next && fchk > next))
+        return;
     const char *f = strstr(p, "File \"");
     if (!f)
         return;
@@ -341,6 +369,12 @@ int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen
     if (!PyStatus_Exception(st))
         st = PyConfig_SetBytesString(&config, &config.home, HR_PYTHON_HOME);
 #endif
+#ifdef HR_PYTHON_EXE
+    /* sys.executable is the interpreter, as in Blender (its bundled one):
+     * multiprocessing's spawn and forkserver start it */
+    if (!PyStatus_Exception(st))
+        st = PyConfig_SetBytesString(&config, &config.executable, HR_PYTHON_EXE);
+#endif
     const char *argv0 = script ? script : "";
     if (!PyStatus_Exception(st))
         st = PyConfig_SetBytesArgv(&config, 1, (char *const *)&argv0);
@@ -440,6 +474,7 @@ int bpy_runtime_start(const host_switches *sw, const char *script, const sched_c
         cfg.hooks.gil_acquire = gil_acquire;
         cfg.hooks.gil_held = gil_held;
         cfg.hooks.script_stack = script_stack;
+        cfg.hooks.location_nogil = location_nogil;
         sched_start(&cfg);
     }
     host_callbacks cb = {0};
@@ -602,6 +637,13 @@ void bpy_check_threads(void)
     Py_XDECREF(on);
     PyErr_Clear();
 #endif
+}
+
+void bpy_check_late_threads(void)
+{
+    PyObject *r = bpy_call_hook("check_late_threads", NULL);
+    Py_XDECREF(r);
+    PyErr_Clear();
 }
 
 void bpy_interpreter(bpy_interp_info *out)

@@ -50,6 +50,11 @@ bpy_script_status bpy_run_source(const char *text, const char *path, char *err, 
 /* After the script returned: a thread-outlives-script warning for every
  * Python thread still alive. */
 void bpy_check_threads(void);
+/* At the end of the event loop: a thread-outlives-script warning for each
+ * thread started after the script returned (by a timer, handler, draw
+ * callback, modal operator, user action or another thread) that is still
+ * running, naming what started it. */
+void bpy_check_late_threads(void);
 
 /* Runs the wm loop for up to frames frames with the GIL released between
  * Python calls, so script threads run alongside it; under the scheduler it
@@ -69,7 +74,8 @@ int bpy_runtime_stop(int timeout_ms);
 void bpy_dump_stacks(char *buf, size_t len);
 /* The running thread's innermost frame in such a dump: "file:line" and
  * "file:function" (basenames), or "?". */
-void bpy_first_frame(const char *dump, char *where, size_t wlen, char *func, size_t flen);
+void bpy_first_frame(const char *dump, uint64_t ident, char *where, size_t wlen, char *func,
+                     size_t flen);
 
 /* The embedded interpreter: its version, whether it is a free-threaded
  * build (PEP 703) and whether the GIL was on when the script returned (an

@@ -25,6 +25,7 @@ static const struct {
     [REPORT_THREAD_OUTLIVES_SCRIPT] = {"thread-outlives-script", REPORT_WARNING},
     [REPORT_OPERATOR_REFUSED] = {"operator-refused", REPORT_WARNING},
     [REPORT_UNSUPPORTED_API] = {"unsupported-api", REPORT_WARNING},
+    [REPORT_FORK_WITH_THREADS] = {"fork-with-threads", REPORT_WARNING},
 };
 
 const char *report_kind_id(report_kind k)

@@ -77,7 +77,10 @@ void report_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
 HR_IN_SANITIZER_REPORT const char *__tsan_default_options(void)
 {
     return "exitcode=1:report_thread_leaks=0:report_signal_unsafe=0:history_size=7:"
-           "handle_segv=0:handle_sigbus=0:atexit_sleep_ms=0"
+           "handle_segv=0:handle_sigbus=0:atexit_sleep_ms=0:"
+           /* a child a script forks (multiprocessing) may start threads:
+            * it is not scheduled, and its reports are not the run's */
+           "die_after_fork=0"
 #ifdef HR_TSAN_SUPPRESSIONS
            /* the free-threaded interpreter's known internal reports, from
             * CPython's own source tree (scripts/setup-free-threaded) */

@@ -93,6 +93,7 @@ void sched_thread_register_current(sched_role role, const char *name)
     sched_record *r = sched_record_alloc_locked(role, name);
     if (r) {
         r->os_tid = sched_os_tid();
+        r->pthread_id = (uint64_t)pthread_self();
         r->state = SCHED_T_RUNNABLE;
     }
     sched_unlock();

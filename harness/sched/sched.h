@@ -192,6 +192,10 @@ typedef struct sched_hooks {
     /* Writes the script stack of thread os_tid into buf; returns 1 if it
      * had one. Called by the token holder when a run stops. */
     int (*script_stack)(uint64_t os_tid, char *buf, size_t len);
+    /* The script location of the calling thread, which does not hold the
+     * GIL (it is about to wait in an external call); as the location
+     * provider. */
+    int (*location_nogil)(const char **file, int *line);
 } sched_hooks;
 
 typedef enum sched_stop_kind {
@@ -199,6 +203,7 @@ typedef enum sched_stop_kind {
     SCHED_STOP_HANG_STEPS,   /* step budget exceeded */
     SCHED_STOP_HANG_TIME,    /* virtual-time budget exceeded */
     SCHED_STOP_DIVERGED,     /* the replayed schedule does not fit this run */
+    SCHED_STOP_HANG_EXTERNAL, /* the main thread blocked in an external call */
 } sched_stop_kind;
 
 typedef struct sched_stop {
@@ -225,6 +230,9 @@ typedef struct sched_config {
     uint64_t max_steps;              /* 0: unlimited */
     int64_t max_vtime_ns;            /* 0: unlimited */
     int record;                      /* keep the decision list */
+    /* how long the main thread may wait in an external call (virtual and
+     * real ns), and the bound on a real wait for another process; 0: 10 s */
+    int64_t ext_stall_ns;
     sched_hooks hooks;
     sched_stop_fn on_stop;
 } sched_config;
@@ -251,6 +259,14 @@ int sched_managed(void);
  * user's actions in an add-on run. */
 #define SCHED_VALUE_CHOICE (-2)
 int sched_choose(int n, const char *label);
+
+/* An external call completed (sched_ext_wait): recorded as a decision
+ * whose current is SCHED_EXTERNAL_WAKE and chosen the slot of the thread
+ * whose call completed at that step; label names the call ("io.recv"). */
+#define SCHED_EXTERNAL_WAKE (-3) /* n_enabled: the ready mask (sched_ext.mask) */
+/* An external call's immediate outcome (sched_ext_now): a decision whose
+ * current is SCHED_EXTERNAL_NOW and chosen the ready mask (0: not ready). */
+#define SCHED_EXTERNAL_NOW (-4)
 
 /* One decision: at step `step`, thread `current` (slot) was at scheduling
  * point `label` (script location file:line if known) with n_enabled > 1
@@ -323,8 +339,72 @@ int sched_slot_exited(int slot);
  * exited (under the scheduler; 0 when it is not active). */
 int sched_live_count(sched_role role);
 
-/* The managed thread holding the token, for the watchdog: its name, role
- * and kernel thread id; returns 0 when not scheduled. Never blocks. */
-int sched_token_holder(char *name, size_t len, sched_role *role, uint64_t *os_tid);
+/* ---- external calls ----------------------------------------------------
+ * A blocking call the scheduler does not control (a socket, a pipe, a
+ * child process, a semaphore another process posts) releases the GIL in
+ * CPython, and the host goes on meanwhile. Under the scheduler the calling
+ * thread leaves the runnable set for as long as the call would block: the
+ * interposed libc functions (extcall.c) describe what the call waits for
+ * and call sched_ext_wait first, then the real function, which no longer
+ * blocks. The scheduler checks the waiting calls at every scheduling point
+ * (poll with no timeout, or the call's own check), so a call that another
+ * managed thread completes (the peer of a loopback socket) completes at
+ * the same step in every run; when no thread can run and child processes
+ * exist, it waits for them in real time, and virtual time waits too. Each
+ * completion is a decision (SCHED_EXTERNAL_WAKE), so a replay completes
+ * each call at its recorded step. */
+struct pollfd;
+typedef struct sched_ext {
+    const char *label;     /* "io.recv" */
+    struct pollfd *fds;    /* ready when poll() reports any of them */
+    int nfds;
+    /* or, when set, ready when this returns 1 */
+    int (*ready)(const struct sched_ext *e);
+    /* 1 when only another thread of this process can make it ready (a
+     * private semaphore): its answer is the same in every run, and
+     * sched_ext_now does not record it */
+    int local;
+    long arg[3];
+    const void *ptr;
+    /* set by the scheduler when the call is ready: which of fds are
+     * (bit i for fds[i], i < 30; bit 30 for any later one), 1 for a call
+     * with a check of its own. A replay makes the same ones ready, and the
+     * caller reports only those (sched_ext_filter). */
+    int mask;
+} sched_ext;
+
+/* 1 when a blocking call by the calling thread must go through
+ * sched_ext_wait: the run is scheduled, the thread managed and holding the
+ * token, and it does not hold the GIL (CPython released it for the call). */
+int sched_ext_candidate(void);
+/* Is e ready now? Not a scheduling point, and the caller may hold the
+ * GIL. The kernel's answer in a recording run, recorded as a decision
+ * (SCHED_EXTERNAL_NOW); a replay gives the recorded answer (waiting, up
+ * to --stall, for a recorded "ready" to be true in this run too, so that
+ * the call that follows does what it did). -1 when the caller is not the
+ * managed token holder of a scheduled run: ask the kernel. */
+int sched_ext_now(sched_ext *e);
+/* Waits until e is ready or the virtual deadline passes (< 0: none), as a
+ * scheduling point: the thread leaves the runnable set, and a later
+ * scheduling point completes the call (a recorded decision). Returns 0
+ * when ready, 1 on timeout, -1 when the caller is not a candidate (do the
+ * real call). Callers ask sched_ext_now first. */
+int sched_ext_wait(sched_ext *e, int64_t deadline_ns);
+/* Clears the events of fds[i] (i < 30) that are not in mask, after the
+ * real call collected them into fds (a poll array); returns how many
+ * entries still have events. */
+int sched_ext_filter(struct pollfd *fds, int nfds, int mask);
+/* From now on every call goes straight to the kernel (the run is ending:
+ * its report must not wait in the scheduler). */
+void sched_ext_off(void);
+/* True while the scheduler waits in real time for another process: the
+ * watchdog must not count it as a stall. */
+int sched_ext_idle_waiting(void);
+
+/* The managed thread holding the token, for the watchdog: its name, role,
+ * kernel thread id and pthread_self() (Python's thread ident); returns 0
+ * when not scheduled. Never blocks. */
+int sched_token_holder(char *name, size_t len, sched_role *role, uint64_t *os_tid,
+                       uint64_t *pthread_id);
 
 #endif

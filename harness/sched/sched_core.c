@@ -28,6 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/futex.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,6 +56,13 @@ static uint32_t g_lock_word;
 #define MAX_EXITING 64
 static uint64_t g_exiting[MAX_EXITING];
 static int g_nexiting;
+/* external calls (see sched.h) */
+static int g_n_ext;          /* managed threads inside sched_ext_wait */
+static int g_ext_off;        /* the run is ending: no more waits */
+static int g_ext_idle;       /* waiting in real time for another process */
+static pid_t g_pid;          /* the scheduled process (not a forked child) */
+static int g_forked;         /* this is a child forked from a scheduled run */
+static int64_t g_fork_vnow, g_fork_real;
 
 static void futex_wait(uint32_t *addr, uint32_t val)
 {
@@ -137,11 +147,42 @@ static void live_remove(int slot)
 
 /* ---- start ------------------------------------------------------------- */
 
+static int64_t real_ns(void)
+{
+    struct timespec ts;
+    syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* A child forked from a scheduled run (multiprocessing's fork, os.fork)
+ * has one thread: nothing is scheduled there, threads run free, and its
+ * clock goes on from the virtual time of the fork in real time. */
+static void after_fork_child(void)
+{
+    if (!g_active)
+        return;
+    g_forked = 1;
+    g_fork_vnow = g_now;
+    g_fork_real = real_ns();
+    g_active = 0;
+    g_ext_off = 1;
+    g_lock_word = 0;
+    int n = atomic_load(&sched_nrecords_);
+    for (int i = 0; i < n && i < SCHED_MAX_THREADS; i++)
+        sched_records_[i].managed = 0;
+}
+
 void sched_start(const sched_config *cfg)
 {
     sched_record *me = sched_self_;
     if (!me)
         return;
+    static int atfork_done;
+    if (!atfork_done) {
+        atfork_done = 1;
+        pthread_atfork(NULL, NULL, after_fork_child);
+    }
+    g_pid = (pid_t)syscall(SYS_getpid);
     LOCK();
     g_cfg = *cfg;
     g_active = 1;
@@ -206,6 +247,8 @@ static const char *state_name(const sched_record *r)
     case SCHED_T_RUNNABLE:
         return "runnable";
     case SCHED_T_BLOCKED:
+        if (r->ext)
+            return r->deadline >= 0 ? "in an external call (timed)" : "in an external call";
         return r->deadline >= 0 ? "waiting (timed)" : "blocked";
     case SCHED_T_EXITED:
         return "exited";
@@ -245,7 +288,7 @@ static void build_stop(sched_stop *st, sched_stop_kind kind, sched_record *me,
     for (int i = 0; i < g_nlive; i++) {
         sched_record *r = &sched_records_[g_live[i]];
         at = append(out, len, at, "thread %s (%s)%s: %s", r->name, sched_role_name(r->role),
-                    r == me ? " [running]" : "", state_name(r));
+                    r == me && r->state == SCHED_T_RUNNABLE ? " [running]" : "", state_name(r));
         if (r->state == SCHED_T_BLOCKED) {
             at = append(out, len, at, " in %s", r->block_what ? r->block_what : "?");
             if (r->block_file)
@@ -271,7 +314,7 @@ static void build_stop(sched_stop *st, sched_stop_kind kind, sched_record *me,
         while (first < r->ncstack) {
             char fn[256];
             symbolize(r->cstack[first], fn, sizeof(fn));
-            if (!strstr(fn, "sched_core.c") && !strstr(fn, "build_stop") &&
+            if (!strstr(fn, "sched_core.c") && !strstr(fn, "extcall.c") && !strstr(fn, "build_stop") &&
                 !strstr(fn, "block_until") && !strstr(fn, "reschedule"))
                 break;
             first++;
@@ -299,18 +342,34 @@ static void build_stop(sched_stop *st, sched_stop_kind kind, sched_record *me,
 
 /* Ends the run: reports through on_stop, which does not return. Called
  * with the lock held; drops it. */
-static void stop_run(sched_stop_kind kind, sched_record *me, const char *message)
-    __attribute__((noreturn));
-static void stop_run(sched_stop_kind kind, sched_record *me, const char *message)
+static void stop_run_on(sched_stop_kind kind, sched_record *me, const sched_record *subject,
+                        const char *message) __attribute__((noreturn));
+static void stop_run_on(sched_stop_kind kind, sched_record *me, const sched_record *subject,
+                        const char *message)
 {
     static sched_stop st;
     g_current = me->slot; /* nobody else runs from here on */
+    g_ext_off = 1;        /* the report goes straight to the kernel */
     UNLOCK();
     build_stop(&st, kind, me, message);
+    if (subject && subject != me) {
+        /* the thread the stop is about, not the one that noticed it */
+        snprintf(st.thread, sizeof(st.thread), "%s", subject->name);
+        st.role = subject->role;
+        st.py_file = subject->block_file;
+        st.py_line = subject->block_line;
+    }
     if (g_cfg.on_stop)
         g_cfg.on_stop(&st);
     fprintf(stderr, "hostrace: %s\n", st.message);
     abort();
+}
+
+static void stop_run(sched_stop_kind kind, sched_record *me, const char *message)
+    __attribute__((noreturn));
+static void stop_run(sched_stop_kind kind, sched_record *me, const char *message)
+{
+    stop_run_on(kind, me, NULL, message);
 }
 
 /* ---- the decision --------------------------------------------------------- */
@@ -362,6 +421,214 @@ static int earliest_deadline(int64_t *out)
     return found;
 }
 
+/* ---- external calls: completion ------------------------------------------ */
+
+static int64_t ext_stall_ns(void)
+{
+    return g_cfg.ext_stall_ns > 0 ? g_cfg.ext_stall_ns : 10000000000LL;
+}
+
+/* Is e's call ready now? Raw system calls only (here and in the ready
+ * functions of extcall.c): TSan sees none of it, so checking adds nothing
+ * to any thread's history. */
+#define EXT_MASK_REST (1 << 30)
+
+/* Which of e's fds have events now, as sched_ext.mask (0: none). */
+static int ext_ready(const sched_ext *e)
+{
+    if (e->ready)
+        return e->ready(e) ? 1 : 0;
+    if (e->nfds <= 0)
+        return 0; /* nothing but a timeout */
+    struct timespec zero = {0, 0};
+    long n = syscall(SYS_ppoll, e->fds, (unsigned long)e->nfds, &zero, NULL, 0);
+    if (n < 0)
+        return 1; /* the real call reports the error */
+    int mask = 0;
+    for (int i = 0; n > 0 && i < e->nfds; i++)
+        if (e->fds[i].revents)
+            mask |= i < 30 ? 1 << i : EXT_MASK_REST;
+    return mask;
+}
+
+/* Are (at least) the calls of mask ready? */
+static int ext_ready_as(const sched_ext *e, int mask)
+{
+    int now = ext_ready(e);
+    return (now & mask) == mask;
+}
+
+/* Waits in real time, up to budget_ns, until (at least) mask of e is
+ * ready (lock held; dropped while waiting). Returns 1 when it is. */
+static int ext_await_ready(const sched_ext *e, int mask, int64_t budget_ns)
+{
+    int64_t start = real_ns();
+    for (;;) {
+        if (ext_ready_as(e, mask))
+            return 1;
+        int64_t left = budget_ns - (real_ns() - start);
+        if (left <= 0)
+            return 0;
+        int64_t slice = left > 1000000 ? 1000000 : left;
+        struct timespec ts = {0, slice};
+        g_ext_idle = 1;
+        sched_unlock();
+        syscall(SYS_nanosleep, &ts, NULL);
+        sched_lock();
+        g_ext_idle = 0;
+    }
+}
+
+int sched_ext_filter(struct pollfd *fds, int nfds, int mask)
+{
+    int n = 0;
+    for (int i = 0; i < nfds; i++) {
+        if (i < 30 && !(mask & (1 << i)))
+            fds[i].revents = 0;
+        n += fds[i].revents != 0;
+    }
+    return n;
+}
+
+static void ext_complete(sched_record *r, int mask)
+{
+    r->state = SCHED_T_RUNNABLE;
+    r->deadline = -1;
+    r->ext->mask = mask;
+    sched_choice c = {
+        .step = g_step,
+        .index = g_choices,
+        .current = SCHED_EXTERNAL_WAKE,
+        .enabled = NULL,
+        .n = mask,
+        .label = r->ext->label,
+    };
+    record_decision(&c, r->slot);
+}
+
+static int ext_waiting(const sched_record *r)
+{
+    return r->state == SCHED_T_BLOCKED && r->ext != NULL;
+}
+
+/* Live child processes (running or not yet reaped): someone outside the
+ * process that can complete a call. */
+static int ext_children(void)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof(si));
+    return syscall(SYS_waitid, P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT, NULL) == 0;
+}
+
+/* Waits in real time, at most budget_ns, until some waiting call is ready;
+ * completes those. Returns how many. */
+static int ext_wait_real(int64_t budget_ns)
+{
+    int64_t start = real_ns();
+    g_ext_idle = 1;
+    int done = 0;
+    for (;;) {
+        struct pollfd fds[64];
+        int nfds = 0, other = 0;
+        for (int i = 0; i < g_nlive; i++) {
+            sched_record *r = &sched_records_[g_live[i]];
+            if (!ext_waiting(r))
+                continue;
+            int mask = ext_ready(r->ext);
+            if (mask) {
+                ext_complete(r, mask);
+                done++;
+                continue;
+            }
+            if (r->ext->ready || r->ext->nfds + nfds > 64)
+                other = 1;
+            else
+                for (int k = 0; k < r->ext->nfds; k++)
+                    fds[nfds++] = (struct pollfd){r->ext->fds[k].fd, r->ext->fds[k].events, 0};
+        }
+        int64_t left = budget_ns - (real_ns() - start);
+        if (done || left <= 0)
+            break;
+        /* calls with a check of their own are checked every millisecond */
+        int64_t slice = other && left > 1000000 ? 1000000 : left;
+        struct timespec ts = {slice / 1000000000, slice % 1000000000};
+        sched_unlock();
+        syscall(SYS_ppoll, nfds ? fds : NULL, (unsigned long)nfds, &ts, NULL, 0);
+        sched_lock();
+    }
+    g_ext_idle = 0;
+    return done;
+}
+
+/* At every scheduling point: completes the external calls that are ready
+ * (or, in a replay, those the recorded run completed at this step). */
+static void ext_check(sched_record *me)
+{
+    sched_strategy *s = g_cfg.strategy;
+    if (s && s->wake) {
+        int slot, mask;
+        while ((slot = s->wake(s, g_step, &mask)) >= 0) {
+            sched_record *r = slot < atomic_load(&sched_nrecords_) ? &sched_records_[slot] : NULL;
+            char msg[512];
+            if (!r || !ext_waiting(r)) {
+                snprintf(msg, sizeof(msg),
+                         "the schedule diverges from this run: the recorded run completed an "
+                         "external call of thread %d at step %llu; in this run that thread is "
+                         "not waiting in one",
+                         slot, (unsigned long long)g_step);
+                stop_run(SCHED_STOP_DIVERGED, me, msg);
+            }
+            if (!ext_await_ready(r->ext, mask, ext_stall_ns())) {
+                snprintf(msg, sizeof(msg),
+                         "the schedule diverges from this run: thread %s's %s completed at "
+                         "step %llu in the recorded run; in this run it did not complete "
+                         "within %.0f s",
+                         r->name, r->ext->label, (unsigned long long)g_step,
+                         (double)ext_stall_ns() / 1e9);
+                stop_run(SCHED_STOP_DIVERGED, me, msg);
+            }
+            ext_complete(r, mask);
+        }
+        return;
+    }
+    if (!g_n_ext)
+        return;
+    for (int i = 0; i < g_nlive; i++) {
+        sched_record *r = &sched_records_[g_live[i]];
+        int mask = ext_waiting(r) ? ext_ready(r->ext) : 0;
+        if (mask)
+            ext_complete(r, mask);
+    }
+}
+
+/* The main thread waiting in an external call, or NULL. */
+static sched_record *ext_main(void)
+{
+    if (!g_n_ext)
+        return NULL;
+    for (int i = 0; i < g_nlive; i++) {
+        sched_record *r = &sched_records_[g_live[i]];
+        if (r->role == SCHED_ROLE_MAIN && ext_waiting(r))
+            return r;
+    }
+    return NULL;
+}
+
+static void stop_main_frozen(sched_record *me, sched_record *m, const char *why)
+    __attribute__((noreturn));
+static void stop_main_frozen(sched_record *me, sched_record *m, const char *why)
+{
+    char msg[512];
+    if (m->block_file)
+        snprintf(msg, sizeof(msg),
+                 "hang: the main thread is blocked in %s at %s:%d %s; the interface is frozen",
+                 m->ext->label, m->block_file, m->block_line, why);
+    else
+        snprintf(msg, sizeof(msg), "hang: the main thread is blocked in %s %s; the interface "
+                 "is frozen", m->ext->label, why);
+    stop_run_on(SCHED_STOP_HANG_EXTERNAL, me, m, msg);
+}
+
 /* One scheduling point of the token holder me (lock held). Picks the next
  * holder (the caller hands the token over: pass_token); stops the run on
  * deadlock, hang or a diverged replay. */
@@ -375,6 +642,14 @@ static int reschedule(sched_record *me, const char *label)
                  "was running",
                  (unsigned long long)g_cfg.max_steps, me->name, sched_role_name(me->role));
         stop_run(SCHED_STOP_HANG_STEPS, me, msg);
+    }
+    ext_check(me);
+    sched_record *frozen = ext_main();
+    if (frozen && g_now - frozen->ext_since > ext_stall_ns()) {
+        char why[96];
+        snprintf(why, sizeof(why), "for %.0f s of the host's time",
+                 (double)(g_now - frozen->ext_since) / 1e9);
+        stop_main_frozen(me, frozen, why);
     }
     expire_deadlines();
     static int enabled[SCHED_MAX_THREADS]; /* only the token holder is here */
@@ -392,7 +667,29 @@ static int reschedule(sched_record *me, const char *label)
         if (n > 0)
             break;
         int64_t next;
-        if (!earliest_deadline(&next)) {
+        int has_next = earliest_deadline(&next);
+        /* Nothing in the process can run: another process may still
+         * complete a call. Wait for it in real time, as long as the
+         * earliest virtual deadline is away (so virtual time keeps pace
+         * with real time while children work), or --stall at most. */
+        if (g_n_ext && !(g_cfg.strategy && g_cfg.strategy->wake) && ext_children()) {
+            int64_t budget = has_next ? next - g_now : ext_stall_ns();
+            if (budget > ext_stall_ns())
+                budget = ext_stall_ns();
+            if (ext_wait_real(budget))
+                continue;
+        }
+        sched_record *m = ext_main();
+        if (m && has_next && next - m->ext_since > ext_stall_ns()) {
+            /* time would pass the bound with the main thread still blocked */
+            char why[96];
+            snprintf(why, sizeof(why), "for more than %.0f s of the host's time (--stall)",
+                     (double)ext_stall_ns() / 1e9);
+            stop_main_frozen(me, m, why);
+        }
+        if (!has_next) {
+            if (m)
+                stop_main_frozen(me, m, "and nothing can complete the call");
             char msg[256];
             snprintf(msg, sizeof(msg),
                      "deadlock: no thread can run and none waits on a timeout (%d thread%s "
@@ -581,7 +878,10 @@ static void switch_point(sched_record *me, const char *label, int boundary)
         gil = g_cfg.hooks.gil_release ? g_cfg.hooks.gil_release() : NULL;
         LOCK();
     }
-    me->needs_gil = gil != NULL;
+    /* a thread in an external call comes back through CPython, which
+     * takes the GIL right after the call */
+    me->needs_gil = gil != NULL || (me->in_ext && g_cfg.hooks.gil_acquire &&
+                                    (me->role == SCHED_ROLE_PYTHON || me->role == SCHED_ROLE_MAIN));
     pass_token(pick);
     await_token(me);
     me->needs_gil = 0;
@@ -656,6 +956,119 @@ int sched_block_until(const void *obj, int64_t deadline_ns, const char *label)
     return sched_block_until_ex(obj, deadline_ns, label, 0);
 }
 
+/* ---- external calls: the calling side ------------------------------------- */
+
+int sched_ext_candidate(void)
+{
+    sched_record *me = sched_self_;
+    if (!me || !me->managed || !g_active || g_ext_off)
+        return 0;
+    if (__atomic_load_n(&g_current, __ATOMIC_RELAXED) != me->slot)
+        return 0;
+    if ((pid_t)syscall(SYS_getpid) != g_pid)
+        return 0; /* a vfork child, between fork and exec */
+    if (g_cfg.hooks.gil_held && g_cfg.hooks.gil_held())
+        return 0; /* CPython did not release the GIL: not a blocking call it knows */
+    return 1;
+}
+
+int sched_ext_now(sched_ext *e)
+{
+    sched_record *me = sched_self_;
+    if (!me || !me->managed || !g_active || g_ext_off ||
+        __atomic_load_n(&g_current, __ATOMIC_RELAXED) != me->slot ||
+        (pid_t)syscall(SYS_getpid) != g_pid)
+        return -1;
+    if (e->local) {
+        e->mask = ext_ready(e);
+        return e->mask;
+    }
+    LOCK();
+    sched_strategy *s = g_cfg.strategy;
+    int ready;
+    if (s && s->outcome) {
+        ready = s->outcome(s, g_step, e->label);
+        char msg[512];
+        if (ready < 0) {
+            snprintf(msg, sizeof(msg), "the schedule diverges from this run: %s", s->error);
+            stop_run(SCHED_STOP_DIVERGED, me, msg);
+        }
+        if (ready && !ext_await_ready(e, ready, ext_stall_ns())) {
+            snprintf(msg, sizeof(msg),
+                     "the schedule diverges from this run: %s was ready at step %llu in the "
+                     "recorded run; in this run it did not become ready within %.0f s",
+                     e->label, (unsigned long long)g_step, (double)ext_stall_ns() / 1e9);
+            stop_run(SCHED_STOP_DIVERGED, me, msg);
+        }
+    } else {
+        ready = ext_ready(e);
+    }
+    sched_choice c = {
+        .step = g_step,
+        .index = g_choices,
+        .current = SCHED_EXTERNAL_NOW,
+        .enabled = NULL,
+        .n = 0,
+        .label = e->label,
+    };
+    record_decision(&c, ready);
+    e->mask = ready;
+    UNLOCK();
+    return ready;
+}
+
+int sched_ext_wait(sched_ext *e, int64_t deadline_ns)
+{
+    if (!sched_ext_candidate())
+        return -1;
+    sched_record *me = sched_self_;
+    const char *file = NULL;
+    int line = 0;
+    if (!g_cfg.hooks.location_nogil || !g_cfg.hooks.location_nogil(&file, &line))
+        file = NULL;
+    void *stack[SCHED_CSTACK];
+    int nstack = backtrace(stack, SCHED_CSTACK);
+    LOCK();
+    if (deadline_ns >= 0 && deadline_ns <= g_now) {
+        UNLOCK();
+        return 1;
+    }
+    me->state = SCHED_T_BLOCKED;
+    me->block_obj = e;
+    me->block_what = e->label;
+    me->deadline = deadline_ns;
+    me->timed_out = 0;
+    me->block_file = file;
+    me->block_line = line;
+    memcpy(me->cstack, stack, sizeof(stack[0]) * (size_t)nstack);
+    me->ncstack = nstack;
+    me->ext = e;
+    me->ext_since = g_now;
+    me->in_ext = 1;
+    g_n_ext++;
+    switch_point(me, e->label, 1);
+    LOCK();
+    me->in_ext = 0;
+    int timed_out = me->timed_out;
+    me->timed_out = 0;
+    me->block_obj = NULL;
+    me->block_what = NULL;
+    me->ext = NULL;
+    g_n_ext--;
+    UNLOCK();
+    return timed_out;
+}
+
+void sched_ext_off(void)
+{
+    __atomic_store_n(&g_ext_off, 1, __ATOMIC_RELAXED);
+}
+
+int sched_ext_idle_waiting(void)
+{
+    return __atomic_load_n(&g_ext_idle, __ATOMIC_RELAXED);
+}
+
 void sched_gil_wait(void)
 {
     sched_record *me = sched_self_;
@@ -684,6 +1097,8 @@ void sched_wake(const void *obj)
 
 int64_t sched_now_ns(void)
 {
+    if (g_forked)
+        return g_fork_vnow + (real_ns() - g_fork_real);
     return g_now;
 }
 
@@ -766,6 +1181,7 @@ void sched_register_reserved(int slot)
     void *gil = g_cfg.hooks.gil_release ? g_cfg.hooks.gil_release() : NULL;
     LOCK();
     r->os_tid = sched_os_tid();
+    r->pthread_id = (uint64_t)pthread_self();
     r->state = SCHED_T_RUNNABLE;
     sched_self_ = r;
     __atomic_fetch_add(&g_reg_seq, 1, __ATOMIC_RELEASE);
@@ -1078,7 +1494,8 @@ sched_role sched_slot_role(int slot)
 
 int sched_slot_count(void) { return atomic_load(&sched_nrecords_); }
 
-int sched_token_holder(char *name, size_t len, sched_role *role, uint64_t *os_tid)
+int sched_token_holder(char *name, size_t len, sched_role *role, uint64_t *os_tid,
+                       uint64_t *pthread_id)
 {
     if (!sched_active())
         return 0;
@@ -1090,6 +1507,7 @@ int sched_token_holder(char *name, size_t len, sched_role *role, uint64_t *os_ti
         snprintf(name, len, "%s", r->name);
         *role = r->role;
         *os_tid = r->os_tid;
+        *pthread_id = r->pthread_id;
     }
     HR_TSAN_IGNORE_END();
     return ok;

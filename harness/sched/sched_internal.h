@@ -32,6 +32,7 @@ typedef enum sched_tstate {
 
 typedef struct sched_record {
     uint64_t os_tid;
+    uint64_t pthread_id; /* pthread_self(): Python's thread ident */
     sched_role role;
     int alive;
     char name[64];
@@ -51,6 +52,10 @@ typedef struct sched_record {
     void *cstack[SCHED_CSTACK];
     int ncstack;
     int needs_gil;             /* gave the GIL up when it was switched out */
+    sched_ext *ext;            /* the external call it waits in, or NULL */
+    int64_t ext_since;         /* virtual ns when that wait began */
+    int in_ext;                /* inside an external call: CPython takes
+                                  the GIL back when it returns */
     uint32_t wake_seq; /* futex word: bumped when the token is passed here */
 } sched_record;
 

@@ -35,6 +35,17 @@ struct sched_strategy {
      * NULL and c->current SCHED_VALUE_CHOICE. -1 when the strategy cannot go
      * on (error says why). */
     int (*choose)(sched_strategy *s, const sched_choice *c);
+    /* A replay: the slot of a thread whose external call the recorded run
+     * completed at this step (its next decision is a SCHED_EXTERNAL_WAKE
+     * at `step`: consumed), or -1. NULL for the other strategies, which
+     * complete calls as the kernel does. */
+    int (*wake)(sched_strategy *s, uint64_t step, int *mask);
+    /* A replay: the recorded immediate outcome (the ready mask, 0: not) of the
+     * external call `label` at `step` (its next decision must be a
+     * SCHED_EXTERNAL_NOW there: consumed), or -1 with error set when the
+     * recorded run made no such call there. NULL for the others, which ask
+     * the kernel. */
+    int (*outcome)(sched_strategy *s, uint64_t step, const char *label);
     /* Decisions a replay has not used yet (NULL for the others). */
     size_t (*remaining)(const sched_strategy *s);
     void (*destroy)(sched_strategy *s);

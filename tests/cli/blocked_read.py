@@ -1,6 +1,7 @@
-# A worker waits on a pipe nobody writes to: a real blocking read the
-# scheduler cannot see. The run must end with blocked-outside-scheduler
-# naming the worker and this line, not hang.
+# A worker waits on a pipe nobody writes to. The read is an external call:
+# the worker leaves the scheduler while it waits (the main thread and the
+# host go on), but the main thread joins it, and nothing will ever write:
+# the run ends with a deadlock listing the reader in io.read at line 12.
 import os
 import threading
 

@@ -3420,17 +3420,102 @@ def _describe_target(t):
     return "%s (%s)" % (qual, where), "%s@%s" % (qual, where)
 
 
+# What the main thread is running for the host (a timer, a handler, a draw
+# callback...), innermost last: a thread started meanwhile was started by
+# it. Empty while the script itself runs.
+_callback = []
+
+
+def _in_callback(describe, fn):
+    def run(*args):
+        _callback.append(describe(*args))
+        try:
+            return fn(*args)
+        finally:
+            _callback.pop()
+    return run
+
+
+def _qual(fn):
+    fn = getattr(fn, "__func__", fn)
+    code = getattr(fn, "__code__", None)
+    qual = getattr(fn, "__qualname__", None) or repr(fn)
+    if code is None:
+        return qual
+    return "%s (%s:%d)" % (qual, code.co_filename.rsplit("/", 1)[-1], code.co_firstlineno)
+
+
+_thread_start = _threading.Thread.start
+
+
+def _start_tracked(self):
+    if _threading.current_thread() is _threading.main_thread():
+        self._hr_started_by = _callback[-1] if _callback else None
+    else:
+        self._hr_started_by = "thread '%s'" % _threading.current_thread().name
+    return _thread_start(self)
+
+
+_threading.Thread.start = _start_tracked
+
+
+def _before_fork():
+    """os.fork() with other Python threads running: whatever lock one of them
+    holds stays held in the child, which has only the forking thread (CPython
+    3.12+ warns of it too)."""
+    me = _threading.current_thread()
+    others = sorted(t.name for t in _threading.enumerate() if t is not me and t.is_alive())
+    if not others:
+        return
+    f = _sys._getframe(1)
+    while f is not None and (f.f_code.co_filename.startswith("<") or
+                             "/multiprocessing/" in f.f_code.co_filename or
+                             f.f_code.co_filename.endswith(("/os.py", "/subprocess.py"))):
+        f = f.f_back
+    where = "%s:%d" % (f.f_code.co_filename.rsplit("/", 1)[-1], f.f_lineno) if f else "?"
+    _bpy.report_warning(
+        "fork-with-threads", "fork@%s" % where,
+        "the process forked at %s while %d other Python thread%s ran (%s): locks they held "
+        "stay held in the child, which has only the forking thread"
+        % (where, len(others), "" if len(others) == 1 else "s", ", ".join(others)),
+        None if me is _threading.main_thread() else me.name)
+
+
+_os.register_at_fork(before=_before_fork)
+
+
 def _check_threads():
     main = _threading.main_thread()
     for t in _threading.enumerate():
         if t is main or not t.is_alive():
             continue
+        t._hr_reported = True
         desc, key = _describe_target(t)
         _bpy.report_warning(
             "thread-outlives-script", "%s:%s" % (type(t).__name__, key),
             "thread '%s' (%s%s, target %s) is still running after the script returned; "
             "Blender supports only threads that finish before the script does"
             % (t.name, "daemon " if t.daemon else "", type(t).__name__, desc), t.name)
+
+
+def _check_late_threads():
+    """Threads started after the script returned (by a timer, a handler, a
+    draw callback, a modal operator, a user's action, another thread) and
+    still running when the event loop ended: they outlived the code that
+    started them, as the script's own would have."""
+    main = _threading.main_thread()
+    for t in _threading.enumerate():
+        if t is main or not t.is_alive() or getattr(t, "_hr_reported", False):
+            continue
+        t._hr_reported = True
+        desc, key = _describe_target(t)
+        by = getattr(t, "_hr_started_by", None) or "the script"
+        _bpy.report_warning(
+            "thread-outlives-script", "%s:%s:by:%s" % (type(t).__name__, key, by.split(" (")[0]),
+            "thread '%s' (%s%s, target %s), started by %s, is still running when the event "
+            "loop ended; Blender supports only threads that finish before the code that "
+            "started them returns" % (t.name, "daemon " if t.daemon else "", type(t).__name__,
+                                      desc, by), t.name)
 
 
 def _join_threads(timeout):
@@ -3467,16 +3552,20 @@ def _thread_excepthook(args):
 _threading.excepthook = _thread_excepthook
 
 _bpy.set_hooks({
-    "handlers": _run_handlers,
-    "timer": _run_timer,
-    "modal": _modal,
-    "modal_cancel": _modal_cancel,
-    "draw": _draw,
-    "queued": _run_queued,
+    "handlers": _in_callback(lambda name, scene: "handler bpy.app.handlers.%s" % name,
+                             _run_handlers),
+    "timer": _in_callback(lambda fn: "timer %s" % _qual(fn), _run_timer),
+    "modal": _in_callback(lambda op, ev: "modal operator %s" % type(op).__name__, _modal),
+    "modal_cancel": _in_callback(lambda op: "modal operator %s" % type(op).__name__,
+                                 _modal_cancel),
+    "draw": _in_callback(lambda h: "draw handler %s" % _qual(h[0]), _draw),
+    "queued": _in_callback(lambda call: "bpy.app.run_on_main call %s" % _qual(call.fn),
+                           _run_queued),
     "check_threads": _check_threads,
+    "check_late_threads": _check_late_threads,
     "join_threads": _join_threads,
-    "draw_ui": _draw_ui,
-    "user_input": _user_input,
+    "draw_ui": _in_callback(lambda space, region: "the UI's draw of %s" % space, _draw_ui),
+    "user_input": _in_callback(lambda *a: "a user's action", _user_input),
 })
 
 del _cls, _k, _i, _n
