@@ -23,6 +23,12 @@ Unsafe in this build (an expected error kind this build can detect):
 Clean in this build: over --clean-schedules schedules (--keep-going) no
   error-level finding, and every expected warning shows.
 
+A script whose schedules wait for other processes in real time says so in
+its header ('# timing: real (...)'): its clean schedules are capped at
+REAL_TIMING_CLEAN (each waits for processes it starts), and it has no
+determinism test (when another process answers is not the script's input;
+its saved schedules still replay exactly).
+
 A sanitizer-detected kind (data-race, lock-order-inversion) is only expected
 of a build whose sanitizer sees it; a use-after-free may show where a data
 race is expected (a race on a buffer that is freed or moved can crash first).
@@ -39,13 +45,26 @@ import tempfile
 
 ERROR_KINDS = {"data-race", "use-after-free", "deadlock", "lock-order-inversion", "assertion",
                "hang", "blocked-outside-scheduler", "invariant-broken", "script-error"}
-WARNING_KINDS = {"thread-outlives-script", "operator-refused"}
+WARNING_KINDS = {"thread-outlives-script", "operator-refused", "fork-with-threads"}
 # which sanitizer builds can see each sanitizer-detected kind
 DETECTED_BY = {"data-race": {"thread"}, "lock-order-inversion": {"thread"},
                "use-after-free": {"address", "thread", "none"}}  # a crash, without ASan
 # every run gets this virtual-time budget: no scenario needs more than a few
 # virtual seconds, and a hang is found in a tenth of the default's time
 MAX_VTIME = "600"
+
+
+REAL_TIMING_CLEAN = 100
+
+
+def real_timing(path):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                return False
+            if line[1:].strip().startswith("timing: real"):
+                return True
+    return False
 
 
 def parse_header(path, free_threaded=False):
@@ -112,6 +131,8 @@ def main():
     global FREE_THREADED
     FREE_THREADED = args.free_threaded
     expect = parse_header(args.script, args.free_threaded)
+    if real_timing(args.script):
+        args.clean_schedules = min(args.clean_schedules, REAL_TIMING_CLEAN)
     if args.expect is not None:
         expect = {k.strip() for k in args.expect.split(",") if k.strip()} - {"clean"}
     allowed = {k.strip() for k in args.allow.split(",") if k.strip()}
