@@ -383,6 +383,19 @@ def case_fork_with_threads(h):
     check("fork_with_threads.py:14" in m and "(waiter)" in m, m)
 
 
+def case_mp_start_methods(h):
+    """multiprocessing's spawn and forkserver pools work (they start the
+    embedded Python's interpreter), over 3 schedules, and leave no process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        code, out, err = run(h, "run", os.path.join(CLI, "mp_start_methods.py"), "--json",
+                             "--frames", "5", "--schedules", "3", "--keep-going", "--out", tmp)
+        check(code == 0, "exit %d" % code, out + err)
+        rep = json.loads(out)
+        check(rep["schedules"] == 3 and not rep["findings"], json.dumps(rep)[:3000], err)
+    left = leftovers(["mp_start_methods", "multiprocessing.spawn", "multiprocessing.forkserver"])
+    check(not left, "left running: %r" % left)
+
+
 def case_busy_loop(h):
     """A pure-Python busy loop (no scheduling point) is a hang naming the
     spinning thread, with the same signature every time."""
