@@ -439,41 +439,69 @@ static int select_filter(int got, fd_set *r, fd_set *w, fd_set *x)
     return n;
 }
 
+/* The real call with no timeout: select's or pselect's. */
+typedef int (*select_now_fn)(int nfds, fd_set *r, fd_set *w, fd_set *x, const sigset_t *mask);
+
+static int select_now(int nfds, fd_set *r, fd_set *w, fd_set *x, const sigset_t *mask)
+{
+    (void)mask;
+    struct timeval zero = {0, 0};
+    return real_select()(nfds, r, w, x, &zero);
+}
+
+static int pselect_now(int nfds, fd_set *r, fd_set *w, fd_set *x, const sigset_t *mask)
+{
+    struct timespec zero = {0, 0};
+    return real_pselect()(nfds, r, w, x, &zero, mask);
+}
+
+/* select and pselect for the token holder: 1 with the result in *out, 0
+ * when the call is not ours (make it for real). */
+static int select_scheduled(int nfds, fd_set *r, fd_set *w, fd_set *x, int zero_tmo,
+                            int64_t deadline, select_now_fn now, const sigset_t *mask, int *out)
+{
+    fd_set sr, sw, sx;
+    for (;;) {
+        if (r)
+            sr = *r;
+        if (w)
+            sw = *w;
+        if (x)
+            sx = *x;
+        int st = select_wait(nfds, r, w, x, zero_tmo, deadline);
+        if (st < 0)
+            return 0;
+        if (st == 0) {
+            clear_sets(nfds, r, w, x);
+            *out = 0;
+            return 1;
+        }
+        int got = select_filter(now(nfds, r, w, x, mask), r, w, x);
+        if (got != 0 || zero_tmo) {
+            *out = got;
+            return 1;
+        }
+        if (r)
+            *r = sr;
+        if (w)
+            *w = sw;
+        if (x)
+            *x = sx;
+    }
+}
+
 int select(int nfds, fd_set *r, fd_set *w, fd_set *x, struct timeval *tv)
 {
-    if (sched_ext_candidate()) {
-        int zero_tmo = tv && tv->tv_sec == 0 && tv->tv_usec == 0;
-        int64_t deadline =
-            tv ? sched_now_ns() + (int64_t)tv->tv_sec * 1000000000 + (int64_t)tv->tv_usec * 1000
-               : -1;
-        fd_set sr, sw, sx;
-        for (;;) {
-            if (r)
-                sr = *r;
-            if (w)
-                sw = *w;
-            if (x)
-                sx = *x;
-            int st = select_wait(nfds, r, w, x, zero_tmo, deadline);
-            if (st < 0)
-                break;
-            if (st == 0) {
-                clear_sets(nfds, r, w, x);
-                if (tv)
-                    tv->tv_sec = tv->tv_usec = 0;
-                return 0;
-            }
-            struct timeval zero = {0, 0};
-            int got = select_filter(real_select()(nfds, r, w, x, &zero), r, w, x);
-            if (got != 0 || zero_tmo)
-                return got;
-            if (r)
-                *r = sr;
-            if (w)
-                *w = sw;
-            if (x)
-                *x = sx;
-        }
+    int got;
+    if (sched_ext_candidate() &&
+        select_scheduled(nfds, r, w, x, tv && tv->tv_sec == 0 && tv->tv_usec == 0,
+                         tv ? sched_now_ns() + (int64_t)tv->tv_sec * 1000000000 +
+                                  (int64_t)tv->tv_usec * 1000
+                            : -1,
+                         select_now, NULL, &got)) {
+        if (got == 0 && tv)
+            tv->tv_sec = tv->tv_usec = 0; /* Linux leaves what was left of the timeout */
+        return got;
     }
     return real_select()(nfds, r, w, x, tv);
 }
@@ -481,36 +509,11 @@ int select(int nfds, fd_set *r, fd_set *w, fd_set *x, struct timeval *tv)
 int pselect(int nfds, fd_set *r, fd_set *w, fd_set *x, const struct timespec *tmo,
             const sigset_t *mask)
 {
-    if (sched_ext_candidate()) {
-        int zero_tmo = tmo && tmo->tv_sec == 0 && tmo->tv_nsec == 0;
-        int64_t deadline = deadline_after_ts(tmo);
-        fd_set sr, sw, sx;
-        for (;;) {
-            if (r)
-                sr = *r;
-            if (w)
-                sw = *w;
-            if (x)
-                sx = *x;
-            int st = select_wait(nfds, r, w, x, zero_tmo, deadline);
-            if (st < 0)
-                break;
-            if (st == 0) {
-                clear_sets(nfds, r, w, x);
-                return 0;
-            }
-            struct timespec zero = {0, 0};
-            int got = select_filter(real_pselect()(nfds, r, w, x, &zero, mask), r, w, x);
-            if (got != 0 || zero_tmo)
-                return got;
-            if (r)
-                *r = sr;
-            if (w)
-                *w = sw;
-            if (x)
-                *x = sx;
-        }
-    }
+    int got;
+    if (sched_ext_candidate() &&
+        select_scheduled(nfds, r, w, x, tmo && tmo->tv_sec == 0 && tmo->tv_nsec == 0,
+                         deadline_after_ts(tmo), pselect_now, mask, &got))
+        return got;
     return real_pselect()(nfds, r, w, x, tmo, mask);
 }
 

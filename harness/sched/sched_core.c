@@ -490,20 +490,27 @@ int sched_ext_filter(struct pollfd *fds, int nfds, int mask)
     return n;
 }
 
+/* A decision about an external call (current SCHED_EXTERNAL_*), not a
+ * strategy's: recorded at this step for replays. */
+static void record_external(int current, int chosen, int n, const char *label)
+{
+    sched_choice c = {
+        .step = g_step,
+        .index = g_choices,
+        .current = current,
+        .enabled = NULL,
+        .n = n,
+        .label = label,
+    };
+    record_decision(&c, chosen);
+}
+
 static void ext_complete(sched_record *r, int mask)
 {
     r->state = SCHED_T_RUNNABLE;
     r->deadline = -1;
     r->ext->mask = mask;
-    sched_choice c = {
-        .step = g_step,
-        .index = g_choices,
-        .current = SCHED_EXTERNAL_WAKE,
-        .enabled = NULL,
-        .n = mask,
-        .label = r->ext->label,
-    };
-    record_decision(&c, r->slot);
+    record_external(SCHED_EXTERNAL_WAKE, r->slot, mask, r->ext->label);
 }
 
 static int ext_waiting(const sched_record *r)
@@ -1003,15 +1010,7 @@ int sched_ext_now(sched_ext *e)
     } else {
         ready = ext_ready(e);
     }
-    sched_choice c = {
-        .step = g_step,
-        .index = g_choices,
-        .current = SCHED_EXTERNAL_NOW,
-        .enabled = NULL,
-        .n = 0,
-        .label = e->label,
-    };
-    record_decision(&c, ready);
+    record_external(SCHED_EXTERNAL_NOW, ready, 0, e->label);
     e->mask = ready;
     UNLOCK();
     return ready;

@@ -3,9 +3,9 @@
 # multiprocessing.Pool map and a Queue fed by a process. The script then
 # fails on purpose, so that the run saves its schedule: its replays must
 # complete every external call at the recorded step, 10 times of 10. (One
-# pool worker: two would race each other for tasks, outside the schedule,
-# and a replay whose workers split the tasks otherwise can diverge; it
-# then says so.)
+# pool worker, closed and joined: two workers race each other for tasks,
+# and terminate() races the worker for the task queue's lock, outside the
+# schedule; a replay where another process wins diverges, and says so.)
 import multiprocessing
 import subprocess
 import threading
@@ -28,8 +28,10 @@ def feed(q):
 
 t = threading.Thread(target=tool, name="tool")
 t.start()
-with multiprocessing.Pool(1) as pool:
-    squares = pool.map(square, range(6))
+pool = multiprocessing.Pool(1)
+squares = pool.map(square, range(6))
+pool.close()  # not terminate(): see above
+pool.join()
 q = multiprocessing.Queue()
 p = multiprocessing.Process(target=feed, args=(q,))
 p.start()
