@@ -463,7 +463,8 @@ static PyObject *hr_active(PyObject *self, PyObject *noargs)
 {
     (void)self;
     (void)noargs;
-    return PyBool_FromLong(sched_active() || bpy_interpose_threads);
+    /* a child forked from a scheduled run runs free */
+    return PyBool_FromLong(!sched_forked_child() && (sched_active() || bpy_interpose_threads));
 }
 
 /* choose(n, label) -> int in [0, n): a value choice of the schedule

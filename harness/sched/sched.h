@@ -248,6 +248,8 @@ void sched_start(const sched_config *cfg);
 typedef void (*sched_conflict_fn)(uint32_t pair_hash);
 void sched_set_conflict_hook(sched_conflict_fn fn);
 int sched_active(void);
+/* True in a child forked from a scheduled run: nothing is scheduled there. */
+int sched_forked_child(void);
 /* True if the calling thread takes part in token passing. */
 int sched_managed(void);
 

@@ -114,6 +114,11 @@ int sched_active(void)
     return g_active;
 }
 
+int sched_forked_child(void)
+{
+    return g_forked;
+}
+
 int sched_managed(void)
 {
     sched_record *me = sched_self_;
@@ -285,8 +290,21 @@ static void build_stop(sched_stop *st, sched_stop_kind kind, sched_record *me,
     size_t at = 0;
     char *out = st->threads;
     size_t len = sizeof(st->threads);
-    for (int i = 0; i < g_nlive; i++) {
-        sched_record *r = &sched_records_[g_live[i]];
+    /* the threads that matter first: those waiting for work (".idle", the
+     * depsgraph workers) last, so that a report cut to its first
+     * kilobytes still shows what the others wait in */
+    static int order[SCHED_MAX_THREADS];
+    int norder = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < g_nlive; i++) {
+            const sched_record *r = &sched_records_[g_live[i]];
+            size_t wl = r->state == SCHED_T_BLOCKED && r->block_what ? strlen(r->block_what) : 0;
+            int idle = wl >= 5 && strcmp(r->block_what + wl - 5, ".idle") == 0;
+            if (idle == pass)
+                order[norder++] = g_live[i];
+        }
+    for (int i = 0; i < norder; i++) {
+        sched_record *r = &sched_records_[order[i]];
         at = append(out, len, at, "thread %s (%s)%s: %s", r->name, sched_role_name(r->role),
                     r == me && r->state == SCHED_T_RUNNABLE ? " [running]" : "", state_name(r));
         if (r->state == SCHED_T_BLOCKED) {

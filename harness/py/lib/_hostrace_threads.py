@@ -37,14 +37,21 @@ if _hostrace.active():
         # Python 3.13+: Thread.start gives start_joinable_thread a
         # _ThreadHandle, and join and is_alive ask it. A managed thread gets
         # a handle that asks the scheduler instead.
+        # A thread started where nothing is scheduled (a child forked from
+        # the run) gets a real handle, which the managed one passes on to.
+        _real_start_joinable_thread = _thread.start_joinable_thread
+
         class _Handle:
-            __slots__ = ("slot", "ident")
+            __slots__ = ("slot", "ident", "real")
 
             def __init__(self):
                 self.slot = None
                 self.ident = None
+                self.real = None
 
             def join(self, timeout=None):
+                if self.real is not None:
+                    return self.real.join(timeout)
                 if self.slot is None:
                     raise RuntimeError("thread not started")
                 if self.ident == _thread.get_ident():
@@ -52,14 +59,21 @@ if _hostrace.active():
                 _hostrace.wait_thread(self.slot, timeout)
 
             def is_done(self):
+                if self.real is not None:
+                    return self.real.is_done()
                 return self.slot is not None and _hostrace.thread_exited(self.slot)
 
             def _set_done(self):
-                pass
+                if self.real is not None:
+                    self.real._set_done()
 
         def _start_joinable_thread(function, handle=None, daemon=True):
             if handle is None:
                 handle = _Handle()
+            if not _hostrace.active():
+                handle.real = _real_start_joinable_thread(function, daemon=daemon)
+                handle.ident = handle.real.ident
+                return handle
             handle.ident = _hostrace.start_new_thread(function, ())
             handle.slot = getattr(getattr(function, "__self__", None), "_hostrace_slot", None)
             return handle
