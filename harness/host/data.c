@@ -5,6 +5,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+/* Vertex arrays are mappings of their own, unmapped when freed, as a large
+ * block of Blender's allocator is: reading one through a stale pointer
+ * faults in every build, whatever the heap went through before (glibc
+ * would keep a freed block mapped once it raised its thresholds, which
+ * depends on everything the process freed earlier). Under ASan they stay
+ * on the heap, where ASan names the use after free itself. */
+#if defined(__SANITIZE_ADDRESS__)
+#define HR_VERTS_ON_HEAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HR_VERTS_ON_HEAP 1
+#endif
+#endif
+
+#define VERTS_HEAD 16 /* the mapping's size, keeping 16-byte alignment */
+
+static void verts_free(void *p)
+{
+#ifdef HR_VERTS_ON_HEAP
+    free(p);
+#else
+    if (!p)
+        return;
+    char *base = (char *)p - VERTS_HEAD;
+    munmap(base, *(size_t *)base);
+#endif
+}
+
+/* n bytes, the first keep of them copied from old (which is freed) */
+static void *verts_realloc(void *old, size_t keep, size_t n)
+{
+#ifdef HR_VERTS_ON_HEAP
+    (void)keep;
+    return realloc(old, n);
+#else
+    size_t len = n + VERTS_HEAD;
+    char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED)
+        return NULL;
+    *(size_t *)base = len;
+    if (old && keep)
+        memcpy(base + VERTS_HEAD, old, keep < n ? keep : n);
+    verts_free(old);
+    return base + VERTS_HEAD;
+#endif
+}
 
 /* ---- lifecycle ------------------------------------------------------- */
 
@@ -63,7 +111,7 @@ void host_id_free_data(Host *h, HostID *id)
     case HOST_ID_ME: {
         HostMesh *me = (HostMesh *)id;
         SCHED_WRITE("mesh.verts.free", me);
-        free(me->verts);
+        verts_free(me->verts);
         free(me->polys);
         me->verts = NULL;
         me->polys = NULL;
@@ -262,12 +310,15 @@ void host_object_set_hide(Host *h, HostObject *ob, int hide)
 
 /* ---- meshes ---------------------------------------------------------- */
 
+
+
 void host_mesh_add_verts(Host *h, HostMesh *me, int n)
 {
     if (n <= 0)
         return;
     SCHED_ACCESS("mesh.verts.realloc", me, sizeof(*me), 1);
-    float(*nv)[3] = realloc(me->verts, (size_t)(me->totvert + n) * sizeof(*nv));
+    float(*nv)[3] = verts_realloc(me->verts, (size_t)me->totvert * sizeof(*nv),
+                                  (size_t)(me->totvert + n) * sizeof(*nv));
     if (!nv)
         return;
     memset(nv + me->totvert, 0, (size_t)n * sizeof(*nv));
@@ -315,12 +366,12 @@ void host_mesh_set_edit_mode(Host *h, HostMesh *me, int on)
     SCHED_ACCESS("mesh.verts.rebuild", me, sizeof(*me), 1);
     float(*nv)[3] = NULL;
     if (me->totvert) {
-        nv = malloc((size_t)me->totvert * sizeof(*nv));
+        nv = verts_realloc(NULL, 0, (size_t)me->totvert * sizeof(*nv));
         if (!nv)
             return;
         memcpy(nv, me->verts, (size_t)me->totvert * sizeof(*nv));
     }
-    free(me->verts);
+    verts_free(me->verts);
     me->verts = nv;
     me->edit_mode = !!on;
     me->bb_valid = 0;
