@@ -261,6 +261,14 @@ static const char *state_name(const sched_record *r)
     return "?";
 }
 
+/* Blocked waiting for work (a label ending in ".idle": the depsgraph
+ * workers): listed last, and left out of a deadlock's signature. */
+static int waits_for_work(const sched_record *r)
+{
+    size_t wl = r->state == SCHED_T_BLOCKED && r->block_what ? strlen(r->block_what) : 0;
+    return wl >= 5 && strcmp(r->block_what + wl - 5, ".idle") == 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -296,13 +304,9 @@ static void build_stop(sched_stop *st, sched_stop_kind kind, sched_record *me,
     static int order[SCHED_MAX_THREADS];
     int norder = 0;
     for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < g_nlive; i++) {
-            const sched_record *r = &sched_records_[g_live[i]];
-            size_t wl = r->state == SCHED_T_BLOCKED && r->block_what ? strlen(r->block_what) : 0;
-            int idle = wl >= 5 && strcmp(r->block_what + wl - 5, ".idle") == 0;
-            if (idle == pass)
+        for (int i = 0; i < g_nlive; i++)
+            if (waits_for_work(&sched_records_[g_live[i]]) == pass)
                 order[norder++] = g_live[i];
-        }
     for (int i = 0; i < norder; i++) {
         sched_record *r = &sched_records_[order[i]];
         at = append(out, len, at, "thread %s (%s)%s: %s", r->name, sched_role_name(r->role),
@@ -311,9 +315,7 @@ static void build_stop(sched_stop *st, sched_stop_kind kind, sched_record *me,
             at = append(out, len, at, " in %s", r->block_what ? r->block_what : "?");
             if (r->block_file)
                 at = append(out, len, at, " at %s:%d", r->block_file, r->block_line);
-            size_t wl = r->block_what ? strlen(r->block_what) : 0;
-            int idle = wl >= 5 && strcmp(r->block_what + wl - 5, ".idle") == 0;
-            if (nkeys < 64 && !idle) {
+            if (nkeys < 64 && !waits_for_work(r)) {
                 const char *base = r->block_file ? strrchr(r->block_file, '/') : NULL;
                 base = base ? base + 1 : r->block_file;
                 if (base)
@@ -905,7 +907,7 @@ static void switch_point(sched_record *me, const char *label, int boundary)
     }
     /* a thread in an external call comes back through CPython, which
      * takes the GIL right after the call */
-    me->needs_gil = gil != NULL || (me->in_ext && g_cfg.hooks.gil_acquire &&
+    me->needs_gil = gil != NULL || (me->ext && g_cfg.hooks.gil_acquire &&
                                     (me->role == SCHED_ROLE_PYTHON || me->role == SCHED_ROLE_MAIN));
     pass_token(pick);
     await_token(me);
@@ -1061,11 +1063,9 @@ int sched_ext_wait(sched_ext *e, int64_t deadline_ns)
     me->ncstack = nstack;
     me->ext = e;
     me->ext_since = g_now;
-    me->in_ext = 1;
     g_n_ext++;
     switch_point(me, e->label, 1);
     LOCK();
-    me->in_ext = 0;
     int timed_out = me->timed_out;
     me->timed_out = 0;
     me->block_obj = NULL;

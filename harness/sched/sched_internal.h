@@ -54,8 +54,6 @@ typedef struct sched_record {
     int needs_gil;             /* gave the GIL up when it was switched out */
     sched_ext *ext;            /* the external call it waits in, or NULL */
     int64_t ext_since;         /* virtual ns when that wait began */
-    int in_ext;                /* inside an external call: CPython takes
-                                  the GIL back when it returns */
     uint32_t wake_seq; /* futex word: bumped when the token is passed here */
 } sched_record;
 
