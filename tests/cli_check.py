@@ -4,9 +4,11 @@ codes and the JSON form. Usage: cli_check.py HOSTRACE CASE (or 'all')."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLI = os.path.join(HERE, "cli")
@@ -143,7 +145,7 @@ def case_crash_handler_fault(h):
         check("the report could not be written" in err, "the child's own line is missing", err)
         rep = json.loads(out)
         fs = rep["findings"]
-        check(len(fs) == 1 and fs[0]["kind"] == "use-after-free"
+        check(len(fs) == 1 and fs[0]["kind"] == "crash"
               and "heap corrupted" in fs[0]["message"], "findings %r" % fs, err)
         return fs[0]
 
@@ -762,6 +764,185 @@ def case_bundled_modules(h):
         code, out, err = run(h, "run", script, "--out", os.path.join(d, "o"))
         check(code == 0 and "bundled 24 1.0 http://127.0.0.1:9/x?q=1" in out,
               "numpy and requests in the embedded interpreter", out + err)
+
+
+def run_env(hostrace, env, *args, timeout=300):
+    e = dict(os.environ)
+    e.update(env)
+    p = subprocess.run([hostrace, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=timeout, env=e)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def run_temporaries(tmp):
+    """What a run left in its TMPDIR, but bpy.app.tempdir (a fixed
+    directory, as Blender's user temp folder, not one per run)."""
+    return sorted(n for n in os.listdir(tmp) if n != "hostrace-blender-tmp")
+
+
+def case_process_end(h):
+    """A script that ends its own process (os._exit in the script or a
+    thread, a signal it sends itself, one from another process, exit() in
+    C code) gives a finding: kind, severity and the script's line where
+    Python made the call, the schedule saved so it replays. Under
+    --keep-going every schedule runs; no exit 3, nothing left running."""
+    script = os.path.join(CLI, "process_end.py")
+    # how: (kind, exit code, text in the message)
+    cases = {
+        "exit_main": ("process-exit", 0, "os._exit(0) at process_end.py:34"),
+        "exit_thread": ("process-exit", 0, "thread 'ender' ended the process with os._exit(3) "
+                                           "at process_end.py:18"),
+        "term_thread": ("process-killed", 1, "os.kill (SIGTERM) at process_end.py:20"),
+        "kill_thread": ("process-killed", 1, "os.kill (SIGKILL) at process_end.py:22"),
+        "killpg": ("process-killed", 1, "os.killpg (SIGTERM) at process_end.py:36"),
+        "raise_signal": ("process-killed", 1, "signal.raise_signal (SIGUSR1) at process_end.py:38"),
+        "outside": ("process-killed", 1, "died of SIGTERM"),
+        "c_exit": ("process-exit", 0, "exited with code 5"),
+    }
+    for how, (kind, want, text) in cases.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            code, out, err = run_env(h, {"HOSTRACE_TEST_END": how, "TMPDIR": tmp}, "run", script,
+                                     "--schedules", "3", "--keep-going", "--json", "--out",
+                                     os.path.join(tmp, "out"))
+            check(code == want, "%s: exit %d, expected %d" % (how, code, want), out + err)
+            rep = json.loads(out)
+            check(rep["schedules"] == 3, "%s: %d schedules ran" % (how, rep["schedules"]))
+            f = rep["findings"]
+            check([x["kind"] for x in f] == [kind] and f[0]["count"] == 3,
+                  "%s: findings %r" % (how, [(x["kind"], x["count"]) for x in f]), out)
+            check(text in f[0]["message"], "%s: message %r lacks %r" % (how, f[0]["message"], text))
+            check("internal error" not in err, "%s: internal error" % how, err)
+            if "process_end.py:" in text:
+                sched = os.path.join(f[0]["saved"], "schedule.txt")
+                code, rout, rerr = run_env(h, {"HOSTRACE_TEST_END": how}, "replay", sched,
+                                           "--json")
+                check(code == want and json.loads(rout)["findings"][0]["signature"] ==
+                      f[0]["signature"], "%s: replay exit %d" % (how, code), rout + rerr)
+            check(run_temporaries(tmp) in (["out"], []),
+                  "%s: temporary files left: %r" % (how, os.listdir(tmp)))
+            left = leftovers([tmp + "/hostrace-run-"])
+            check(not left, "%s: left running: %r" % (how, left))
+
+
+def case_stopped_process(h):
+    """A schedule process stopped by SIGSTOP (from the script's thread, at
+    its line, or from another process) is a hang after --stall seconds,
+    killed with its group: the parent never waits forever."""
+    script = os.path.join(CLI, "process_end.py")
+    for how, text in (("stop_thread", "os.kill (SIGSTOP) at process_end.py:24"),
+                      ("outside_stop", "stopped by SIGSTOP")):
+        with tempfile.TemporaryDirectory() as tmp:
+            code, out, err = run_env(h, {"HOSTRACE_TEST_END": how, "TMPDIR": tmp}, "run", script,
+                                     "--stall", "2", "--json", "--out", tmp, timeout=120)
+            check(code == 1, "%s: exit %d" % (how, code), out + err)
+            f = json.loads(out)["findings"]
+            check([x["kind"] for x in f] == ["hang"] and text in f[0]["message"],
+                  "%s: findings %r" % (how, [(x["kind"], x["message"]) for x in f]), out)
+            left = leftovers([tmp + "/hostrace-run-"])
+            check(not left, "%s: left running: %r" % (how, left))
+
+
+def case_crash_sites(h):
+    """Two crash sites in two threads are two findings, each named by its
+    thread and line, kind crash (a NULL read and an abort are no evidence
+    of freed memory); each of 20 schedules finds one (none missed)."""
+    script = os.path.join(CLI, "crash_sites.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        code, out, err = run(h, "run", script, "--schedules", "20", "--keep-going", "--json",
+                             "--out", tmp)
+        check(code == 1, "exit %d" % code, out + err)
+        f = json.loads(out)["findings"]
+        got = sorted((x["kind"], x["threads"][0]["name"], x["message"].split(" at ")[1].split(",")[0],
+                      x["count"]) for x in f)
+        check([g[:3] for g in got] == [("crash", "aborter", "crash_sites.py:21"),
+                                       ("crash", "reader", "crash_sites.py:15")],
+              "findings %r" % got, out)
+        check(sum(g[3] for g in got) == 20, "crashes caught in %d of 20 schedules" %
+              sum(g[3] for g in got), out)
+        check(any("NULL pointer" in x["message"] for x in f), "no NULL class", out)
+
+
+def case_excepthook_replaced(h):
+    """An exception in a thread is a finding even when the script installs
+    a threading.excepthook that swallows it."""
+    code, out, err = run(h, "run", os.path.join(CLI, "excepthook_replaced.py"), "--json")
+    check(code == 1, "exit %d" % code, out + err)
+    f = json.loads(out)["findings"]
+    check([x["kind"] for x in f] == ["script-error"] and
+          "excepthook_replaced.py:10" in f[0]["message"], "findings %r" % f, out)
+
+
+def case_interrupted(h):
+    """SIGINT, SIGTERM or SIGHUP to `hostrace run` ends the running
+    schedule, lists what the schedules so far found (text and JSON), exits
+    130 and leaves no process and no temporary directory."""
+    script = os.path.join(CLI, "process_end.py")
+    for sig, json_out in ((signal.SIGINT, False), (signal.SIGTERM, True), (signal.SIGHUP, False)):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, HOSTRACE_TEST_END="exit_thread", TMPDIR=tmp)
+            args = [h, "run", script, "--schedules", "500", "--keep-going", "--out",
+                    os.path.join(tmp, "out")] + (["--json"] if json_out else [])
+            p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            # wait until a schedule ran (the finding is saved), then signal
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not os.path.isdir(os.path.join(tmp, "out")):
+                time.sleep(0.1)
+            time.sleep(0.5)
+            p.send_signal(sig)
+            out, err = p.communicate(timeout=60)
+            out, err = out.decode(errors="replace"), err.decode(errors="replace")
+            name = signal.Signals(sig).name
+            check(p.returncode == 130, "%s: exit %d" % (name, p.returncode), out + err)
+            check("interrupted by %s" % name in err, "%s: no interrupt line" % name, err)
+            if json_out:
+                rep = json.loads(out)
+                check(rep["interrupted"] == name and 0 < rep["schedules"] < 500 and
+                      [x["kind"] for x in rep["findings"]] == ["process-exit"],
+                      "%s: report %r" % (name, rep))
+            else:
+                check("process-exit" in out and "explored" in out, "%s: no listing" % name, out)
+            check(run_temporaries(tmp) == ["out"], "%s: left in TMPDIR: %r" % (name, os.listdir(tmp)))
+            left = leftovers([tmp + "/hostrace-run-"])
+            check(not left, "%s: left running: %r" % (name, left))
+
+
+def case_replay_hostile_files(h):
+    """replay refuses what is not a small regular schedule file at once:
+    /dev/zero, a FIFO, a 1 GiB sparse file, a directory, garbage bytes
+    (never echoed raw), out-of-range header values, a cut line."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sched = saved_schedule(h, DEADLOCK, tmp)
+        text = open(sched).read()
+        fifo = os.path.join(tmp, "fifo")
+        os.mkfifo(fifo)
+        sparse = os.path.join(tmp, "sparse")
+        with open(sparse, "wb") as f:
+            f.truncate(1 << 30)
+        for path, needle in (("/dev/zero", "not a regular file"), (fifo, "a FIFO"),
+                             (sparse, "256 MiB"), (tmp, "a directory")):
+            t0 = time.monotonic()
+            one_line_error(*run(h, "replay", path), 2, needle)
+            check(time.monotonic() - t0 < 30, "%s took %.0f s" % (path, time.monotonic() - t0))
+
+        def bad(content, *needles):
+            p = os.path.join(tmp, "bad.txt")
+            with open(p, "wb") as f:
+                f.write(content)
+            code, out, err = run(h, "replay", p)
+            one_line_error(code, out, err, 2, *needles)
+            check("\x1b" not in err and "\x01" not in err, "control bytes echoed", repr(err))
+
+        bad(b"\x1b[31m\x01garbage\n", "not a hostrace schedule")
+        bad(text.replace("\nthread ", "\n\x1b[2Jthread ", 1).encode(), "\\x1b")
+        for key, value, needle in (("frames", "4000000000", "frames must be"),
+                                   ("pct-depth", "0", "pct-depth must be"),
+                                   ("pct-steps", "0", "pct-steps must be")):
+            lines = [("%s %s\n" % (key, value)) if l.startswith(key + " ") else l
+                     for l in text.splitlines(True)]
+            bad("".join(lines).encode(), needle)
+        lines = text.splitlines(True)
+        cut = "".join(lines[:3]) + lines[3][:2]
+        bad(cut.encode(), "truncated", "line 4")
 
 
 CASES = {n[5:]: f for n, f in sorted(globals().items()) if n.startswith("case_")}

@@ -44,8 +44,10 @@ import sys
 import tempfile
 
 ERROR_KINDS = {"data-race", "use-after-free", "deadlock", "lock-order-inversion", "assertion",
-               "hang", "blocked-outside-scheduler", "invariant-broken", "script-error"}
-WARNING_KINDS = {"thread-outlives-script", "operator-refused", "fork-with-threads"}
+               "hang", "blocked-outside-scheduler", "invariant-broken", "script-error", "crash",
+               "process-killed"}
+WARNING_KINDS = {"thread-outlives-script", "operator-refused", "fork-with-threads",
+                 "process-exit"}
 # which sanitizer builds can see each sanitizer-detected kind
 DETECTED_BY = {"data-race": {"thread"}, "lock-order-inversion": {"thread"},
                "use-after-free": {"address", "thread", "none"}}  # a crash, without ASan
@@ -136,8 +138,8 @@ def main():
     if args.expect is not None:
         expect = {k.strip() for k in args.expect.split(",") if k.strip()} - {"clean"}
     allowed = {k.strip() for k in args.allow.split(",") if k.strip()}
-    if "data-race" in expect:
-        allowed.add("use-after-free")
+    if "data-race" in expect:  # a race can also end in a crash
+        allowed |= {"use-after-free", "crash"}
     # a kind this build's sanitizer cannot see is not required of it
     for kind, builds in DETECTED_BY.items():
         if kind in expect and args.sanitizer not in builds:

@@ -47,7 +47,7 @@ def main():
         except ValueError:
             found = {"<no report: exit %d>" % p.returncode: 1}
             explored = 0
-        ok = set(found) <= expect | ({"use-after-free"} if "data-race" in expect else set()) \
+        ok = set(found) <= expect | ({"use-after-free", "crash"} if "data-race" in expect else set()) \
             and expect & set(found) == expect
         mismatched += not ok
         shown = ", ".join(sorted(found)) or "clean"

@@ -7,6 +7,9 @@ enum {
     CLI_EXIT_FINDINGS = 1, /* at least one error-level finding */
     CLI_EXIT_USAGE = 2,    /* usage or input error */
     CLI_EXIT_INTERNAL = 3, /* the harness itself failed */
+    /* SIGINT, SIGTERM or SIGHUP stopped the command: what was found until
+     * then is listed (and saved), as 128 + SIGINT is the shell's Ctrl-C */
+    CLI_EXIT_INTERRUPTED = 130,
 };
 
 #define HOSTRACE_VERSION "0.1.0"

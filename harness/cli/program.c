@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -274,12 +276,19 @@ int hr_mkdirs(const char *path)
     return mkdir(tmp, 0777) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Written beside the target and renamed over it: a full disk leaves no
+ * partial copy (a schedule cut short would not replay). */
 int hr_copy_file(const char *from, const char *to)
 {
     FILE *in = fopen(from, "rb");
     if (!in)
         return -1;
-    FILE *out = fopen(to, "wb");
+    char part[4200];
+    if ((size_t)snprintf(part, sizeof(part), "%s.part", to) >= sizeof(part)) {
+        fclose(in);
+        return -1;
+    }
+    FILE *out = fopen(part, "wb");
     if (!out) {
         fclose(in);
         return -1;
@@ -290,10 +299,52 @@ int hr_copy_file(const char *from, const char *to)
     while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
         if (fwrite(buf, 1, n, out) != n)
             bad = 1;
+    if (ferror(in))
+        bad = 1;
     fclose(in);
     if (fclose(out) != 0)
         bad = 1;
-    return bad ? -1 : 0;
+    if (bad || rename(part, to) != 0) {
+        int e = errno;
+        unlink(part);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
+static volatile sig_atomic_t capture_pid, capture_signal;
+
+static void on_capture_interrupt(int sig)
+{
+    pid_t p = capture_pid;
+    if (capture_signal) { /* the second: at once */
+        if (p > 0)
+            kill(p, SIGKILL);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    capture_signal = sig;
+    if (p > 0)
+        kill(p, SIGTERM);
+}
+
+void hr_capture_interruptible(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_capture_interrupt;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+int hr_interrupted(void)
+{
+    return capture_signal;
 }
 
 int hr_capture(char *const argv[], char **out)
@@ -303,6 +354,7 @@ int hr_capture(char *const argv[], char **out)
     if (pipe(fd) != 0)
         return -1;
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fd[0]);
@@ -310,6 +362,12 @@ int hr_capture(char *const argv[], char **out)
         return -1;
     }
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent)
+            _exit(127);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
         dup2(fd[1], STDOUT_FILENO);
         close(fd[0]);
         close(fd[1]);
@@ -319,6 +377,9 @@ int hr_capture(char *const argv[], char **out)
         _exit(127);
     }
     close(fd[1]);
+    capture_pid = pid;
+    if (capture_signal) /* came before the pid was known */
+        kill(pid, SIGTERM);
     size_t len = 0, cap = 0;
     char *buf = NULL;
     for (;;) {
@@ -342,8 +403,11 @@ int hr_capture(char *const argv[], char **out)
     *out = buf;
     int st;
     while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            capture_pid = 0;
             return -1;
+        }
+    capture_pid = 0;
     return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 

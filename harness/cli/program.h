@@ -26,6 +26,13 @@ int hr_copy_file(const char *from, const char *to);
  * Returns the exit code, 128+N for signal N, or -1 when it cannot run. */
 int hr_capture(char *const argv[], char **out);
 
+/* hr_capture for commands that stop on SIGINT, SIGTERM and SIGHUP: the
+ * running child gets SIGTERM (a `hostrace run` then lists what it found
+ * and exits 130), and hr_interrupted() says which signal came, 0 before.
+ * Children die with the command that started them (PR_SET_PDEATHSIG). */
+void hr_capture_interruptible(void);
+int hr_interrupted(void);
+
 /* A script's text without the repro.py trailer it may end with
  * (malloc'd), or NULL when it cannot be read. */
 char *hr_script_code(const char *path);

@@ -17,6 +17,8 @@
 #include "schedule.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -28,10 +30,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define DEFAULT_FRAMES 240
@@ -89,6 +93,14 @@ static const char run_usage[] =
     "  fork-with-threads         (warning) the script forked (os.fork, multiprocessing's\n"
     "      fork) while other Python threads ran: locks they held stay held in the\n"
     "      child, as CPython 3.12+ warns\n"
+    "  crash                     the host faulted or aborted: the faulting thread,\n"
+    "      its Python line and C stack, the address (NULL page, unmapped, ...);\n"
+    "      use-after-free instead when the address was host memory freed earlier\n"
+    "  process-killed            the process died of a signal: one the script sent\n"
+    "      to its own process (os.kill, os.killpg, signal.pthread_kill/raise_signal,\n"
+    "      at its line), or one from outside\n"
+    "  process-exit              (warning) the script ended the process itself\n"
+    "      (os._exit, at its line; exit() in C code): the host quits unsaved\n"
     "\n"
     "options:\n"
     "  --strategy S      pct (default), random, rr, bytes, or free (no scheduler:\n"
@@ -108,8 +120,10 @@ static const char run_usage[] =
     "                    runs as the Python `hostrace decode` prints, named\n"
     "                    program.py, with the program's host switches; the\n"
     "                    strategy defaults to bytes over its schedule bytes\n"
-    "  --max-steps N     hang past N scheduling points (default 2000000)\n"
-    "  --max-vtime S     hang past S seconds of virtual time (default 7200)\n"
+    "  --max-steps N     hang past N scheduling points (default 2000000; 0: no\n"
+    "                    limit)\n"
+    "  --max-vtime S     hang past S seconds of virtual time (default 7200; 0: no\n"
+    "                    limit)\n"
     "  --stall S         real seconds without a scheduling point before a hang or\n"
     "                    blocked-outside-scheduler finding, and how long the main\n"
     "                    thread may wait in a socket, pipe or process call\n"
@@ -252,6 +266,8 @@ static prog_program *program;  /* --program: the decoded input */
 static int print_in_child; /* cli_run_input: the report on stderr */
 static void (*before_exit)(void);
 static child_status child_stat;
+static volatile sig_atomic_t interrupted; /* the signal that stopped the exploration */
+static const char *sig_name(int sig);
 static char child_msg[1024];
 
 /* The reproducer trailer of a script (a finding's repro.py): see
@@ -509,6 +525,8 @@ static void end_watchdog_ignores(void)
 /* Writes the child's findings and schedule for the parent, then ends the
  * process. Runs once, whoever gets here first (normal end, a scheduler
  * stop, the watchdog, a crash, a sanitizer about to end the process). */
+static int write_result(void);
+static void finish_now(void);
 static void child_finish(void) __attribute__((noreturn));
 static void child_finish(void)
 {
@@ -536,6 +554,18 @@ static void child_finish(void)
         fflush(stderr);
     }
     write_schedule();
+    int code = write_result();
+    fflush(NULL);
+    if (before_exit)
+        before_exit();
+    end_watchdog_ignores();
+    _exit(code);
+}
+
+/* The result file for the parent: status, counts and every finding so
+ * far. Returns the exit code that goes with it. */
+static int write_result(void)
+{
     child_result r;
     memset(&r, 0, sizeof(r));
     r.magic = RESULT_MAGIC;
@@ -564,11 +594,29 @@ static void child_finish(void)
         free(f);
         fclose(rf);
     }
+    return code;
+}
+
+/* bpy_set_process_end_hook: the script ends the process (final) or sends
+ * it a signal that ends or stops it. The finding is in the report; the
+ * result and the schedule are written now, as the process may die
+ * without another chance (SIGKILL). A process that goes on overwrites
+ * them when it ends. */
+static void on_process_end(int final)
+{
+    if (final)
+        finish_now(); /* scheduled: does not return */
+    if (!scheduled) {
+        report_finding f;
+        if (report_get(report_count() - 1, &f) == 0)
+            report_print_finding(stderr, &f);
+        fflush(stderr);
+        return;
+    }
+    report_collect_sanitizer();
+    write_schedule();
+    write_result();
     fflush(NULL);
-    if (before_exit)
-        before_exit();
-    end_watchdog_ignores();
-    _exit(code);
 }
 
 /* The free-running run prints its findings itself. */
@@ -755,6 +803,18 @@ static void *watchdog(void *arg)
     _exit(CLI_EXIT_INTERNAL);
 }
 
+/* A signal's name: "SIGTERM" */
+static const char *sig_name(int sig)
+{
+    static _Thread_local char buf[32];
+    const char *abbrev = sigabbrev_np(sig);
+    if (abbrev)
+        snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+    else
+        snprintf(buf, sizeof(buf), "signal %d", sig);
+    return buf;
+}
+
 /* ---- crashes ---------------------------------------------------------------- */
 
 /* A crash of the host (no sanitizer caught it first) is a finding too: in
@@ -794,7 +854,56 @@ static _Atomic uint64_t crash_tid;
  * faults as soon as it starts, as it can on a heap a race corrupted */
 static int handler_fault;
 
-static void on_crash(int sig)
+/* The innermost frame of thread ident's block in a Python stack dump
+ * that is the script's own (not the standard library's, not bpy's):
+ * "file:line", else the innermost frame at all, else "?". */
+static void crash_python_frame(const char *dump, uint64_t ident, char *where, size_t wlen)
+{
+    char func[256];
+    bpy_first_frame(dump, ident, where, wlen, func, sizeof(func));
+    char head[64]; /* "Thread 0x..." or, holding the GIL, "Current thread 0x..." */
+    snprintf(head, sizeof(head), "thread 0x%016llx", (unsigned long long)ident);
+    const char *p = strcasestr(dump, head);
+    if (!p)
+        return;
+    const char *next = strstr(p + 1, "\nThread 0x");
+    const char *cur = strstr(p + 1, "\nCurrent thread");
+    if (cur && (!next || cur < next))
+        next = cur;
+    for (const char *f = strstr(p, "File \""); f && (!next || f < next);
+         f = strstr(f + 1, "File \"")) {
+        const char *name = f + 6, *q = strchr(name, '"');
+        const char *ln = q ? strstr(q, "line ") : NULL;
+        if (!q || !ln)
+            return;
+        if (*name == '<' || memmem(name, (size_t)(q - name), "/lib/python3", 12))
+            continue;
+        const char *base = name;
+        for (const char *c = name; c < q; c++)
+            if (*c == '/')
+                base = c + 1;
+        snprintf(where, wlen, "%.*s:%d", (int)(q - base), base, atoi(ln + 5));
+        return;
+    }
+}
+
+/* "symbol+0xoff (module)" or "module+0xoff" for a code address */
+static void code_site(void *pc, char *out, size_t len)
+{
+    Dl_info di;
+    if (!pc || !dladdr(pc, &di) || !di.dli_fname) {
+        snprintf(out, len, "%p", pc);
+        return;
+    }
+    const char *mod = basename_of(di.dli_fname);
+    if (di.dli_sname && di.dli_saddr)
+        snprintf(out, len, "%s+0x%zx (%s)", di.dli_sname,
+                 (size_t)((char *)pc - (char *)di.dli_saddr), mod);
+    else
+        snprintf(out, len, "%s+0x%zx", mod, (size_t)((char *)pc - (char *)di.dli_fbase));
+}
+
+static void on_crash(int sig, siginfo_t *si, void *ucv)
 {
     uint64_t self = sched_os_tid(), none = 0;
     if (!atomic_compare_exchange_strong(&crash_tid, &none, self)) {
@@ -810,6 +919,8 @@ static void on_crash(int sig)
     sigaddset(&unblock, SIGSEGV);
     sigaddset(&unblock, SIGBUS);
     sigaddset(&unblock, SIGABRT);
+    sigaddset(&unblock, SIGFPE);
+    sigaddset(&unblock, SIGILL);
     sigaddset(&unblock, SIGALRM);
     pthread_sigmask(SIG_UNBLOCK, &unblock, NULL);
     signal(SIGALRM, on_crash_timeout);
@@ -819,18 +930,81 @@ static void on_crash(int sig)
         *nowhere = 1; /* a real fault (TSan defers a raise() in a handler) */
     }
     sched_thread_info ti = sched_thread_lookup(self);
-    const char *name = sig == SIGBUS ? "SIGBUS" : sig == SIGABRT ? "SIGABRT" : "SIGSEGV";
-    if (sig == SIGABRT)
-        report_addf(REPORT_USE_AFTER_FREE, "crash", name, NULL,
-                    "the host aborted (SIGABRT) in thread '%s' (%s): the allocator found its "
-                    "heap corrupted, or a check failed, after memory was freed, moved or "
-                    "written by another thread",
-                    ti.found ? ti.name : "unregistered", sched_role_name(ti.role));
+    const char *thread = ti.found ? ti.name : "unregistered";
+    const char *role = sched_role_name(ti.role);
+    const char *name = sig_name(sig);
+    void *addr = si ? si->si_addr : NULL;
+    void *pc = NULL;
+#if defined(__x86_64__)
+    if (ucv)
+        pc = (void *)((ucontext_t *)ucv)->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    if (ucv)
+        pc = (void *)((ucontext_t *)ucv)->uc_mcontext.pc;
+#endif
+    /* where: the script's line on the crashing thread, and the C code */
+    static char stacks[8192];
+    bpy_dump_stacks(stacks, sizeof(stacks));
+    char where[256] = "?";
+    crash_python_frame(stacks, (uint64_t)pthread_self(), where, sizeof(where));
+    char csite[256];
+    code_site(pc, csite, sizeof(csite));
+    static char detail[2048];
+    size_t dl = 0;
+    dl += (size_t)snprintf(detail + dl, sizeof(detail) - dl, "C stack of thread %s:\n", thread);
+    void *bt[24];
+    int nbt = backtrace(bt, 24), from = 0;
+    for (int k = 0; k < nbt; k++)
+        if (bt[k] == pc) {
+            from = k;
+            break;
+        }
+    if (from == 0 && pc)
+        dl += (size_t)snprintf(detail + dl, sizeof(detail) - dl, "  #0 %s\n", csite);
+    for (int k = from, shown = 0; k < nbt && shown < 8 && dl < sizeof(detail) - 300;
+         k++, shown++) {
+        char site[256];
+        code_site(bt[k], site, sizeof(site));
+        dl += (size_t)snprintf(detail + dl, sizeof(detail) - dl, "  #%d %s\n", shown, site);
+    }
+    char py_head[64];
+    snprintf(py_head, sizeof(py_head), "thread 0x%016llx", (unsigned long long)pthread_self());
+    const char *own = strcasestr(stacks, py_head);
+    if (own && dl < sizeof(detail) - 64) {
+        const char *end = strstr(own + 1, "\n\n");
+        size_t n = end ? (size_t)(end - own) : strlen(own);
+        dl += (size_t)snprintf(detail + dl, sizeof(detail) - dl, "Python stack:\n%.*s\n",
+                               (int)(n < sizeof(detail) - dl - 16 ? n : sizeof(detail) - dl - 16),
+                               own);
+    }
+    /* the site: the script's line, else the faulting C code */
+    char key[320];
+    snprintf(key, sizeof(key), "%s", strcmp(where, "?") ? where : csite);
+    int freed = (sig == SIGSEGV || sig == SIGBUS) && host_freed_memory(addr);
+    if (freed)
+        report_addf_thread(thread, role, REPORT_USE_AFTER_FREE, key, name, detail,
+                           "the host crashed with %s in thread '%s' (%s) at %s, in %s: address "
+                           "%p lies in a vertex array the host had freed (a stale wrapper, or "
+                           "a pointer another thread reallocated)",
+                           name, thread, role, where, csite, addr);
+    else if (sig == SIGABRT)
+        report_addf_thread(thread, role, REPORT_CRASH, key, name, detail,
+                           "the host aborted (SIGABRT) in thread '%s' (%s) at %s, in %s: a "
+                           "failed check, os.abort(), or the allocator finding its heap "
+                           "corrupted",
+                           thread, role, where, csite);
     else
-        report_addf(REPORT_USE_AFTER_FREE, "crash", name, NULL,
-                    "the host crashed with %s in thread '%s' (%s): memory used after it was "
-                    "freed or moved (a stale wrapper or a pointer another thread reallocated)",
-                    name, ti.found ? ti.name : "unregistered", sched_role_name(ti.role));
+        report_addf_thread(thread, role, REPORT_CRASH, key, name, detail,
+                           "the host crashed with %s in thread '%s' (%s) at %s, in %s: %s %p%s",
+                           name, thread, role, where, csite,
+                           sig == SIGFPE   ? "arithmetic fault at"
+                           : sig == SIGILL ? "illegal instruction at"
+                           : (uintptr_t)addr < 4096 ? "a NULL pointer dereference, address"
+                                                    : "a bad address",
+                           sig == SIGFPE || sig == SIGILL ? pc : addr,
+                           (sig == SIGSEGV || sig == SIGBUS) && (uintptr_t)addr >= 4096
+                               ? " (not memory the host is known to have freed)"
+                               : "");
     finish_now();
     fflush(NULL);
     _exit(CLI_EXIT_FINDINGS);
@@ -844,16 +1018,21 @@ static void install_crash_handlers(void)
     handler_fault = tf && strcmp(tf, "1") == 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_crash;
+    sa.sa_sigaction = on_crash;
     /* SA_NODEFER: a fault inside the handler enters it again (and ends as
      * a finding) instead of killing the process with the signal blocked */
-    sa.sa_flags = SA_NODEFER;
+    sa.sa_flags = SA_NODEFER | SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
     sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    sigaction(SIGILL, &sa, NULL);
     /* glibc's malloc aborts when a race has corrupted its lists; TSan
      * reports through its own hook and never aborts here (exitcode=1) */
     sigaction(SIGABRT, &sa, NULL);
+    /* backtrace() loads its unwinder on first use: not in a handler */
+    void *warm[2];
+    backtrace(warm, 2);
 }
 
 /* ---- one run, in this process ------------------------------------------------ */
@@ -952,6 +1131,7 @@ static void run_body(void)
     if (schedule_path) /* the fuzz drivers' runs write no schedule */
         hash_script();
     report_set_fatal_hook(finish_now);
+    bpy_set_process_end_hook(on_process_end);
     report_install_sanitizer_hooks();
     install_crash_handlers();
     pthread_t wd;
@@ -1145,8 +1325,39 @@ static int save_finding(const report_finding *f, const char *sched_file, seen_fi
 fail:
     fprintf(stderr, "hostrace %s: cannot save the finding in '%s': %s\n", opts.cmd, sf->dir,
             strerror(errno));
+    /* no half-written finding is left to look whole */
+    static const char *const parts[] = {"schedule.txt", "report.txt", "finding.json", "replay.sh"};
+    for (size_t k = 0; k < sizeof(parts) / sizeof(parts[0]); k++) {
+        snprintf(path, sizeof(path), "%s/%s", sf->dir, parts[k]);
+        unlink(path);
+    }
+    rmdir(sf->dir);
     sf->dir[0] = '\0';
     return -1;
+}
+
+/* s for a POSIX shell: as it is when it needs no quoting, else in single
+ * quotes */
+static const char *shell_quoted(const char *s, char *out, size_t len)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+=:,@%") ==
+                  strlen(s)) {
+        snprintf(out, len, "%s", s);
+        return out;
+    }
+    size_t o = 0;
+    out[o++] = '\'';
+    for (; *s && o + 6 < len; s++) {
+        if (*s == '\'') {
+            memcpy(out + o, "'\\''", 4);
+            o += 4;
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o++] = '\'';
+    out[o] = '\0';
+    return out;
 }
 
 /* The command line of the process that runs one schedule: the hidden
@@ -1231,6 +1442,8 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
  * running schedule's group before hostrace dies of it. */
 
 static volatile sig_atomic_t child_group; /* the running schedule's group, or 0 */
+static volatile sig_atomic_t server_group; /* the schedule server's pid, or 0 */
+static int dies_on_interrupt; /* the schedule server: ends with its schedule */
 
 static void end_group(pid_t pgid)
 {
@@ -1239,13 +1452,23 @@ static void end_group(pid_t pgid)
         kill(-pgid, SIGKILL);
 }
 
+/* The exploring parent ends the running schedule and notes the signal:
+ * the loop then stops and lists what was found. A second one ends it at
+ * once. The schedule server ends with its schedule. */
 static void on_interrupt(int sig)
 {
     pid_t g = child_group;
     if (g > 0)
         kill(-g, SIGKILL);
-    signal(sig, SIG_DFL);
-    raise(sig);
+    pid_t s = server_group;
+    if (s > 0)
+        kill(s, SIGTERM);
+    if (dies_on_interrupt || interrupted) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    interrupted = sig;
 }
 
 static void install_interrupt_handlers(void)
@@ -1257,6 +1480,79 @@ static void install_interrupt_handlers(void)
         sa.sa_handler = on_interrupt;
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
+    }
+    /* wait_schedule takes SIGCHLD with sigtimedwait */
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+}
+
+/* In a schedule process (or the server) just forked: it dies with the
+ * process that started it (a SIGKILL of hostrace leaves no schedule
+ * running), and takes signals as a fresh process does. */
+static void forked_for_parent(pid_t parent)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(CLI_EXIT_INTERNAL); /* the parent died before prctl */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+}
+
+/* A wait status no process has: the schedule outlived --timeout by
+ * WAIT_GRACE_S and its own watchdog did not end it (WIFSTOPPED with a
+ * signal number no signal has). */
+#define WAIT_OVERTIME ((0xff << 8) | 0x7f)
+#define WAIT_GRACE_S 30
+
+/* Waits for schedule process pid, the leader of its group; returns its
+ * wait status. The group is killed when the process is stopped (SIGSTOP,
+ * SIGTSTP: by the script or from outside) for --stall seconds (the status
+ * is then the stop's), when it outlives --timeout by WAIT_GRACE_S (its
+ * watchdog ends it before that: WAIT_OVERTIME), and on an interrupt. */
+static int wait_schedule(pid_t pid)
+{
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    double start = mono_s(), stopped_at = 0;
+    int st = 0, stop_st = 0, stopped_st = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &st, WNOHANG | WUNTRACED | WCONTINUED);
+        if (r == pid && (WIFEXITED(st) || WIFSIGNALED(st)))
+            return stop_st ? stop_st : st;
+        if (r < 0 && errno != EINTR)
+            return stop_st ? stop_st : (CLI_EXIT_INTERNAL << 8);
+        if (r == pid && WIFSTOPPED(st)) {
+            stopped_at = mono_s();
+            stopped_st = st;
+        } else if (r == pid && WIFCONTINUED(st)) {
+            stopped_at = 0;
+        }
+        double now = mono_s();
+        int kill_it = interrupted != 0;
+        if (stopped_at > 0 && now - stopped_at >= opts.stall) {
+            stop_st = stopped_st; /* the stop, not the SIGKILL that ends it */
+            kill_it = 1;
+        }
+        if (now - start > opts.timeout + WAIT_GRACE_S) {
+            stop_st = WAIT_OVERTIME;
+            kill_it = 1;
+        }
+        if (kill_it) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
+            }
+            return stop_st ? stop_st : st;
+        }
+        struct timespec ts = {0, 200 * 1000000L};
+        sigtimedwait(&chld, NULL, &ts);
     }
 }
 
@@ -1309,6 +1605,7 @@ static void serve(void)
     int generated = program || (trailer.present && trailer.generated);
     char err[1024];
     prepare_run();
+    dies_on_interrupt = 1;
     install_interrupt_handlers();
     if (bpy_runtime_init(generated ? NULL : opts.script, 1, err, sizeof(err)) < 0) {
         fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
@@ -1320,9 +1617,11 @@ static void serve(void)
         if (io_full(serve_fd, &rq, sizeof(rq), 0) < 0 || rq.magic != SERVE_MAGIC)
             _exit(CLI_EXIT_CLEAN); /* the parent is done */
         fflush(NULL);
+        pid_t server = getpid();
         pid_t pid = fork();
         if (pid == 0) {
             setpgid(0, 0); /* as in run_child */
+            forked_for_parent(server);
             close(serve_fd);
             served = 1;
             scheduled = 1;
@@ -1353,8 +1652,7 @@ static void serve(void)
         } else {
             setpgid(pid, pid);
             child_group = pid;
-            while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-            }
+            st = wait_schedule(pid);
             end_group(pid);
         }
         if (io_full(serve_fd, &st, sizeof(st), 1) < 0)
@@ -1379,6 +1677,7 @@ static int start_server(char **av)
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
         return -1;
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(sv[0]);
@@ -1386,6 +1685,7 @@ static int start_server(char **av)
         return -1;
     }
     if (pid == 0) {
+        forked_for_parent(parent);
         close(sv[0]);
         int fd = fcntl(sv[1], F_DUPFD, 100); /* without CLOEXEC */
         char num[16];
@@ -1407,6 +1707,7 @@ static int start_server(char **av)
     close(sv[1]);
     server_sock = sv[0];
     server_pid = pid;
+    server_group = pid;
     return 0;
 }
 
@@ -1416,9 +1717,12 @@ static void stop_server(void)
         return;
     close(server_sock);
     server_sock = -1;
+    if (interrupted)
+        kill(server_pid, SIGTERM);
     int st;
     while (waitpid(server_pid, &st, 0) < 0 && errno == EINTR) {
     }
+    server_group = 0;
 }
 
 /* Runs one schedule in the server; its wait status, or -1 when the
@@ -1450,8 +1754,9 @@ static int served_schedule(uint64_t seed, char **av)
 
 typedef struct child_outcome {
     child_result r;
-    int ok;      /* a result was read */
-    int signal;  /* the child died of this signal without a result */
+    int ok;     /* a result was read */
+    int lost;   /* no process ran: fork failed, or the schedule server is gone */
+    int status; /* the process's wait status (wait_schedule), when !ok */
 } child_outcome;
 
 /* Finding idx is new, from schedule `index` (seed): remembers where it was
@@ -1493,20 +1798,23 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
     if (use_server()) {
         st = served_schedule(seed, child_argv(seed, rpath, spath));
         if (st == -1) {
-            oc.signal = -1;
+            oc.lost = 1;
             return oc;
         }
         goto result;
     }
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
-        oc.signal = -1;
+        oc.lost = 1;
         return oc;
     }
     if (pid == 0) {
         /* a process group of its own: whatever the script starts (servers,
-         * subprocesses, multiprocessing's workers) ends with the schedule */
+         * subprocesses, multiprocessing's workers) ends with the schedule,
+         * and a script's killpg(0, ...) reaches only the schedule */
         setpgid(0, 0);
+        forked_for_parent(parent);
         /* a fresh process image for every schedule: the same start state
          * (heap, addresses, Python's objects) whichever command and
          * whichever earlier schedules came before */
@@ -1519,15 +1827,14 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
     }
     setpgid(pid, pid); /* whichever of the two runs first */
     child_group = pid;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {
-    }
+    st = wait_schedule(pid);
     end_group(pid);
 result:;
     FILE *rf = fopen(rpath, "rb");
     if (!rf || fread(&oc.r, sizeof(oc.r), 1, rf) != 1 || oc.r.magic != RESULT_MAGIC) {
         if (rf)
             fclose(rf);
-        oc.signal = WIFSIGNALED(st) ? WTERMSIG(st) : -WEXITSTATUS(st);
+        oc.status = st;
         return oc;
     }
     oc.ok = 1;
@@ -1572,9 +1879,12 @@ static void print_results_text(int explored, uint64_t steps_total)
         if (i < nseen_cap && !opts.is_replay) {
             printf("    first found by schedule %d (seed %" PRIu64 ")", seen[i].schedule,
                    seen[i].seed);
-            if (seen[i].dir[0])
-                printf("; saved in %s\n    replay: hostrace replay %s/schedule.txt", seen[i].dir,
-                       seen[i].dir);
+            if (seen[i].dir[0]) {
+                char sched[4200], q[8600];
+                snprintf(sched, sizeof(sched), "%s/schedule.txt", seen[i].dir);
+                printf("; saved in %s\n    replay: hostrace replay %s", seen[i].dir,
+                       shell_quoted(sched, q, sizeof(q)));
+            }
             printf("\n");
         }
     }
@@ -1613,15 +1923,79 @@ static void print_results_json(int explored, uint64_t steps_total, uint64_t fram
     json_object_set_new(root, "errors", json_integer(errors));
     json_object_set_new(root, "warnings", json_integer(report_count() - errors));
     json_object_set_new(root, "unsupported_api", json_integer(unsupported_count()));
+    if (interrupted)
+        json_object_set_new(root, "interrupted", json_string(sig_name(interrupted)));
     json_dumpf(root, json_out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
     fputc('\n', json_out);
     fflush(json_out);
     json_decref(root);
 }
 
+/* Schedule i's process ended without writing a result (wait status st):
+ * the script ended or stopped it, something killed it, or its crash
+ * report could not be written. A finding, with the schedule when the
+ * process wrote one on its way out. Returns 0, or -1 when it is
+ * hostrace's own failure (the process could not be started). */
+static int no_result_finding(int i, int st, const char *tmpdir, uint64_t *steps_total)
+{
+    uint64_t seed = opts.seed + (uint64_t)i;
+    char rerun[512];
+    snprintf(rerun, sizeof(rerun), "schedule %d (seed %" PRIu64 ") reproduces it", i, seed);
+    int n0 = report_count();
+    if (st == WAIT_OVERTIME) {
+        report_addf(REPORT_HANG, "timeout", "process", NULL,
+                    "the schedule process was still running %d s after --timeout (%d s) and its "
+                    "own watchdog had not ended it; it was killed with its process group; %s",
+                    WAIT_GRACE_S, opts.timeout, rerun);
+    } else if (WIFSTOPPED(st)) {
+        report_addf(REPORT_HANG, "stopped", sig_name(WSTOPSIG(st)), NULL,
+                    "the schedule process was stopped by %s and stayed stopped for --stall (%d "
+                    "s): the host would freeze; killed with its process group. The signal did "
+                    "not come from the script's Python (os.kill and the like name their line): "
+                    "another process, or C code; %s",
+                    sig_name(WSTOPSIG(st)), opts.stall, rerun);
+    } else if (WIFSIGNALED(st)) {
+        report_addf(REPORT_PROCESS_KILLED, "signal", sig_name(WTERMSIG(st)), NULL,
+                    "the schedule process died of %s before it could write its findings. The "
+                    "signal did not come from the script's Python (os.kill and the like name "
+                    "their line): another process sent it, or C code raised it; %s",
+                    sig_name(WTERMSIG(st)), rerun);
+    } else if (WIFEXITED(st) && WEXITSTATUS(st) == CLI_EXIT_FINDINGS) {
+        /* the crash handler could not write its report (crash_unreported:
+         * it faulted again, or ran out of time) on a heap the race
+         * corrupted; it wrote the schedule on its way out */
+        report_addf(REPORT_CRASH, "crash", "unreported", NULL,
+                    "the host crashed with its heap corrupted (the crash report itself could "
+                    "not be written): memory freed, moved or written by another thread; %s",
+                    rerun);
+    } else if (WIFEXITED(st) && WEXITSTATUS(st) != 127) {
+        report_addf(REPORT_PROCESS_EXIT, "exit", "C", NULL,
+                    "the schedule process exited with code %d before it could write its "
+                    "findings: exit() or _exit() called from C code (ctypes, an extension "
+                    "module), not os._exit (which names its line); %s",
+                    WEXITSTATUS(st), rerun);
+    } else {
+        return -1;
+    }
+    /* saved with its schedule when the process wrote a whole one */
+    char spath[4200], err[256];
+    snprintf(spath, sizeof(spath), "%s/schedule.txt", tmpdir);
+    hr_schedule check;
+    int whole = hr_schedule_read(spath, &check, err, sizeof(err)) == 0;
+    if (whole) {
+        *steps_total += check.steps;
+        hr_schedule_free(&check);
+    }
+    if (report_count() > n0)
+        first_found(n0, i, seed, whole ? spath : NULL);
+    return 0;
+}
+
 static int explore(void)
 {
-    char tmpdir[] = "/tmp/hostrace-run-XXXXXX";
+    char tmpdir[4200];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof(tmpdir), "%s/hostrace-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(tmpdir)) {
         fprintf(stderr, "hostrace %s: internal error: cannot create a temporary directory: %s\n",
                 opts.cmd, strerror(errno));
@@ -1632,45 +2006,28 @@ static int explore(void)
     int explored = 0, code = CLI_EXIT_CLEAN;
     uint64_t steps_total = 0, frames_total = 0;
     double t0 = mono_s();
-    for (int i = 0; i < opts.schedules; i++) {
+    for (int i = 0; i < opts.schedules && !interrupted; i++) {
         int new_errors = 0;
         child_outcome oc = run_child(i, opts.seed + (uint64_t)i, tmpdir, &new_errors);
+        if (!oc.ok && interrupted)
+            break; /* the schedule was ended by the interrupt */
         explored++;
-        if (!oc.ok && oc.signal == -CLI_EXIT_FINDINGS) {
-            /* exit 1 without a result: the crash handler could not write
-             * its report (crash_unreported: it faulted again, or ran out
-             * of time) on a heap the race corrupted */
-            int n0 = report_count();
-            report_addf(REPORT_USE_AFTER_FREE, "crash", "unreported", NULL,
-                        "the host crashed with its heap corrupted (the crash report itself "
-                        "could not be written): memory freed, moved or written by another "
-                        "thread; schedule %d (seed %" PRIu64 ") reproduces it",
-                        i, opts.seed + (uint64_t)i);
-            /* the child wrote its schedule on the way out (crash_unreported):
-             * saved with the finding when it is whole */
-            char spath[4200], err[256];
-            snprintf(spath, sizeof(spath), "%s/schedule.txt", tmpdir);
-            hr_schedule check;
-            int whole = hr_schedule_read(spath, &check, err, sizeof(err)) == 0;
-            if (whole) {
-                steps_total += check.steps;
-                hr_schedule_free(&check);
+        if (!oc.ok && !oc.lost) {
+            if (no_result_finding(i, oc.status, tmpdir, &steps_total) == 0) {
+                if (report_error_count() && !opts.keep_going)
+                    break;
+                continue;
             }
-            if (report_count() > n0)
-                first_found(n0, i, opts.seed + (uint64_t)i, whole ? spath : NULL);
-            if (!opts.keep_going)
-                break;
-            continue;
         }
         if (!oc.ok) {
             fprintf(stderr,
                     "hostrace %s: internal error: schedule %d (seed %" PRIu64
-                    ") ended without a result (%s %d); `hostrace run %s%s --strategy %s --seed "
+                    ") ended without a result (%s); `hostrace run %s%s --strategy %s --seed "
                     "%" PRIu64 "` reruns it\n",
                     opts.cmd, i, opts.seed + (uint64_t)i,
-                    oc.signal > 0 ? "signal" : "exit code",
-                    oc.signal > 0 ? oc.signal : -oc.signal, opts.program ? "--program " : "",
-                    opts.script, opts.strategy, opts.seed + (uint64_t)i);
+                    oc.lost ? "no schedule process could be started" : "exit code 127",
+                    opts.program ? "--program " : "", opts.script, opts.strategy,
+                    opts.seed + (uint64_t)i);
             code = CLI_EXIT_INTERNAL;
             break;
         }
@@ -1714,12 +2071,24 @@ static int explore(void)
     snprintf(p, sizeof(p), "%s/schedule.txt", tmpdir);
     unlink(p);
     rmdir(tmpdir);
-    if (code != CLI_EXIT_CLEAN)
+    /* an input error lists nothing; an internal error or an interrupt
+     * lists what the schedules before it found */
+    if (code == CLI_EXIT_USAGE || (code == CLI_EXIT_INTERNAL && report_count() == 0))
         return code;
     if (opts.json)
         print_results_json(explored, steps_total, frames_total);
     else
         print_results_text(explored, steps_total);
+    if (interrupted) {
+        fprintf(stderr,
+                "hostrace %s: interrupted by %s after %d of %d schedule%s; the findings above "
+                "are those of the schedules that ran\n",
+                opts.cmd, sig_name(interrupted), explored, opts.schedules,
+                opts.schedules == 1 ? "" : "s");
+        return CLI_EXIT_INTERRUPTED;
+    }
+    if (code != CLI_EXIT_CLEAN)
+        return code;
     return report_error_count() ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 }
 
@@ -1815,6 +2184,46 @@ static int load_program(void)
 
 /* The report stream is the real stdout; with --json the script's own
  * output goes to stderr. */
+/* --out must be a directory hostrace can create or write in: found
+ * before any schedule runs, not when the first finding is saved. Nothing
+ * is created here (a clean run leaves no directory). */
+static int check_out_dir(void)
+{
+    char p[4096];
+    snprintf(p, sizeof(p), "%s", opts.out);
+    for (;;) {
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "hostrace %s: --out '%s': '%s' is not a directory\n", opts.cmd,
+                        opts.out, p);
+                return -1;
+            }
+            if (access(p, W_OK | X_OK) != 0) {
+                fprintf(stderr, "hostrace %s: --out '%s': cannot write in '%s': %s\n", opts.cmd,
+                        opts.out, p, strerror(errno));
+                return -1;
+            }
+            return 0;
+        }
+        if (errno != ENOENT) {
+            fprintf(stderr, "hostrace %s: --out '%s': %s\n", opts.cmd, opts.out,
+                    strerror(errno));
+            return -1;
+        }
+        char *slash = strrchr(p, '/');
+        if (!slash) {
+            snprintf(p, sizeof(p), ".");
+            continue;
+        }
+        if (slash == p) {
+            p[1] = '\0';
+            continue;
+        }
+        *slash = '\0';
+    }
+}
+
 static int setup_output(void)
 {
     json_out = stdout;
@@ -2261,6 +2670,8 @@ int cli_run(int argc, char **argv)
         scheduled = 1;
         run_once();
     }
+    if (strcmp(opts.strategy, "free") != 0 && check_out_dir() < 0)
+        return CLI_EXIT_USAGE;
     if (setup_output() < 0)
         return CLI_EXIT_INTERNAL;
     if (strcmp(opts.strategy, "free") == 0) {

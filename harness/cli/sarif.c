@@ -58,6 +58,13 @@ static const rule_info rules[] = {
     {"fork-with-threads", "ForkWithThreads",
      "The process forked while other Python threads ran: locks they held stay held in the "
      "child."},
+    {"crash", "Crash", "The host faulted (SIGSEGV, SIGBUS, SIGFPE, SIGILL) or aborted, with no "
+                       "evidence that the memory had been freed."},
+    {"process-killed", "ProcessKilled",
+     "The process died of a signal (sent by the script to its own process, or from outside)."},
+    {"process-exit", "ProcessExit",
+     "The script ended the process itself (os._exit, or exit() in C code): the host quits "
+     "without saving."},
 };
 
 static int kind_is_warning(const char *kind)

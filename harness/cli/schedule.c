@@ -3,6 +3,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -193,16 +195,43 @@ void hr_schedule_free(hr_schedule *s)
     memset(s, 0, sizeof(*s));
 }
 
-/* One line without its newline; 0 at end of file. */
-static int read_line(FILE *f, char **buf, size_t *cap, size_t *len)
+/* One line without its newline; 0 at end of file. *cut: the file ended
+ * inside the line (no newline). */
+static int read_line(FILE *f, char **buf, size_t *cap, size_t *len, int *cut)
 {
     ssize_t n = getline(buf, cap, f);
     if (n < 0)
         return 0;
+    *cut = n == 0 || (*buf)[n - 1] != '\n';
     while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
         (*buf)[--n] = '\0';
     *len = (size_t)n;
     return 1;
+}
+
+/* Text from a file, for a message: at most 60 characters, control and
+ * non-ASCII bytes as \xNN (a garbage file must not reach the terminal). */
+static const char *shown(const char *s)
+{
+    static char bufs[2][256]; /* two in one message */
+    static int next;
+    char *out = bufs[next++ & 1];
+    const size_t outlen = sizeof(bufs[0]);
+    size_t o = 0;
+    for (size_t i = 0; s[i] && o < outlen - 8; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (i >= 60) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (c >= 0x20 && c < 0x7f)
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+    }
+    out[o] = '\0';
+    return out;
 }
 
 static int parse_u64(const char *v, uint64_t *out)
@@ -219,14 +248,42 @@ static int parse_u64(const char *v, uint64_t *out)
 int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
 {
     memset(s, 0, sizeof(*s));
-    FILE *f = fopen(path, "r");
+    /* O_NONBLOCK: a FIFO must not block the open; it is refused below */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "cannot open schedule '%s': %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "schedule '%s' is not a regular file (%s)", path,
+                 S_ISDIR(st.st_mode)    ? "a directory"
+                 : S_ISFIFO(st.st_mode) ? "a FIFO"
+                 : S_ISCHR(st.st_mode)  ? "a character device"
+                 : S_ISBLK(st.st_mode)  ? "a block device"
+                 : S_ISSOCK(st.st_mode) ? "a socket"
+                                        : "not a file");
+        close(fd);
+        return -1;
+    }
+    if (st.st_size > HR_SCHEDULE_MAX_BYTES) {
+        snprintf(err, errlen,
+                 "schedule '%s' is %lld bytes; hostrace reads schedules of up to %d MiB",
+                 path, (long long)st.st_size, HR_SCHEDULE_MAX_BYTES >> 20);
+        close(fd);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "r");
     if (!f) {
         snprintf(err, errlen, "cannot open schedule '%s': %s", path, strerror(errno));
+        close(fd);
         return -1;
     }
     char *line = NULL;
     size_t cap = 0, len = 0;
-    int lineno = 0, ok = 0, have_decisions = 0;
+    int lineno = 0, ok = 0, have_decisions = 0, cut = 0;
     size_t want = 0;
 #define FAIL(...)                                                              \
     do {                                                                       \
@@ -235,22 +292,29 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             snprintf(err + n_, errlen - (size_t)n_, __VA_ARGS__);              \
         goto out;                                                              \
     } while (0)
-    if (!read_line(f, &line, &cap, &len)) {
+    if (!read_line(f, &line, &cap, &len, &cut)) {
         lineno = 1;
         FAIL("empty file: not a hostrace schedule");
     }
     lineno = 1;
+    if (memchr(line, '\0', len) || (cut && strncmp(line, "hostrace-schedule ", 18) != 0))
+        FAIL("not a hostrace schedule (it must start with 'hostrace-schedule %d')",
+             HR_SCHEDULE_VERSION);
     if (strncmp(line, "hostrace-schedule ", 18) != 0)
         FAIL("not a hostrace schedule (it must start with 'hostrace-schedule %d')",
              HR_SCHEDULE_VERSION);
     uint64_t ver;
     if (parse_u64(line + 18, &ver) < 0 || ver != HR_SCHEDULE_VERSION)
         FAIL("schedule format version '%s' is not supported (this hostrace reads version %d)",
-             line + 18, HR_SCHEDULE_VERSION);
+             shown(line + 18), HR_SCHEDULE_VERSION);
     s->version = (int)ver;
     s->pct_depth = 3;
-    while (read_line(f, &line, &cap, &len)) {
+    while (read_line(f, &line, &cap, &len, &cut)) {
         lineno++;
+        if (cut)
+            FAIL("truncated: the file ends inside line %d", lineno);
+        if (memchr(line, '\0', len))
+            FAIL("a NUL byte in line %d: not a hostrace schedule", lineno);
         if (have_decisions && s->n < want) {
             if (strcmp(line, "end") == 0)
                 FAIL("truncated: %zu of %zu decisions before 'end'", s->n, want);
@@ -258,7 +322,7 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             int cur, chosen, n_en, consumed = 0;
             if (sscanf(line, "%llu %d %d %d %n", &step, &cur, &chosen, &n_en, &consumed) != 4 ||
                 consumed == 0)
-                FAIL("decision %zu is malformed: '%s'", s->n + 1, line);
+                FAIL("decision %zu is malformed: '%s'", s->n + 1, shown(line));
             const char *label = line + consumed;
             const char *sp = strchr(label, ' ');
             size_t llen = sp ? (size_t)(sp - label) : strlen(label);
@@ -293,7 +357,7 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
         }
         char *sp = strchr(line, ' ');
         if (!sp)
-            FAIL("unexpected line '%s'", line);
+            FAIL("unexpected line '%s'", shown(line));
         *sp = '\0';
         const char *key = line, *v = sp + 1;
         uint64_t u;
@@ -310,7 +374,7 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
         else if (strcmp(key, "thread") == 0)
             ; /* for readers */
         else if (parse_u64(v, &u) < 0)
-            FAIL("'%s' needs a whole number, not '%s'", key, v);
+            FAIL("'%s' needs a whole number, not '%s'", shown(key), shown(v));
         else if (strcmp(key, "seed") == 0)
             s->seed = u;
         else if (strcmp(key, "program") == 0)
@@ -319,28 +383,42 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             s->addon = u != 0;
         else if (strcmp(key, "explore-ui") == 0)
             s->explore = u > 100000 ? 100000 : (int)u;
-        else if (strcmp(key, "pct-depth") == 0)
+        else if (strcmp(key, "pct-depth") == 0) {
+            if (u < 1 || u > 64) /* as --pct-depth */
+                FAIL("pct-depth must be from 1 to 64, not %llu", (unsigned long long)u);
             s->pct_depth = (int)u;
-        else if (strcmp(key, "pct-steps") == 0)
+        } else if (strcmp(key, "pct-steps") == 0) {
+            if (u < 1)
+                FAIL("pct-steps must be at least 1");
             s->pct_steps = u;
-        else if (strcmp(key, "frames") == 0)
+        } else if (strcmp(key, "frames") == 0) {
+            if (u > 1000000) /* as --frames */
+                FAIL("frames must be from 0 to 1000000, not %llu", (unsigned long long)u);
             s->frames = (int)u;
+        }
         else if (strcmp(key, "max-steps") == 0)
             s->max_steps = u;
-        else if (strcmp(key, "max-vtime-ms") == 0)
+        else if (strcmp(key, "max-vtime-ms") == 0) {
+            if (u > 100000000ull * 1000) /* as --max-vtime */
+                FAIL("max-vtime-ms must be at most %llu, not %llu", 100000000ull * 1000,
+                     (unsigned long long)u);
             s->max_vtime_ms = (int64_t)u;
+        }
         else if (strcmp(key, "steps") == 0)
             s->steps = u;
         else if (strcmp(key, "decisions") == 0) {
-            if (u > 100000000)
-                FAIL("too many decisions (%llu)", (unsigned long long)u);
+            /* a decision's line takes at least 8 bytes: no more are
+             * allocated than the file can hold */
+            if (u > 100000000 || u > (uint64_t)st.st_size / 8)
+                FAIL("'decisions %llu' is more than a file of %lld bytes can hold",
+                     (unsigned long long)u, (long long)st.st_size);
             want = (size_t)u;
             s->d = calloc(want ? want : 1, sizeof(*s->d));
             if (!s->d)
                 FAIL("out of memory for %zu decisions", want);
             have_decisions = 1;
         } else
-            FAIL("unknown field '%s'", key);
+            FAIL("unknown field '%s'", shown(key));
     }
     if (!ok) {
         if (have_decisions && s->n < want)

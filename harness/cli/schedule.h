@@ -25,6 +25,9 @@
 #include "sched/sched.h"
 
 #define HR_SCHEDULE_VERSION 1
+/* The largest schedule file read (a run at the default --max-steps
+ * records well under this) */
+#define HR_SCHEDULE_MAX_BYTES (256 << 20)
 
 typedef struct hr_schedule {
     int version;

@@ -494,7 +494,9 @@ int cli_triage(int argc, char **argv)
     int *flaky = calloc((size_t)g_nin + 1, sizeof(int)), nflaky = 0;
     int *flaky_code = calloc((size_t)g_nin + 1, sizeof(int));
     int internal = !flaky || !flaky_code;
-    for (int i = 0; i < g_nin && !internal; i++) {
+    hr_capture_interruptible();
+    int replayed = 0;
+    for (int i = 0; i < g_nin && !internal && !hr_interrupted(); i++) {
         tr_input *in = &g_in[i];
         char rdir[PATH_MAX], tbuf[16];
         snprintf(rdir, sizeof(rdir), "%s/%d", tmp, i);
@@ -521,6 +523,11 @@ int cli_triage(int argc, char **argv)
         av[n] = NULL;
         char *text = NULL;
         int code = hr_capture(av, &text);
+        if (hr_interrupted()) { /* this input's replay was cut short */
+            free(text);
+            break;
+        }
+        replayed++;
         json_error_t jerr;
         json_t *root = text ? json_loads(text, 0, &jerr) : NULL;
         free(text);
@@ -565,6 +572,9 @@ int cli_triage(int argc, char **argv)
 
     json_t *res = json_object(), *groups = json_object(), *fl = json_array();
     json_object_set_new(res, "inputs", json_integer(g_nin));
+    json_object_set_new(res, "replayed", json_integer(replayed));
+    if (hr_interrupted())
+        json_object_set_new(res, "interrupted", json_true());
     for (int i = 0; i < g_ngroups && !internal; i++) {
         tr_group *g = &g_groups[i];
         char dir[PATH_MAX + 128];
@@ -627,11 +637,19 @@ int cli_triage(int argc, char **argv)
             printf("  flaky (no error when replayed): %d input%s, listed in %s/flaky.txt\n",
                    nflaky, nflaky == 1 ? "" : "s", out);
     }
+    fflush(stdout);
+    if (hr_interrupted())
+        fprintf(stderr,
+                "hostrace triage: interrupted after replaying %d of %d input%s; the list above "
+                "covers those, and `hostrace triage` of the same directories replays them all\n",
+                replayed, g_nin, g_nin == 1 ? "" : "s");
     json_decref(res);
     free(flaky);
     free(flaky_code);
     int rc = hr_report_outputs(out, sarif, html);
     if (rc != CLI_EXIT_CLEAN)
         return rc;
+    if (hr_interrupted())
+        return CLI_EXIT_INTERRUPTED;
     return g_ngroups ? CLI_EXIT_FINDINGS : CLI_EXIT_CLEAN;
 }

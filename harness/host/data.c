@@ -2,6 +2,8 @@
  * per-type data behind an ID, and the operations bpy performs on it. */
 #include "host_internal.h"
 
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,17 @@
 
 #define VERTS_HEAD 16 /* the mapping's size, keeping 16-byte alignment */
 
+/* The last vertex mappings freed, for the crash handler: a fault inside
+ * one is a use after free, with evidence (host_freed_memory). A ring
+ * written by whichever thread frees, read by a crashing one. */
+#define FREED_RING 256
+#ifndef HR_VERTS_ON_HEAP
+static struct {
+    _Atomic uintptr_t base, end;
+} freed_ring[FREED_RING];
+static _Atomic unsigned freed_next;
+#endif
+
 static void verts_free(void *p)
 {
 #ifdef HR_VERTS_ON_HEAP
@@ -31,7 +44,28 @@ static void verts_free(void *p)
     if (!p)
         return;
     char *base = (char *)p - VERTS_HEAD;
-    munmap(base, *(size_t *)base);
+    size_t len = *(size_t *)base;
+    unsigned slot = atomic_fetch_add(&freed_next, 1) % FREED_RING;
+    atomic_store(&freed_ring[slot].base, 0);
+    atomic_store(&freed_ring[slot].end, (uintptr_t)base + len);
+    atomic_store(&freed_ring[slot].base, (uintptr_t)base);
+    munmap(base, len);
+#endif
+}
+
+int host_freed_memory(const void *addr)
+{
+#ifdef HR_VERTS_ON_HEAP
+    (void)addr; /* ASan names a use after free on the heap itself */
+    return 0;
+#else
+    uintptr_t a = (uintptr_t)addr;
+    for (unsigned i = 0; i < FREED_RING; i++) {
+        uintptr_t b = atomic_load(&freed_ring[i].base);
+        if (b && a >= b && a < atomic_load(&freed_ring[i].end))
+            return 1;
+    }
+    return 0;
 #endif
 }
 

@@ -36,6 +36,11 @@ typedef enum host_id_type {
 /* "Object", "Mesh", "Image", "Material", "Collection", "Scene". */
 const char *host_id_type_name(host_id_type t);
 
+/* True when addr lies in host memory that was freed (a vertex array of
+ * the last few hundred freed): a fault there is a use after free. For
+ * the crash handler; async-signal-safe. */
+int host_freed_memory(const void *addr);
+
 /* ---- properties (props.c) ----------------------------------------------
  * An IDProperty group: the custom properties of an ID (id["key"]) and the
  * values of add-on properties (bpy.props) defined on its type, the window

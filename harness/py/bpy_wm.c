@@ -185,6 +185,39 @@ static PyObject *py_report_warning(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* The script is about to end or stop the process (os._exit, a signal it
+ * sends to its own process): the finding is added, and the CLI's hook
+ * makes sure it reaches the report even though the process will not end
+ * the normal way. Nothing happens in a process forked from the run
+ * (multiprocessing's workers end with os._exit) or without a hook. */
+static void (*process_end_hook)(int final);
+
+void bpy_set_process_end_hook(void (*fn)(int final))
+{
+    process_end_hook = fn;
+}
+
+static PyObject *py_process_end(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *kind, *key, *message, *thread, *detail = NULL;
+    int final;
+    if (!PyArg_ParseTuple(args, "sssszp", &kind, &key, &message, &thread, &detail, &final))
+        return NULL;
+    report_kind k;
+    if (report_kind_parse(kind, &k) != 0) {
+        PyErr_Format(PyExc_ValueError, "unknown finding kind '%s'", kind);
+        return NULL;
+    }
+    if (!process_end_hook || sched_forked_child())
+        Py_RETURN_FALSE;
+    sched_thread_info ti = sched_thread_lookup(sched_os_tid());
+    report_addf_thread(thread, ti.found ? sched_role_name(ti.role) : "python", k, key, "", detail,
+                       "%s", message);
+    process_end_hook(final);
+    Py_RETURN_TRUE;
+}
+
 PyObject *bpy_call_hook(const char *name, PyObject *args)
 {
     PyObject *fn = hooks ? PyDict_GetItemString(hooks, name) : NULL;
@@ -466,6 +499,7 @@ PyMethodDef bpy_wm_methods[] = {
     M("set_hooks", py_set_hooks, METH_O),
     M("report_exception", py_report_exception, METH_VARARGS),
     M("report_warning", py_report_warning, METH_VARARGS),
+    M("process_end", py_process_end, METH_VARARGS),
     M("ctx_scene", py_ctx_scene, METH_NOARGS),
     M("ctx_active_object", py_ctx_active_object, METH_VARARGS),
     M("op_enter", py_op_enter, METH_NOARGS),

@@ -68,6 +68,12 @@ int bpy_run_wm(int frames);
  * stopped (the interpreter and host are then left as they are). */
 int bpy_runtime_stop(int timeout_ms);
 
+/* Called when the script is about to end the process (final: os._exit,
+ * with the finding added; the hook need not return) or to send its own
+ * process a signal that ends or stops it (final 0: the hook saves what
+ * was found so far, and returns). */
+void bpy_set_process_end_hook(void (*fn)(int final));
+
 /* Every Python thread's stack (most recent call first), read without the
  * GIL as faulthandler does: for the watchdog, while the token holder may
  * hold the GIL. */

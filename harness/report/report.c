@@ -26,6 +26,9 @@ static const struct {
     [REPORT_OPERATOR_REFUSED] = {"operator-refused", REPORT_WARNING},
     [REPORT_UNSUPPORTED_API] = {"unsupported-api", REPORT_WARNING},
     [REPORT_FORK_WITH_THREADS] = {"fork-with-threads", REPORT_WARNING},
+    [REPORT_CRASH] = {"crash", REPORT_ERROR},
+    [REPORT_PROCESS_KILLED] = {"process-killed", REPORT_ERROR},
+    [REPORT_PROCESS_EXIT] = {"process-exit", REPORT_WARNING},
 };
 
 const char *report_kind_id(report_kind k)

@@ -298,8 +298,14 @@ static void asan_report(const char *text)
     char what[64] = "unknown";
     if (e)
         sscanf(e + 18, "%63s", what);
-    report_kind kind =
-        strstr(what, "use-after-free") ? REPORT_USE_AFTER_FREE : REPORT_INVARIANT_BROKEN;
+    /* a deadly signal ("SEGV on unknown address", "ABRT", ...) is a crash
+     * with no evidence of freed memory, as without ASan */
+    report_kind kind = strstr(what, "use-after-free") ? REPORT_USE_AFTER_FREE
+                       : (strcmp(what, "SEGV") == 0 || strcmp(what, "BUS") == 0 ||
+                          strcmp(what, "ABRT") == 0 || strcmp(what, "FPE") == 0 ||
+                          strcmp(what, "ILL") == 0)
+                           ? REPORT_CRASH
+                           : REPORT_INVARIANT_BROKEN;
     /* the first frame in the project's code names the site */
     char site[128] = "";
     const char *p = text;

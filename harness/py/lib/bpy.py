@@ -3484,6 +3484,110 @@ def _before_fork():
 _os.register_at_fork(before=_before_fork)
 
 
+import signal as _signal_mod
+
+_HERE = globals().get("__file__")
+
+
+def _script_frame(f):
+    """The innermost frame of the script's own code at or above f: the
+    wrappers here and the standard library's plumbing are skipped."""
+    while f is not None and (f.f_code.co_filename.startswith("<") or
+                             f.f_code.co_filename == _HERE or
+                             "/multiprocessing/" in f.f_code.co_filename or
+                             f.f_code.co_filename.endswith(("/os.py", "/subprocess.py",
+                                                            "/signal.py", "/threading.py"))):
+        f = f.f_back
+    return f
+
+
+def _process_end(kind, what, effect, final):
+    """The script ends or stops the process at the caller's line: a finding
+    with its Python stack, saved before the process goes (_bpy.process_end
+    does nothing in processes forked from the run)."""
+    import traceback
+    f = _script_frame(_sys._getframe(2))
+    where = "%s:%d" % (f.f_code.co_filename.rsplit("/", 1)[-1], f.f_lineno) if f else "?"
+    me = _threading.current_thread()
+    who = "the script" if me is _threading.main_thread() else "thread '%s'" % me.name
+    stack = "".join(traceback.format_stack(f)) if f else ""
+    _bpy.process_end(kind, "%s@%s" % (what.split("(")[0], where),
+                     "%s %s at %s: %s" % (who, what, where, effect),
+                     me.name, stack[-2000:], final)
+
+
+_real_os_exit = _os._exit
+
+
+def _os_exit(code):
+    _process_end("process-exit", "ended the process with os._exit(%r)" % (code,),
+                 "Blender quits at once, without saving the user's work or running its "
+                 "exit handlers", True)
+    _real_os_exit(code)
+
+
+_os_exit.__doc__ = _real_os_exit.__doc__
+_os._exit = _os_exit
+
+# Signals whose default action ends the process, and those that stop it
+# (SIGCHLD, SIGCONT, SIGURG and SIGWINCH are ignored by default). SIGSEGV,
+# SIGBUS and SIGABRT are left to the crash handler, which sees the fault
+# itself.
+_ENDING = {getattr(_signal_mod, n) for n in (
+    "SIGHUP", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGUSR2",
+    "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
+    "SIGPROF", "SIGIO", "SIGPWR", "SIGSYS", "SIGINT") if hasattr(_signal_mod, n)}
+_ENDING |= set(range(_signal_mod.SIGRTMIN, _signal_mod.SIGRTMAX + 1))
+_STOPPING = {getattr(_signal_mod, n) for n in ("SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU")}
+
+
+def _signal_to_self(sig, how):
+    try:
+        sig = int(sig)
+        handler = _signal_mod.getsignal(sig)
+    except (ValueError, TypeError, OSError):
+        return
+    if sig not in (_signal_mod.SIGKILL, _signal_mod.SIGSTOP) and \
+            handler is not _signal_mod.SIG_DFL:
+        return  # a Python handler, ignored, or a handler of the host's own
+    try:
+        name = _signal_mod.Signals(sig).name
+    except ValueError:
+        name = "signal %d" % sig
+    if sig in _STOPPING:
+        _process_end("hang", "stopped the process with %s (%s)" % (how, name),
+                     "Blender freezes until something continues it", False)
+    elif sig in _ENDING:
+        _process_end("process-killed", "killed the process with %s (%s)" % (how, name),
+                     "Blender dies at once, losing the user's work", False)
+
+
+def _audit(event, args):
+    if event == "os.kill":
+        pid, sig = args
+        if pid in (0, -1, _os.getpid()) or pid == -_os.getpgid(0):
+            _signal_to_self(sig, "os.kill")
+    elif event == "os.killpg":
+        pgid, sig = args
+        if pgid in (0, _os.getpgid(0)):
+            _signal_to_self(sig, "os.killpg")
+    elif event == "signal.pthread_kill":
+        _signal_to_self(args[1], "signal.pthread_kill")
+
+
+_sys.addaudithook(_audit)
+_real_raise_signal = _signal_mod.raise_signal
+
+
+def _raise_signal(sig):
+    _signal_to_self(sig, "signal.raise_signal")
+    _real_raise_signal(sig)
+
+
+_raise_signal.__doc__ = _real_raise_signal.__doc__
+_signal_mod.raise_signal = _raise_signal
+
+
 def _check_threads():
     main = _threading.main_thread()
     for t in _threading.enumerate():
@@ -3539,17 +3643,26 @@ def _join_threads(timeout):
     return bool(stuck)
 
 
-_orig_excepthook = _threading.excepthook
+_make_invoke_excepthook = _threading._make_invoke_excepthook
 
 
-def _thread_excepthook(args):
-    if args.exc_type is SystemExit:
-        return
-    _bpy.report_exception(args.exc_value, "thread '%s'" % (args.thread.name if args.thread else "?"))
-    _orig_excepthook(args)
+def _make_reporting_excepthook():
+    """An exception that ends a thread's run() is a finding whatever
+    threading.excepthook the script installs: each Thread gets its hook
+    caller when it is made (threading._make_invoke_excepthook), and that
+    caller reports first, then calls the excepthook of the moment."""
+    invoke = _make_invoke_excepthook()
+
+    def invoke_reporting(thread):
+        exc = _sys.exc_info()[1]
+        if exc is not None and not isinstance(exc, SystemExit):
+            _bpy.report_exception(exc, "thread '%s'" % thread.name)
+        invoke(thread)
+
+    return invoke_reporting
 
 
-_threading.excepthook = _thread_excepthook
+_threading._make_invoke_excepthook = _make_reporting_excepthook
 
 _bpy.set_hooks({
     "handlers": _in_callback(lambda name, scene: "handler bpy.app.handlers.%s" % name,
