@@ -906,6 +906,28 @@ def case_interrupted(h):
             check(not left, "%s: left running: %r" % (name, left))
 
 
+def case_long_c_call(h):
+    """A thread inside one long C call (running, its Python frame not
+    advancing) is not a busy loop: no hang at --stall 1 for a call of a
+    few seconds; a call that outlasts --timeout is a hang naming the
+    call's line. A Python loop of the same length stays a hang
+    (case_busy_loop)."""
+    script = os.path.join(CLI, "long_c_call.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.monotonic()
+        code, out, err = run(h, "run", script, "--stall", "1", "--json", "--out", tmp)
+        took = time.monotonic() - t0
+        check(code == 0 and json.loads(out)["findings"] == [],
+              "exit %d after %.1f s" % (code, took), out + err)
+        check(took > 2, "the C call took only %.1f s: no test of --stall 1" % took)
+        code, out, err = run_env(h, {"HOSTRACE_TEST_SUM": str(10 ** 12)}, "run", script,
+                                 "--stall", "1", "--timeout", "4", "--json", "--out", tmp)
+        check(code == 1, "exit %d" % code, out + err)
+        f = json.loads(out)["findings"]
+        check([x["kind"] for x in f] == ["hang"] and "inside one C call" in f[0]["message"] and
+              "long_c_call.py:11" in f[0]["message"], "findings %r" % f, out)
+
+
 def case_replay_hostile_files(h):
     """replay refuses what is not a small regular schedule file at once:
     /dev/zero, a FIFO, a 1 GiB sparse file, a directory, garbage bytes

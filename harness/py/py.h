@@ -78,6 +78,13 @@ void bpy_set_process_end_hook(void (*fn)(int final));
  * GIL as faulthandler does: for the watchdog, while the token holder may
  * hold the GIL. */
 void bpy_dump_stacks(char *buf, size_t len);
+/* Where thread ident (its pthread id) is in Python: a value that changes
+ * whenever its innermost frame moves (another instruction, another
+ * frame), read without the GIL. A thread inside one long C call keeps the
+ * same value; a Python loop does not. Returns 0, or -1 when it cannot be
+ * read (no such Python thread). */
+int bpy_thread_position(uint64_t ident, uint64_t *pos);
+
 /* The running thread's innermost frame in such a dump: "file:line" and
  * "file:function" (basenames), or "?". */
 void bpy_first_frame(const char *dump, uint64_t ident, char *where, size_t wlen, char *func,
