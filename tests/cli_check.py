@@ -928,6 +928,75 @@ def case_long_c_call(h):
               "long_c_call.py:11" in f[0]["message"], "findings %r" % f, out)
 
 
+def case_killed_parent(h):
+    """SIGKILL of `hostrace run` (nothing can be caught): its schedule
+    process and what that started die with it within seconds
+    (PR_SET_PDEATHSIG and the group), and the next run removes the
+    temporary directory the killed one left."""
+    script = os.path.join(CLI, "process_end.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, HOSTRACE_TEST_END="outside_stop", TMPDIR=tmp)
+        p = subprocess.Popen([h, "run", script, "--stall", "60", "--out",
+                              os.path.join(tmp, "out")], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+        # the schedule process is stopped (SIGSTOP from a subprocess) and
+        # would stay so for --stall 60 s: kill hostrace meanwhile
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not leftovers([tmp + "/hostrace-run-"]):
+            time.sleep(0.1)
+        time.sleep(1)
+        check(leftovers([tmp + "/hostrace-run-"]), "no schedule process ever ran")
+        p.kill()
+        p.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and leftovers([tmp + "/hostrace-run-"]):
+            time.sleep(0.2)
+        left = leftovers([tmp + "/hostrace-run-"])
+        check(not left, "outlived a SIGKILL of hostrace by 10 s: %r" % left)
+        stale = [n for n in run_temporaries(tmp) if n.startswith("hostrace-run-")]
+        check(len(stale) == 1, "the killed run's directory: %r" % os.listdir(tmp))
+        code, out, err = run_env(h, {"HOSTRACE_TEST_END": "exit_main", "TMPDIR": tmp}, "run",
+                                 script, "--out", os.path.join(tmp, "out"))
+        check(code == 0, "rerun exit %d" % code, out + err)
+        check(run_temporaries(tmp) == ["out"], "left in TMPDIR: %r" % os.listdir(tmp))
+
+
+def case_triage_interrupted(h):
+    """SIGTERM to `hostrace triage` stops the replay it is running, writes
+    triage.json for the inputs replayed so far (marked interrupted) and
+    exits 130, leaving no replay running."""
+    progs = os.path.join(os.path.dirname(HERE), "corpus", "programs")
+    with tempfile.TemporaryDirectory() as tmp:
+        inst = os.path.join(tmp, "sync", "main")
+        for d in ("crashes", "hangs", "queue"):
+            os.makedirs(os.path.join(inst, d))
+        for i in range(6):
+            code, out, err = run(h, "encode", os.path.join(progs, "deadlock_run_on_main_join.txt"),
+                                 "-o", os.path.join(inst, "crashes", "id:%06d,sig:06" % i))
+            check(code == 0, "encode: exit %d" % code, err)
+        out_dir = os.path.join(tmp, "findings")
+        env = dict(os.environ, TMPDIR=tmp)
+        p = subprocess.Popen([h, "triage", os.path.join(tmp, "sync"), "--out", out_dir],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        # wait for the first input's line, then stop it in the second
+        err = b""
+        while b"[1/6]" not in err:
+            line = p.stderr.readline()
+            check(line, "triage ended before its first input", err.decode(errors="replace"))
+            err += line
+        p.send_signal(signal.SIGTERM)
+        out, rest = p.communicate(timeout=120)
+        err = (err + rest).decode(errors="replace")
+        check(p.returncode == 130, "exit %d" % p.returncode, out.decode(errors="replace") + err)
+        check("interrupted after replaying" in err, "no interrupt line", err)
+        res = json.load(open(os.path.join(out_dir, "triage.json")))
+        check(res.get("interrupted") is True and 1 <= res["replayed"] < 6 and res["inputs"] == 6,
+              "triage.json %r" % {k: res.get(k) for k in ("interrupted", "replayed", "inputs")})
+        check(len(res["findings"]) == 1, "findings %r" % res["findings"])
+        check(not leftovers([tmp + "/"]), "left running: %r" % leftovers([tmp + "/"]))
+        check(run_temporaries(tmp) == ["findings", "sync"], "left in TMPDIR: %r" % os.listdir(tmp))
+
+
 def case_replay_hostile_files(h):
     """replay refuses what is not a small regular schedule file at once:
     /dev/zero, a FIFO, a 1 GiB sparse file, a directory, garbage bytes

@@ -17,6 +17,7 @@
 #include "schedule.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <execinfo.h>
 #include <errno.h>
@@ -1333,6 +1334,18 @@ static int nseen_cap;
  * command that replays it. */
 static int save_finding(const report_finding *f, const char *sched_file, seen_finding *sf)
 {
+    /* a schedule the child could not write whole (a full disk) would not
+     * replay: the finding is listed, not saved */
+    hr_schedule whole;
+    char why[512];
+    if (hr_schedule_read(sched_file, &whole, why, sizeof(why)) < 0) {
+        fprintf(stderr, "hostrace %s: the finding %s-%s is not saved: its schedule could not be "
+                        "written whole (%s)\n",
+                opts.cmd, report_kind_id(f->kind), f->signature, why);
+        sf->dir[0] = '\0';
+        return -1;
+    }
+    hr_schedule_free(&whole);
     /* OUT/SCRIPT/KIND-SIGNATURE: one race can be found from several
      * scripts, and each needs its own schedule */
     const char *base = strrchr(opts.script, '/');
@@ -2048,11 +2061,40 @@ static int no_result_finding(int i, int st, const char *tmpdir, uint64_t *steps_
     return 0;
 }
 
+/* The temporary directories of runs that were killed (SIGKILL leaves no
+ * chance to remove them): hostrace-run-PID-XXXXXX whose PID is gone. Only
+ * the two files a run puts there are removed, then the directory. */
+static void remove_stale_run_dirs(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long pid;
+        char rest[16];
+        if (sscanf(e->d_name, "hostrace-run-%ld-%15s", &pid, rest) != 2 || pid <= 0 ||
+            strlen(rest) != 6 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        char p[4200];
+        static const char *const files[] = {"result.bin", "schedule.txt"};
+        for (size_t i = 0; i < 2; i++) {
+            snprintf(p, sizeof(p), "%s/%s/%s", tmp, e->d_name, files[i]);
+            unlink(p);
+        }
+        snprintf(p, sizeof(p), "%s/%s", tmp, e->d_name);
+        rmdir(p);
+    }
+    closedir(d);
+}
+
 static int explore(void)
 {
     char tmpdir[4200];
     const char *tmp = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/hostrace-run-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    tmp = tmp && *tmp ? tmp : "/tmp";
+    remove_stale_run_dirs(tmp);
+    snprintf(tmpdir, sizeof(tmpdir), "%s/hostrace-run-%ld-XXXXXX", tmp, (long)getpid());
     if (!mkdtemp(tmpdir)) {
         fprintf(stderr, "hostrace %s: internal error: cannot create a temporary directory: %s\n",
                 opts.cmd, strerror(errno));

@@ -486,7 +486,10 @@ int cli_triage(int argc, char **argv)
         fprintf(stderr, "hostrace triage: cannot create '%s': %s\n", out, strerror(errno));
         return CLI_EXIT_USAGE;
     }
-    char tmp[] = "/tmp/hostrace-triage-XXXXXX";
+    char tmp[PATH_MAX];
+    const char *tmproot = getenv("TMPDIR");
+    snprintf(tmp, sizeof(tmp), "%s/hostrace-triage-XXXXXX",
+             tmproot && *tmproot ? tmproot : "/tmp");
     if (!mkdtemp(tmp)) {
         fprintf(stderr, "hostrace triage: internal error: mkdtemp: %s\n", strerror(errno));
         return CLI_EXIT_INTERNAL;
