@@ -924,8 +924,12 @@ def case_long_c_call(h):
                                  "--stall", "1", "--timeout", "4", "--json", "--out", tmp)
         check(code == 1, "exit %d" % code, out + err)
         f = json.loads(out)["findings"]
+        # a free-threaded interpreter's stack dump stops the world, which
+        # would wait for the call: there the line is not known
+        line = ("a line not known" if f and f[0]["python"]["free_threaded"]
+                else "long_c_call.py:11")
         check([x["kind"] for x in f] == ["hang"] and "inside one C call" in f[0]["message"] and
-              "long_c_call.py:11" in f[0]["message"], "findings %r" % f, out)
+              line in f[0]["message"], "findings %r" % f, out)
 
 
 def case_killed_parent(h):

@@ -776,8 +776,13 @@ static int holder_position(uint64_t *pos, char *state, char *where, size_t wlen)
     if (where) {
         static char stacks[2048];
         char func[256];
-        bpy_dump_stacks(stacks, sizeof(stacks));
-        bpy_first_frame(stacks, ident, where, wlen, func, sizeof(func));
+        if (bpy_dump_stops_the_world())
+            snprintf(where, wlen, "a line not known (the interpreter's stack dump would wait "
+                                  "for that call)");
+        else {
+            bpy_dump_stacks(stacks, sizeof(stacks));
+            bpy_first_frame(stacks, ident, where, wlen, func, sizeof(func));
+        }
         snprintf(where + strlen(where), wlen - strlen(where), " (thread %s, %s)", name,
                  sched_role_name(role));
     }

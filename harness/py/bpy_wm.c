@@ -5,6 +5,7 @@
 #include "py_internal.h"
 #include "report/report.h"
 
+#include <signal.h>
 #include <string.h>
 
 Host *bpy_host;
@@ -195,6 +196,21 @@ static void (*process_end_hook)(int final);
 void bpy_set_process_end_hook(void (*fn)(int final))
 {
     process_end_hook = fn;
+}
+
+/* Whether signal sig has its default action in this process, whatever
+ * Python believes: Python reads the handlers once, when it starts, and a
+ * process forked after that (the schedule server's) may have reset them. */
+static PyObject *py_signal_is_default(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    long sig = PyLong_AsLong(arg);
+    if (sig == -1 && PyErr_Occurred())
+        return NULL;
+    struct sigaction sa;
+    if (sig <= 0 || sig >= NSIG || sigaction((int)sig, NULL, &sa) != 0)
+        Py_RETURN_FALSE;
+    return PyBool_FromLong(!(sa.sa_flags & SA_SIGINFO) && sa.sa_handler == SIG_DFL);
 }
 
 static PyObject *py_process_end(PyObject *self, PyObject *args)
@@ -500,6 +516,7 @@ PyMethodDef bpy_wm_methods[] = {
     M("report_exception", py_report_exception, METH_VARARGS),
     M("report_warning", py_report_warning, METH_VARARGS),
     M("process_end", py_process_end, METH_VARARGS),
+    M("signal_is_default", py_signal_is_default, METH_O),
     M("ctx_scene", py_ctx_scene, METH_NOARGS),
     M("ctx_active_object", py_ctx_active_object, METH_VARARGS),
     M("op_enter", py_op_enter, METH_NOARGS),

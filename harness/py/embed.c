@@ -197,16 +197,26 @@ const char *_Py_DumpTracebackThreads(int fd, PyInterpreterState *interp,
 
 /* Without that symbol: faulthandler.dump_traceback(all_threads=True), which
  * makes the same dump, called from a thread state of this thread's own (on
- * a free-threaded interpreter attaching one waits for no other thread). */
+ * a free-threaded interpreter attaching one waits for no other thread).
+ * The module is imported when Python starts: importing a builtin module
+ * later stops the world (to turn the GIL on for it, in 3.13), which waits
+ * for every thread, forever for one inside a long C call. */
+static PyObject *faulthandler_mod;
+
 static void dump_with_faulthandler(int fd)
 {
+    if (!faulthandler_mod)
+        return;
     PyGILState_STATE g = PyGILState_Ensure();
-    PyObject *fh = PyImport_ImportModule("faulthandler");
-    PyObject *r = fh ? PyObject_CallMethod(fh, "dump_traceback", "ii", fd, 1) : NULL;
+    PyObject *r = PyObject_CallMethod(faulthandler_mod, "dump_traceback", "ii", fd, 1);
     Py_XDECREF(r);
-    Py_XDECREF(fh);
     PyErr_Clear();
     PyGILState_Release(g);
+}
+
+int bpy_dump_stops_the_world(void)
+{
+    return !_Py_DumpTracebackThreads;
 }
 
 void bpy_dump_stacks(char *buf, size_t len)
@@ -426,6 +436,10 @@ int bpy_runtime_init(const char *script, int scheduled, char *err, size_t errlen
         return -1;
     }
     find_stdlib_dir();
+    if (!_Py_DumpTracebackThreads) {
+        faulthandler_mod = PyImport_ImportModule("faulthandler");
+        PyErr_Clear();
+    }
     bpy_python_ready = 1;
     sched_set_location_provider(bpy_current_location);
     if (load_pylib(err, errlen) < 0)

@@ -78,6 +78,10 @@ void bpy_set_process_end_hook(void (*fn)(int final));
  * GIL as faulthandler does: for the watchdog, while the token holder may
  * hold the GIL. */
 void bpy_dump_stacks(char *buf, size_t len);
+/* True when that dump stops the world (3.13's faulthandler): it then waits
+ * for every thread attached to the interpreter, forever for one inside a
+ * long C call. */
+int bpy_dump_stops_the_world(void);
 /* Where thread ident (its pthread id) is in Python: a value that changes
  * whenever its innermost frame moves (another instruction, another
  * frame), read without the GIL. A thread inside one long C call keeps the

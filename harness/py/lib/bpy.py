@@ -3548,7 +3548,7 @@ def _signal_to_self(sig, how):
     except (ValueError, TypeError, OSError):
         return
     if sig not in (_signal_mod.SIGKILL, _signal_mod.SIGSTOP) and \
-            handler is not _signal_mod.SIG_DFL:
+            (handler not in (_signal_mod.SIG_DFL, None) or not _bpy.signal_is_default(sig)):
         return  # a Python handler, ignored, or a handler of the host's own
     try:
         name = _signal_mod.Signals(sig).name
