@@ -877,9 +877,14 @@ def case_interrupted(h):
     schedule, lists what the schedules so far found (text and JSON), exits
     130 and leaves no process and no temporary directory."""
     script = os.path.join(CLI, "process_end.py")
-    for sig, json_out in ((signal.SIGINT, False), (signal.SIGTERM, True), (signal.SIGHUP, False)):
+    for sig, json_out, how in ((signal.SIGINT, False, "exit_thread"),
+                               (signal.SIGTERM, True, "exit_thread"),
+                               (signal.SIGHUP, False, "exit_thread"),
+                               (signal.SIGINT, False, "spin_child")):
         with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, HOSTRACE_TEST_END="exit_thread", TMPDIR=tmp)
+            # spin_child: each schedule leaves a shell that ignores SIGINT
+            # and spins; it ends with its schedule's group
+            env = dict(os.environ, HOSTRACE_TEST_END=how, TMPDIR=tmp)
             args = [h, "run", script, "--schedules", "500", "--keep-going", "--out",
                     os.path.join(tmp, "out")] + (["--json"] if json_out else [])
             p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -902,7 +907,7 @@ def case_interrupted(h):
             else:
                 check("process-exit" in out and "explored" in out, "%s: no listing" % name, out)
             check(run_temporaries(tmp) == ["out"], "%s: left in TMPDIR: %r" % (name, os.listdir(tmp)))
-            left = leftovers([tmp + "/hostrace-run-"])
+            left = leftovers([tmp + "/hostrace-run-", "hr-spin-" + tmp])
             check(not left, "%s: left running: %r" % (name, left))
 
 

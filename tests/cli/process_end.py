@@ -28,6 +28,10 @@ def worker():
         subprocess.run(["kill", "-STOP", str(os.getpid())])
     elif how == "c_exit":  # exit from C code: no Python line either
         ctypes.CDLL(None)._exit(5)
+    elif how == "spin_child":  # a child that ignores SIGINT and spins, then os._exit
+        subprocess.Popen(["sh", "-c", "trap '' INT; while :; do :; done",
+                          "hr-spin-" + os.environ.get("TMPDIR", "")])
+        os._exit(3)
 
 
 if how == "exit_main":
