@@ -262,6 +262,30 @@ int cli_encode(int argc, char **argv)
     return rc;
 }
 
+/* s for a POSIX shell: as it is when it needs no quoting, else in single
+ * quotes */
+const char *hr_shell_quote(const char *s, char *out, size_t len)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+=:,@%") ==
+                  strlen(s)) {
+        snprintf(out, len, "%s", s);
+        return out;
+    }
+    size_t o = 0;
+    out[o++] = '\'';
+    for (; *s && o + 6 < len; s++) {
+        if (*s == '\'') {
+            memcpy(out + o, "'\\''", 4);
+            o += 4;
+        } else {
+            out[o++] = *s;
+        }
+    }
+    out[o++] = '\'';
+    out[o] = '\0';
+    return out;
+}
+
 int hr_mkdirs(const char *path)
 {
     char tmp[4096];

@@ -26,6 +26,9 @@ int hr_copy_file(const char *from, const char *to);
  * Returns the exit code, 128+N for signal N, or -1 when it cannot run. */
 int hr_capture(char *const argv[], char **out);
 
+/* s as a POSIX shell word (single-quoted when it needs quoting), in out */
+const char *hr_shell_quote(const char *s, char *out, size_t len);
+
 /* hr_capture for commands that stop on SIGINT, SIGTERM and SIGHUP: the
  * running child gets SIGTERM (a `hostrace run` then lists what it found
  * and exits 130), and hr_interrupted() says which signal came, 0 before.

@@ -1411,30 +1411,6 @@ fail:
     return -1;
 }
 
-/* s for a POSIX shell: as it is when it needs no quoting, else in single
- * quotes */
-static const char *shell_quoted(const char *s, char *out, size_t len)
-{
-    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+=:,@%") ==
-                  strlen(s)) {
-        snprintf(out, len, "%s", s);
-        return out;
-    }
-    size_t o = 0;
-    out[o++] = '\'';
-    for (; *s && o + 6 < len; s++) {
-        if (*s == '\'') {
-            memcpy(out + o, "'\\''", 4);
-            o += 4;
-        } else {
-            out[o++] = *s;
-        }
-    }
-    out[o++] = '\'';
-    out[o] = '\0';
-    return out;
-}
-
 /* The command line of the process that runs one schedule: the hidden
  * options --result and --schedule-out make `hostrace run` that process. */
 static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
@@ -1958,7 +1934,7 @@ static void print_results_text(int explored, uint64_t steps_total)
                 char sched[4200], q[8600];
                 snprintf(sched, sizeof(sched), "%s/schedule.txt", seen[i].dir);
                 printf("; saved in %s\n    replay: hostrace replay %s", seen[i].dir,
-                       shell_quoted(sched, q, sizeof(q)));
+                       hr_shell_quote(sched, q, sizeof(q)));
             }
             printf("\n");
         }

@@ -632,9 +632,11 @@ int cli_triage(int argc, char **argv)
                g_nin == 1 ? "" : "s", g_ngroups, g_ngroups == 1 ? "" : "s", nflaky);
         for (int i = 0; i < g_ngroups; i++) {
             tr_group *g = &g_groups[i];
-            printf("  %-16s %s  %3d input%s  %.120s\n      replay: %s/%s-%s/replay.sh\n", g->kind,
-                   g->signature, g->ninputs, g->ninputs == 1 ? " " : "s", g->message, out,
-                   g->kind, g->signature);
+            char rp[PATH_MAX + 160], q[2 * PATH_MAX + 400];
+            snprintf(rp, sizeof(rp), "%s/%s-%s/replay.sh", out, g->kind, g->signature);
+            printf("  %-16s %s  %3d input%s  %.120s\n      replay: %s\n", g->kind, g->signature,
+                   g->ninputs, g->ninputs == 1 ? " " : "s", g->message,
+                   hr_shell_quote(rp, q, sizeof(q)));
         }
         if (nflaky)
             printf("  flaky (no error when replayed): %d input%s, listed in %s/flaky.txt\n",
