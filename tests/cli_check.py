@@ -789,13 +789,13 @@ def case_process_end(h):
     script = os.path.join(CLI, "process_end.py")
     # how: (kind, exit code, text in the message)
     cases = {
-        "exit_main": ("process-exit", 0, "os._exit(0) at process_end.py:34"),
+        "exit_main": ("process-exit", 0, "os._exit(0) at process_end.py:38"),
         "exit_thread": ("process-exit", 0, "thread 'ender' ended the process with os._exit(3) "
                                            "at process_end.py:18"),
         "term_thread": ("process-killed", 1, "os.kill (SIGTERM) at process_end.py:20"),
         "kill_thread": ("process-killed", 1, "os.kill (SIGKILL) at process_end.py:22"),
-        "killpg": ("process-killed", 1, "os.killpg (SIGTERM) at process_end.py:36"),
-        "raise_signal": ("process-killed", 1, "signal.raise_signal (SIGUSR1) at process_end.py:38"),
+        "killpg": ("process-killed", 1, "os.killpg (SIGTERM) at process_end.py:40"),
+        "raise_signal": ("process-killed", 1, "signal.raise_signal (SIGUSR1) at process_end.py:42"),
         "outside": ("process-killed", 1, "died of SIGTERM"),
         "c_exit": ("process-exit", 0, "exited with code 5"),
     }
