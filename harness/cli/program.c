@@ -354,16 +354,34 @@ static void on_capture_interrupt(int sig)
         kill(p, SIGTERM);
 }
 
-void hr_capture_interruptible(void)
+static const int interrupt_sigs[] = {SIGINT, SIGTERM, SIGHUP};
+
+void hr_on_interrupt(void (*handler)(int))
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+    for (size_t i = 0; i < sizeof(interrupt_sigs) / sizeof(interrupt_sigs[0]); i++) {
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_capture_interrupt;
+        sa.sa_handler = handler;
         sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
+        sigaction(interrupt_sigs[i], &sa, NULL);
     }
+}
+
+int hr_child_of(pid_t parent, int deathsig)
+{
+    prctl(PR_SET_PDEATHSIG, deathsig);
+    if (getppid() != parent)
+        return -1; /* the parent died before prctl */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    hr_on_interrupt(SIG_DFL);
+    return 0;
+}
+
+void hr_capture_interruptible(void)
+{
+    hr_on_interrupt(on_capture_interrupt);
 }
 
 int hr_interrupted(void)
@@ -386,12 +404,8 @@ int hr_capture(char *const argv[], char **out)
         return -1;
     }
     if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (getppid() != parent)
+        if (hr_child_of(parent, SIGTERM) < 0)
             _exit(127);
-        signal(SIGINT, SIG_DFL);
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGHUP, SIG_DFL);
         dup2(fd[1], STDOUT_FILENO);
         close(fd[0]);
         close(fd[1]);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "prog.h"
 
@@ -34,6 +35,15 @@ const char *hr_shell_quote(const char *s, char *out, size_t len);
  * and exits 130), and hr_interrupted() says which signal came, 0 before.
  * Children die with the command that started them (PR_SET_PDEATHSIG). */
 void hr_capture_interruptible(void);
+
+/* handler (or SIG_DFL) for SIGINT, SIGTERM and SIGHUP, the signals that
+ * interrupt a command */
+void hr_on_interrupt(void (*handler)(int));
+/* In a child just forked from parent: it gets deathsig when parent dies
+ * (PR_SET_PDEATHSIG), and takes signals as a fresh process does (no
+ * blocked signal, default interrupt handlers). Returns -1 when parent is
+ * already gone. */
+int hr_child_of(pid_t parent, int deathsig);
 int hr_interrupted(void);
 
 /* A script's text without the repro.py trailer it may end with

@@ -1524,14 +1524,7 @@ static void on_interrupt(int sig)
 
 static void install_interrupt_handlers(void)
 {
-    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_interrupt;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
-    }
+    hr_on_interrupt(on_interrupt);
     /* wait_schedule takes SIGCHLD with sigtimedwait */
     sigset_t chld;
     sigemptyset(&chld);
@@ -1544,15 +1537,8 @@ static void install_interrupt_handlers(void)
  * running), and takes signals as a fresh process does. */
 static void forked_for_parent(pid_t parent)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-        _exit(CLI_EXIT_INTERNAL); /* the parent died before prctl */
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
+    if (hr_child_of(parent, SIGKILL) < 0)
+        _exit(CLI_EXIT_INTERNAL);
 }
 
 /* A wait status no process has: the schedule outlived --timeout by
