@@ -917,39 +917,6 @@ static _Atomic uint64_t crash_tid;
  * faults as soon as it starts, as it can on a heap a race corrupted */
 static int handler_fault;
 
-/* The innermost frame of thread ident's block in a Python stack dump
- * that is the script's own (not the standard library's, not bpy's):
- * "file:line", else the innermost frame at all, else "?". */
-static void crash_python_frame(const char *dump, uint64_t ident, char *where, size_t wlen)
-{
-    char func[256];
-    bpy_first_frame(dump, ident, where, wlen, func, sizeof(func));
-    char head[64]; /* "Thread 0x..." or, holding the GIL, "Current thread 0x..." */
-    snprintf(head, sizeof(head), "thread 0x%016llx", (unsigned long long)ident);
-    const char *p = strcasestr(dump, head);
-    if (!p)
-        return;
-    const char *next = strstr(p + 1, "\nThread 0x");
-    const char *cur = strstr(p + 1, "\nCurrent thread");
-    if (cur && (!next || cur < next))
-        next = cur;
-    for (const char *f = strstr(p, "File \""); f && (!next || f < next);
-         f = strstr(f + 1, "File \"")) {
-        const char *name = f + 6, *q = strchr(name, '"');
-        const char *ln = q ? strstr(q, "line ") : NULL;
-        if (!q || !ln)
-            return;
-        if (*name == '<' || memmem(name, (size_t)(q - name), "/lib/python3", 12))
-            continue;
-        const char *base = name;
-        for (const char *c = name; c < q; c++)
-            if (*c == '/')
-                base = c + 1;
-        snprintf(where, wlen, "%.*s:%d", (int)(q - base), base, atoi(ln + 5));
-        return;
-    }
-}
-
 /* "symbol+0xoff (module)" or "module+0xoff" for a code address */
 static void code_site(void *pc, char *out, size_t len)
 {
@@ -1009,7 +976,7 @@ static void on_crash(int sig, siginfo_t *si, void *ucv)
     static char stacks[8192];
     bpy_dump_stacks(stacks, sizeof(stacks));
     char where[256] = "?";
-    crash_python_frame(stacks, (uint64_t)pthread_self(), where, sizeof(where));
+    bpy_script_frame(stacks, (uint64_t)pthread_self(), where, sizeof(where));
     char csite[256];
     code_site(pc, csite, sizeof(csite));
     static char detail[2048];
@@ -1030,12 +997,9 @@ static void on_crash(int sig, siginfo_t *si, void *ucv)
         code_site(bt[k], site, sizeof(site));
         dl += (size_t)snprintf(detail + dl, sizeof(detail) - dl, "  #%d %s\n", shown, site);
     }
-    char py_head[64];
-    snprintf(py_head, sizeof(py_head), "thread 0x%016llx", (unsigned long long)pthread_self());
-    const char *own = strcasestr(stacks, py_head);
+    size_t n;
+    const char *own = bpy_thread_block(stacks, (uint64_t)pthread_self(), &n);
     if (own && dl < sizeof(detail) - 64) {
-        const char *end = strstr(own + 1, "\n\n");
-        size_t n = end ? (size_t)(end - own) : strlen(own);
         dl += (size_t)snprintf(detail + dl, sizeof(detail) - dl, "Python stack:\n%.*s\n",
                                (int)(n < sizeof(detail) - dl - 16 ? n : sizeof(detail) - dl - 16),
                                own);

@@ -280,45 +280,93 @@ int bpy_thread_position(uint64_t ident, uint64_t *pos)
     return found;
 }
 
+/* Where the block of a stack dump that starts at p ends: the start of the
+ * next thread's block, or NULL for the last. */
+static const char *block_end(const char *p)
+{
+    const char *next = strstr(p + 1, "\nThread 0x");
+    const char *cur = strstr(p + 1, "\nCurrent thread");
+    return cur && (!next || cur < next) ? cur : next;
+}
+
+const char *bpy_thread_block(const char *dump, uint64_t ident, size_t *len)
+{
+    /* "Thread 0x00007f... (most recent call first):", or "Current
+     * thread 0x..." for the thread that holds the GIL */
+    char head[64];
+    snprintf(head, sizeof(head), "thread 0x%016llx", (unsigned long long)ident);
+    const char *p = ident ? strcasestr(dump, head) : NULL;
+    if (!p)
+        return NULL;
+    const char *end = block_end(p);
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    while (n > 0 && p[n - 1] == '\n')
+        n--;
+    *len = n;
+    return p;
+}
+
+/* The frame line at f ('File "PATH", line N in FUNC'): the path's
+ * basename [*base, *q) and *ln at "line N"; 0 when it is cut short. */
+static int frame_line(const char *f, const char **base, const char **q, const char **ln)
+{
+    const char *name = f + 6;
+    *q = strchr(name, '"');
+    *ln = *q ? strstr(*q, "line ") : NULL;
+    if (!*q || !*ln)
+        return 0;
+    *base = name;
+    for (const char *c = name; c < *q; c++)
+        if (*c == '/')
+            *base = c + 1;
+    return 1;
+}
+
 void bpy_first_frame(const char *dump, uint64_t ident, char *where, size_t wlen, char *func,
                      size_t flen)
 {
     snprintf(where, wlen, "?");
     snprintf(func, flen, "?");
-    /* the thread's own block of the dump ("Thread 0x00007f... (most
-     * recent call first):"), else the dumping thread's, else the first */
-    char head[64];
-    snprintf(head, sizeof(head), "Thread 0x%016llx", (unsigned long long)ident);
-    const char *p = ident ? strstr(dump, head) : NULL;
+    /* the thread's own block of the dump, else the dumping thread's, else
+     * the first */
+    size_t len;
+    const char *p = bpy_thread_block(dump, ident, &len);
     if (!p)
         p = strstr(dump, "Current thread");
     if (!p)
         p = dump;
     /* only within that block */
-    const char *next = strstr(p + 1, "\nThread 0x");
-    const char *cur = strstr(p + 1, "\nCurrent thread");
-    if (cur && (!next || cur < next))
-        next = cur;
-    const char *fchk = strstr(p, "File \"");
-    if (!fchk || (next && fchk > next))
-        return;
+    const char *next = block_end(p);
     const char *f = strstr(p, "File \"");
-    if (!f)
+    const char *base, *q, *ln;
+    if (!f || (next && f > next) || !frame_line(f, &base, &q, &ln))
         return;
-    f += 6;
-    const char *q = strchr(f, '"');
-    const char *ln = q ? strstr(q, "line ") : NULL;
-    if (!q || !ln)
-        return;
-    const char *base = f;
-    for (const char *c = f; c < q; c++)
-        if (*c == '/')
-            base = c + 1;
     snprintf(where, wlen, "%.*s:%d", (int)(q - base), base, atoi(ln + 5));
     const char *in = strstr(ln, " in ");
     const char *eol = in ? strchr(in, '\n') : NULL;
     if (in && eol)
         snprintf(func, flen, "%.*s:%.*s", (int)(q - base), base, (int)(eol - in - 4), in + 4);
+}
+
+void bpy_script_frame(const char *dump, uint64_t ident, char *where, size_t wlen)
+{
+    char func[256];
+    bpy_first_frame(dump, ident, where, wlen, func, sizeof(func));
+    size_t len;
+    const char *p = bpy_thread_block(dump, ident, &len);
+    if (!p)
+        return;
+    const char *next = block_end(p);
+    for (const char *f = strstr(p, "File \""); f && (!next || f < next);
+         f = strstr(f + 1, "File \"")) {
+        const char *base, *q, *ln;
+        if (!frame_line(f, &base, &q, &ln))
+            return;
+        if (f[6] == '<' || memmem(f + 6, (size_t)(q - (f + 6)), "/lib/python3", 12))
+            continue;
+        snprintf(where, wlen, "%.*s:%d", (int)(q - base), base, atoi(ln + 5));
+        return;
+    }
 }
 
 static void find_stdlib_dir(void)

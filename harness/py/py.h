@@ -93,6 +93,13 @@ int bpy_thread_position(uint64_t ident, uint64_t *pos);
  * "file:function" (basenames), or "?". */
 void bpy_first_frame(const char *dump, uint64_t ident, char *where, size_t wlen, char *func,
                      size_t flen);
+/* The innermost frame in thread ident's block of such a dump that is the
+ * script's own (not the standard library's, not bpy's): "file:line",
+ * else what bpy_first_frame gives. */
+void bpy_script_frame(const char *dump, uint64_t ident, char *where, size_t wlen);
+/* Thread ident's block of such a dump (its header line and frames, no
+ * trailing newline; *len its length), or NULL when the dump has none. */
+const char *bpy_thread_block(const char *dump, uint64_t ident, size_t *len);
 
 /* The embedded interpreter: its version, whether it is a free-threaded
  * build (PEP 703) and whether the GIL was on when the script returned (an
