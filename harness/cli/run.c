@@ -829,29 +829,28 @@ static void *watchdog(void *arg)
             _exit(CLI_EXIT_FINDINGS);
         }
         if (scheduled) {
-            uint64_t s = sched_steps(), pos = 0;
-            char state = '?';
-            int known = holder_position(&pos, &state, NULL, 0);
+            uint64_t s = sched_steps();
             if (s != last_steps || sched_ext_idle_waiting()) {
                 /* a wait for a child process is bounded by the scheduler */
                 last_steps = s;
                 last_change = now;
-                pos_change = now;
+                pos_known = 0;
                 in_c_call[0] = '\0';
-            } else if (!known || !pos_known || pos != last_pos) {
-                pos_change = now;
+                continue;
             }
+            /* the steps stopped: is the holder's frame moving? */
+            uint64_t pos = 0;
+            char state = '?';
+            int known = holder_position(&pos, &state, NULL, 0);
+            if (!known || !pos_known || pos != last_pos)
+                pos_change = now;
             last_pos = pos;
             pos_known = known;
             /* the frame has not moved since shortly after the steps stopped */
             int frozen = known && state == 'R' && pos_change - last_change < 0.5;
             if (now - last_change > opts.stall && frozen) {
-                if (!in_c_call[0]) {
-                    uint64_t p2;
-                    char st2;
-                    if (!holder_position(&p2, &st2, in_c_call, sizeof(in_c_call)))
-                        snprintf(in_c_call, sizeof(in_c_call), "?");
-                }
+                if (!in_c_call[0] && !holder_position(&pos, &state, in_c_call, sizeof(in_c_call)))
+                    snprintf(in_c_call, sizeof(in_c_call), "?");
             } else if (now - last_change > opts.stall) {
                 watchdog_ignore(); /* see finish_from_watchdog */
                 stall_finding(now - last_change);
