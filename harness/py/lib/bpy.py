@@ -3467,11 +3467,7 @@ def _before_fork():
     others = sorted(t.name for t in _threading.enumerate() if t is not me and t.is_alive())
     if not others:
         return
-    f = _sys._getframe(1)
-    while f is not None and (f.f_code.co_filename.startswith("<") or
-                             "/multiprocessing/" in f.f_code.co_filename or
-                             f.f_code.co_filename.endswith(("/os.py", "/subprocess.py"))):
-        f = f.f_back
+    f = _script_frame(_sys._getframe(1))
     where = "%s:%d" % (f.f_code.co_filename.rsplit("/", 1)[-1], f.f_lineno) if f else "?"
     _bpy.report_warning(
         "fork-with-threads", "fork@%s" % where,
