@@ -138,6 +138,20 @@ class Running:
         self.p.wait()
         self.watch.stop()
 
+    def interrupt_when(self, cond, seconds, what, sig, settle=0.0, group=False, finish=120):
+        """Waits for cond (as wait_for), then after settle seconds sends sig
+        and reads to the end. Returns (reached, exit code); the code is
+        None when the campaign did not end, and it is then killed."""
+        if not self.wait_for(cond, seconds, what):
+            self.abort()
+            return False, None
+        time.sleep(settle)
+        self.signal(sig, group)
+        code = self.finish(finish)
+        if code is None:
+            self.abort()
+        return True, code
+
     def finish(self, seconds):
         """Reads to the end: the exit code (None when it did not end)."""
         t = time.time()
@@ -259,14 +273,10 @@ def case_sigterm(tmp, minutes):
     out = os.path.join(tmp, "sigterm")
     run = Running(["--minutes", "2", "--jobs", "2"], out)
     # the corpus's seeds make AFL++ save a crash within seconds
-    if not run.wait_for(lambda: "fuzzing for" in run.text and run.crash_files(), 120,
-                        "crash saved by AFL++"):
-        run.abort()
+    reached, code = run.interrupt_when(lambda: "fuzzing for" in run.text and run.crash_files(),
+                                       120, "crash saved by AFL++", signal.SIGTERM, finish=180)
+    if not reached:
         return False
-    run.signal(signal.SIGTERM)
-    code = run.finish(180)
-    if code is None:
-        run.abort()
     took = time.time() - run.t_signal
     text = run.text
     ok = True
@@ -281,7 +291,8 @@ def case_sigterm(tmp, minutes):
     res = findings_json(out)
     if res is not None:
         intr = res.get("interrupted") or {}
-        if intr.get("signals") != ["SIGTERM"] or intr.get("phase") != "fuzzing" or                 not res.get("complete") or not res.get("findings"):
+        if (intr.get("signals") != ["SIGTERM"] or intr.get("phase") != "fuzzing" or
+                not res.get("complete") or not res.get("findings")):
             print("FAIL: findings.json after SIGTERM while fuzzing: interrupted %s, complete %s, "
                   "%d findings" % (intr, res.get("complete"), len(res.get("findings", {}))))
             ok = False
@@ -371,14 +382,11 @@ def case_sigkill(tmp, minutes):
 def case_sigint_seeds(tmp, minutes):
     out = os.path.join(tmp, "sigint")
     run = Running(["--minutes", "1", "--jobs", "2"], out)
-    if not run.wait_for(lambda: "checking" in run.text, 60, "seed check"):
-        run.abort()
+    # to the process group: what Ctrl-C on a terminal does
+    reached, code = run.interrupt_when(lambda: "checking" in run.text, 60, "seed check",
+                                       signal.SIGINT, settle=0.5, group=True)
+    if not reached:
         return False
-    time.sleep(0.5)
-    run.signal(signal.SIGINT, group=True)  # what Ctrl-C on a terminal does
-    code = run.finish(120)
-    if code is None:
-        run.abort()
     text = run.text
     ok = True
     res = findings_json(out)
@@ -398,19 +406,16 @@ def case_sigint_seeds(tmp, minutes):
 def case_sighup_replays(tmp, minutes):
     out = os.path.join(tmp, "sighup")
     run = Running(["--minutes", "0.1", "--jobs", "1"], out)
-    if not run.wait_for(lambda: "replaying the" in run.text, 120, "replays"):
-        run.abort()
+    reached, code = run.interrupt_when(lambda: "replaying the" in run.text, 120, "replays",
+                                       signal.SIGHUP, settle=1)
+    if not reached:
         return False
-    time.sleep(1)
-    run.signal(signal.SIGHUP)
-    code = run.finish(120)
-    if code is None:
-        run.abort()
     text = run.text
     res = findings_json(out) or {}
     ok = True
     intr = res.get("interrupted") or {}
-    if code != 130 or not listed(text) or "Traceback" in text or res.get("complete") is not False             or not res.get("not_triaged") or intr.get("phase") != "replaying the crash inputs":
+    if (code != 130 or not listed(text) or "Traceback" in text or res.get("complete") is not False
+            or not res.get("not_triaged") or intr.get("phase") != "replaying the crash inputs"):
         print(text[-4000:])
         print("FAIL: SIGHUP during the replays: exit %s (expected 130), listing %s, complete %s, "
               "%d not triaged, interrupted %s" % (code, listed(text), res.get("complete"),
