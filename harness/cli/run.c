@@ -141,6 +141,8 @@ static const char run_usage[] =
     "                      timers_lock=0|1       lock around the timer list\n"
     "                      main_thread_guard=0|1 bpy raises RuntimeError off main\n"
     "                      rna_safety=0|1        track and invalidate sub-data wrappers\n"
+    "                      drivers_gil_release=0|1  depsgraph evaluation releases the GIL\n"
+    "                                            (1, the default; 0: Blender before 3.0)\n"
     "  --json            print one JSON object on stdout (the script's own output\n"
     "                    goes to stderr)\n"
     "  --timeout S       wall-clock budget for each schedule (default 120); past it\n"
@@ -359,18 +361,20 @@ static json_t *finding_json(const report_finding *f)
 
 static json_t *host_json(void)
 {
-    return json_pack("{s:b, s:s, s:b, s:b, s:b}", "lock_interface", opts.sw.lock_interface,
+    return json_pack("{s:b, s:s, s:b, s:b, s:b, s:b}", "lock_interface", opts.sw.lock_interface,
                      "render", opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
                      "timers_lock", opts.sw.timers_lock, "main_thread_guard",
-                     opts.sw.main_thread_guard, "rna_safety", opts.sw.rna_safety);
+                     opts.sw.main_thread_guard, "rna_safety", opts.sw.rna_safety,
+                     "drivers_gil_release", !opts.sw.drivers_gil_keep);
 }
 
 static void host_string(char *out, size_t len)
 {
     snprintf(out, len, "lock_interface=%d render=%s timers_lock=%d main_thread_guard=%d "
-                       "rna_safety=%d",
+                       "rna_safety=%d drivers_gil_release=%d",
              opts.sw.lock_interface, opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
-             opts.sw.timers_lock, opts.sw.main_thread_guard, opts.sw.rna_safety);
+             opts.sw.timers_lock, opts.sw.main_thread_guard, opts.sw.rna_safety,
+             !opts.sw.drivers_gil_keep);
 }
 
 /* Distinct bpy names the run met that the mock does not model. */
@@ -1429,6 +1433,8 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
     NUM("main_thread_guard=%d", opts.sw.main_thread_guard);
     ARG("--host");
     NUM("rna_safety=%d", opts.sw.rna_safety);
+    ARG("--host");
+    NUM("drivers_gil_release=%d", !opts.sw.drivers_gil_keep);
     if (opts.trace)
         ARG("--trace");
     if (opts.json)

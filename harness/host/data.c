@@ -142,6 +142,9 @@ void host_id_free_data(Host *h, HostID *id)
 {
     host_props_clear(h, &id->props);
     switch (id->type) {
+    case HOST_ID_OB:
+        host_drivers_free(h, (HostObject *)id);
+        break;
     case HOST_ID_ME: {
         HostMesh *me = (HostMesh *)id;
         SCHED_WRITE("mesh.verts.free", me);
@@ -239,6 +242,8 @@ static void collection_drop_child(HostCollection *c, HostCollection *child)
 
 void host_id_unlink_everywhere(Host *h, HostID *id)
 {
+    if (id->type == HOST_ID_OB || id->type == HOST_ID_SCE)
+        host_drivers_drop_target(h, id);
     if (id->type == HOST_ID_OB) {
         HostObject *ob = (HostObject *)id;
         for (HostID *it = h->main.lists[HOST_ID_GR].first; it; it = it->next)
@@ -712,7 +717,13 @@ void host_scene_frame_set(Host *h, HostScene *sce, int frame)
     host_handlers_call(h, HOST_CB_FRAME_CHANGE_PRE, sce);
     SCHED_WRITE("scene.frame_current", &sce->frame_current);
     sce->frame_current = frame;
-    if (sce == h->scene)
+    if (sce == h->scene) {
+        /* rna_Scene_frame_set updates for the new frame with the GIL
+         * released, in every Blender version */
+        void *gil = h->cb.allow_threads ? h->cb.allow_threads(h->cb.ud) : NULL;
         host_depsgraph_evaluate(h);
+        if (gil && h->cb.end_allow_threads)
+            h->cb.end_allow_threads(h->cb.ud, gil);
+    }
     host_handlers_call(h, HOST_CB_FRAME_CHANGE_POST, sce);
 }

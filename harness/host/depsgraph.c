@@ -1,14 +1,17 @@
 /* Depsgraph: evaluated copies of the scene's objects, freed and recreated
  * on every evaluation by a pool of worker threads that read the original
- * data without any lock (as Blender's task pool does). The pool's threads
- * are started once and wait for work between evaluations. */
+ * data without any lock (as Blender's task pool does), then the objects'
+ * drivers (anim.c). The pool's threads are started once and wait for work
+ * between evaluations. The thread that asked for the evaluation waits for
+ * the pool with the GIL released (deg_evaluate_on_refresh's
+ * BPy_BEGIN_ALLOW_THREADS), unless host switch drivers_gil_release=0. */
 #include "host_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void eval_slice(HostEvalTask *t)
+static void copy_slice(HostEvalTask *t)
 {
     for (int i = t->begin; i < t->end; i++) {
         HostObject *ob = t->orig[i];
@@ -46,6 +49,16 @@ static void eval_slice(HostEvalTask *t)
     }
 }
 
+static void eval_slice(Host *h, HostEvalTask *t)
+{
+    if (t->step == 0)
+        copy_slice(t);
+    else if (t->step == 1)
+        host_drivers_compute(h, t->orig, t->eval, t->n, t->begin, t->end);
+    else
+        host_drivers_apply(h, t->orig, t->eval, t->begin, t->end);
+}
+
 typedef struct worker_arg {
     Host *h;
     int index;
@@ -54,7 +67,8 @@ typedef struct worker_arg {
 static void *pool_worker(void *p)
 {
     worker_arg *a = p;
-    HostDepsgraph *dg = &a->h->depsgraph;
+    Host *a_host = a->h;
+    HostDepsgraph *dg = &a_host->depsgraph;
     int index = a->index;
     free(a);
     int seen = 0;
@@ -67,7 +81,7 @@ static void *pool_worker(void *p)
         seen = dg->generation;
         HostEvalTask *t = &dg->tasks[index];
         sched_mutex_unlock(&dg->pool_mutex);
-        eval_slice(t);
+        eval_slice(a_host, t);
         sched_mutex_lock(&dg->pool_mutex);
         if (--dg->pending == 0)
             sched_cond_broadcast(&dg->done_cond);
@@ -153,15 +167,25 @@ void host_depsgraph_evaluate(Host *h)
         workers = HOST_DEPSGRAPH_MAX_WORKERS;
     start_workers(h, workers);
     HostDepsgraph *dg = &h->depsgraph;
-    if (dg->nworkers == 0) {
-        /* no thread could be started: evaluate here */
-        HostEvalTask t = {orig, eval, 0, n};
-        eval_slice(&t);
-    } else {
+    SCHED_READ("depsgraph.eval.frame", &sce->frame_current);
+    dg->ctime = sce->frame_current;
+    void *gil = NULL;
+    if (!h->sw.drivers_gil_keep && h->cb.allow_threads)
+        gil = h->cb.allow_threads(h->cb.ud);
+    /* the copies, then (when any object has drivers) the drivers' values,
+     * then their writes: the pool meets between the steps */
+    int steps = host_drivers_any(h, orig, n) ? 3 : 1;
+    for (int step = 0; step < steps; step++) {
+        if (dg->nworkers == 0) {
+            /* no thread could be started: evaluate here */
+            HostEvalTask t = {orig, eval, n, 0, n, step};
+            eval_slice(h, &t);
+            continue;
+        }
         sched_mutex_lock(&dg->pool_mutex);
         for (int w = 0; w < dg->nworkers; w++)
-            dg->tasks[w] = (HostEvalTask){orig, eval, n * w / dg->nworkers,
-                                          n * (w + 1) / dg->nworkers};
+            dg->tasks[w] = (HostEvalTask){orig, eval, n, n * w / dg->nworkers,
+                                          n * (w + 1) / dg->nworkers, step};
         dg->pending = dg->nworkers;
         dg->generation++;
         sched_cond_broadcast(&dg->work_cond);
@@ -169,6 +193,8 @@ void host_depsgraph_evaluate(Host *h)
             sched_cond_wait(&dg->done_cond, &dg->pool_mutex, "depsgraph.wait");
         sched_mutex_unlock(&dg->pool_mutex);
     }
+    if (gil && h->cb.end_allow_threads)
+        h->cb.end_allow_threads(h->cb.ud, gil);
 
     host_depsgraph_free(h);
     SCHED_WRITE("depsgraph.eval.swap", &h->depsgraph.eval);

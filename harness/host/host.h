@@ -101,6 +101,8 @@ typedef struct HostMesh {
     unsigned verts_gen;
 } HostMesh;
 
+typedef struct HostDriver HostDriver;
+
 typedef struct HostObject {
     HostID id;
     float loc[3];
@@ -109,6 +111,7 @@ typedef struct HostObject {
     HostID *data; /* a HostMesh or NULL (empty) */
     struct HostObject *parent;
     int hide_viewport;
+    HostDriver *drivers; /* animation_data.drivers (anim.c); walked unlocked */
 } HostObject;
 
 typedef struct HostImage {
@@ -233,6 +236,16 @@ typedef struct host_callbacks {
     int (*user_input)(void *ud);
     /* An operator was refused (message says why). */
     void (*operator_refused)(void *ud, const char *op, const char *why);
+    /* Evaluates a driver's Python expression on the calling thread (a
+     * depsgraph worker, holding python_driver_lock): takes the GIL itself.
+     * vals[0] is the frame, vals[1..] the variables' values. Returns 0 and
+     * sets *out, or -1 when the expression failed (the driver is then
+     * marked invalid). */
+    int (*driver_exec)(void *ud, HostDriver *drv, const double *vals, int nvals, double *out);
+    /* BPy_BEGIN/END_ALLOW_THREADS: releases the GIL if the calling thread
+     * holds it (returns what end_allow_threads needs, or NULL). */
+    void *(*allow_threads)(void *ud);
+    void (*end_allow_threads)(void *ud, void *saved);
 } host_callbacks;
 
 /* ---- host switches (--host KEY=VALUE) ---- */
@@ -244,6 +257,10 @@ typedef struct host_switches {
     int timers_lock;          /* a mutex around the timer list */
     int main_thread_guard;    /* bpy raises RuntimeError off main */
     int rna_safety;           /* sub-data wrappers tracked and invalidated */
+    /* drivers_gil_release=0: depsgraph evaluation keeps the GIL of the
+     * thread that asked for it (Blender before 3.0, #91046); the default
+     * (0 here, the key's 1) releases it as deg_evaluate_on_refresh does */
+    int drivers_gil_keep;
 } host_switches;
 
 /* Parses "key=value" into sw. Returns 0, or -1 with a message in err. */
@@ -337,7 +354,9 @@ typedef struct HostContext {
 typedef struct HostEvalTask {
     HostObject **orig;
     HostObject **eval;
+    int n; /* all objects (driver variables look up their targets) */
     int begin, end;
+    int step; /* 0: copy, 1: compute the drivers, 2: apply them */
 } HostEvalTask;
 
 typedef struct HostDepsgraph {
@@ -353,7 +372,8 @@ typedef struct HostDepsgraph {
     sched_mutex pool_mutex;
     sched_cond work_cond, done_cond;
     HostEvalTask tasks[HOST_DEPSGRAPH_MAX_WORKERS];
-    int generation; /* bumped for every evaluation */
+    int generation; /* bumped for every step of an evaluation */
+    double ctime;   /* the frame being evaluated (drivers' "frame") */
     int pending;    /* workers still evaluating */
     int quit;
 } HostDepsgraph;
@@ -419,7 +439,135 @@ struct Host {
      * atomics, so counting them orders nothing */
     int busy_outside;
     int depsgraph_workers;
+    /* Blender's python_driver_lock (fcurve_driver.cc): one Python driver
+     * expression at a time, on whichever worker evaluates it */
+    sched_mutex python_driver_lock;
 };
+
+/* ---- drivers (anim.c) ----------------------------------------------------
+ * FCurve drivers on an object's location/rotation_euler/scale channels.
+ * Each evaluation of the depsgraph evaluates them on the pool's workers
+ * once the evaluated copies exist: variables read the targets' evaluated
+ * copies (the original when the target is not in the scene), a simple
+ * expression is computed in C, any other expression runs as Python
+ * (cb.driver_exec) under one process-wide python_driver_lock, and the
+ * result goes into the evaluated copy and, as for Blender's active
+ * depsgraph, back into the original object. */
+typedef enum host_driver_type {
+    HOST_DRIVER_AVERAGE = 0,
+    HOST_DRIVER_SUM,
+    HOST_DRIVER_SCRIPTED,
+    HOST_DRIVER_MIN,
+    HOST_DRIVER_MAX,
+} host_driver_type;
+
+typedef enum host_dvar_type { HOST_DVAR_SINGLE_PROP = 0, HOST_DVAR_TRANSFORMS } host_dvar_type;
+
+/* What a variable reads: a vector channel (index 0-2; 3 = the mean, for
+ * SCALE_AVG), a numeric custom property of the ID, or the scene's frame. */
+typedef enum host_channel {
+    HOST_CH_NONE = 0, /* invalid target: the value is 0 */
+    HOST_CH_LOC,
+    HOST_CH_ROT,
+    HOST_CH_SCALE,
+    HOST_CH_IDPROP,
+    HOST_CH_FRAME,
+} host_channel;
+
+#define HOST_DRIVER_MAX_VARS 32
+#define HOST_SIMPLE_MAX_OPS 128
+
+typedef struct HostDriverVar {
+    char name[64];
+    host_dvar_type type;
+    HostID *target; /* an object or a scene; NULL: no target */
+    host_channel channel;
+    int index;
+    char prop[HOST_PROP_MAX_NAME];
+    double curval;
+} HostDriverVar;
+
+/* A compiled simple expression (Blender's BLI_expr_pylike): postfix
+ * operations over doubles. */
+typedef struct HostSimpleOp {
+    int op;
+    double arg;
+} HostSimpleOp;
+
+struct HostDriver {
+    HostDriver *next;
+    HostObject *owner;
+    int channel; /* HOST_VEC_LOC/ROT/SCALE */
+    int index;   /* 0-2 */
+    host_driver_type type;
+    char expression[256];
+    int use_self;
+    int invalid; /* the expression failed: evaluates to 0 until changed */
+    HostSimpleOp simple[HOST_SIMPLE_MAX_OPS];
+    int nsimple; /* 0: not a simple expression (Python) */
+    HostDriverVar vars[HOST_DRIVER_MAX_VARS];
+    int nvars;
+    double curval;
+};
+
+enum {
+    HOST_SOP_CONST = 0, /* arg: the value */
+    HOST_SOP_VAR,       /* arg: 0 = frame, k = variable k-1 */
+    HOST_SOP_NEG,
+    HOST_SOP_NOT,
+    HOST_SOP_BIN, /* arg: one of HOST_SBIN_* */
+    HOST_SOP_FN1, /* arg: one of HOST_SFN_* */
+    HOST_SOP_FN2,
+    HOST_SOP_FN3,
+    HOST_SOP_MIN, /* arg: argument count */
+    HOST_SOP_MAX,
+    HOST_SOP_IFELSE, /* pops else, test, then */
+    HOST_SOP_AND,
+    HOST_SOP_OR,
+    HOST_SOP_COUNT,
+};
+enum {
+    HOST_SBIN_ADD = 0, HOST_SBIN_SUB, HOST_SBIN_MUL, HOST_SBIN_DIV, HOST_SBIN_POW,
+    HOST_SBIN_EQ, HOST_SBIN_NE, HOST_SBIN_LT, HOST_SBIN_LE, HOST_SBIN_GT, HOST_SBIN_GE,
+    HOST_SBIN_COUNT,
+};
+/* one-argument functions, then two, then three; the names are bpy's table */
+enum {
+    HOST_SFN_RADIANS = 0, HOST_SFN_DEGREES, HOST_SFN_ABS, HOST_SFN_FLOOR, HOST_SFN_CEIL,
+    HOST_SFN_TRUNC, HOST_SFN_ROUND, HOST_SFN_SIN, HOST_SFN_COS, HOST_SFN_TAN, HOST_SFN_ASIN,
+    HOST_SFN_ACOS, HOST_SFN_ATAN, HOST_SFN_EXP, HOST_SFN_LOG, HOST_SFN_SQRT, HOST_SFN_CLAMP,
+    HOST_SFN_ATAN2, HOST_SFN_LOG2, HOST_SFN_POW, HOST_SFN_FMOD,
+    HOST_SFN_LERP, HOST_SFN_CLAMP3, HOST_SFN_SMOOTHSTEP,
+    HOST_SFN_COUNT,
+};
+
+/* The driver of ob's channel/index; create makes it (a SCRIPTED driver
+ * with an empty expression, as driver_add does). */
+HostDriver *host_driver_find(Host *h, HostObject *ob, int channel, int index, int create);
+/* Removes it; 0 when there was none. */
+int host_driver_remove(Host *h, HostObject *ob, int channel, int index);
+/* The n-th driver of ob, or NULL. */
+HostDriver *host_driver_at(Host *h, HostObject *ob, int n);
+/* Setters: each writes the driver's field as Blender's RNA does (unlocked,
+ * read by the workers). Changing the expression or the variables clears
+ * invalid. set_simple with n == 0 makes the expression run as Python. */
+void host_driver_set_type(Host *h, HostDriver *d, host_driver_type t);
+void host_driver_set_expression(Host *h, HostDriver *d, const char *expr,
+                                const HostSimpleOp *simple, int n);
+void host_driver_set_use_self(Host *h, HostDriver *d, int use_self);
+/* Adds a variable named uniquely from "var"; its index, or -1 when full. */
+int host_driver_var_add(Host *h, HostDriver *d);
+int host_driver_var_remove(Host *h, HostDriver *d, int i);
+void host_driver_var_set(Host *h, HostDriver *d, int i, const HostDriverVar *v);
+/* Evaluates the drivers of the evaluated copies eval[begin..end) (their
+ * originals orig[]): the depsgraph's second and third steps. */
+void host_drivers_compute(Host *h, HostObject **orig, HostObject **eval, int n, int begin,
+                          int end);
+void host_drivers_apply(Host *h, HostObject **orig, HostObject **eval, int begin, int end);
+/* Does any object of orig[0..n) have a driver? */
+int host_drivers_any(Host *h, HostObject **orig, int n);
+/* Frees an object's drivers (the ID is being freed). */
+void host_drivers_free(Host *h, HostObject *ob);
 
 /* Creates a host with Blender's startup scene: "Scene", a "Cube" mesh
  * object, "Camera" and "Light" empties, the "Collection" collection and a

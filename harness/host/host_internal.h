@@ -13,6 +13,8 @@ void host_id_free_data(Host *h, HostID *id);
 void host_id_unlink_everywhere(Host *h, HostID *id);
 /* Frees every ID of Main. */
 void host_main_free_all(Host *h);
+/* Clears every driver variable's target that is id (being freed). */
+void host_drivers_drop_target(Host *h, HostID *id);
 /* Frees the depsgraph's evaluated copies. */
 void host_depsgraph_free(Host *h);
 /* Runs handlers of type t if the mirrored list is not empty. */

@@ -26,7 +26,7 @@ static int parse_bool(const char *v, int *out)
 
 const char *host_switch_keys(void)
 {
-    return "lock_interface render timers_lock main_thread_guard rna_safety";
+    return "lock_interface render timers_lock main_thread_guard rna_safety drivers_gil_release";
 }
 
 int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errlen)
@@ -56,6 +56,15 @@ int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errle
                      bools[i].key, v);
             return -1;
         }
+    if (klen == 19 && strncmp(kv, "drivers_gil_release", 19) == 0) {
+        int release;
+        if (parse_bool(v, &release) == 0)
+            return sw->drivers_gil_keep = !release, 0;
+        snprintf(err, errlen,
+                 "host switch drivers_gil_release: '%s' is not a boolean (1/0, on/off, true/false)",
+                 v);
+        return -1;
+    }
     if (klen == 6 && strncmp(kv, "render", 6) == 0) {
         if (strcmp(v, "invoke") == 0)
             return sw->render = HOST_RENDER_INVOKE, 0;
@@ -117,6 +126,7 @@ Host *host_new(const host_switches *sw, const host_callbacks *cb)
     sched_spin_init(&h->main.lock);
     sched_mutex_init(&h->timers_mutex);
     sched_mutex_init(&h->queue_mutex);
+    sched_mutex_init(&h->python_driver_lock);
     sched_rwlock_init(&h->rr_lock);
     h->queue_tail = &h->queue;
     h->frame_dt = 1.0 / 60.0;
@@ -215,6 +225,7 @@ void host_free(Host *h)
     sched_spin_destroy(&h->main.lock);
     sched_mutex_destroy(&h->timers_mutex);
     sched_mutex_destroy(&h->queue_mutex);
+    sched_mutex_destroy(&h->python_driver_lock);
     sched_rwlock_destroy(&h->rr_lock);
     free(h);
 }

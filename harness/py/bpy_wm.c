@@ -505,6 +505,8 @@ static PyObject *py_switch(PyObject *self, PyObject *args)
         return PyBool_FromLong(sw->main_thread_guard);
     if (strcmp(name, "rna_safety") == 0)
         return PyBool_FromLong(sw->rna_safety);
+    if (strcmp(name, "drivers_gil_release") == 0)
+        return PyBool_FromLong(!sw->drivers_gil_keep);
     PyErr_Format(PyExc_KeyError, "no host switch '%s'", name);
     return NULL;
 }
@@ -726,4 +728,5 @@ void bpy_fill_callbacks(host_callbacks *cb)
     cb->drop_value = cb_drop_value;
     cb->draw_ui = cb_draw_ui;
     cb->user_input = cb_user_input;
+    bpy_anim_fill_callbacks(cb);
 }

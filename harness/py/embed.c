@@ -142,10 +142,16 @@ static int location_nogil(const char **file, int *line)
 /* The Python stack of the thread with kernel id os_tid, innermost first,
  * bpy's own frames left out. Called by the token holder: every other
  * thread waits with the GIL released. */
+static int script_stack_nogil(uint64_t os_tid, char *buf, size_t len);
+
 static int script_stack(uint64_t os_tid, char *buf, size_t len)
 {
     if (!bpy_python_ready || len == 0)
         return 0;
+    /* a thread switched out inside a bpy call keeps the GIL: taking it
+     * here would wait for that thread forever (a deadlock's report) */
+    if (sched_gil_kept_elsewhere())
+        return script_stack_nogil(os_tid, buf, len);
     PyGILState_STATE g = PyGILState_Ensure();
 #ifdef Py_GIL_DISABLED
     /* without a GIL nothing orders this read of another thread's frames
@@ -306,6 +312,49 @@ const char *bpy_thread_block(const char *dump, uint64_t ident, size_t *len)
     return p;
 }
 
+/* script_stack from a faulthandler-style dump, which needs no GIL: the
+ * thread's block, bpy's own frames left out. */
+static int script_stack_nogil(uint64_t os_tid, char *buf, size_t len)
+{
+    uint64_t ident = 0;
+    HR_TSAN_IGNORE_BEGIN();
+    PyInterpreterState *interp = PyInterpreterState_Main();
+    for (PyThreadState *t = PyInterpreterState_ThreadHead(interp); t; t = PyThreadState_Next(t))
+        if ((uint64_t)t->native_thread_id == os_tid)
+            ident = (uint64_t)t->thread_id;
+    HR_TSAN_IGNORE_END();
+    if (!ident)
+        return 0;
+    size_t dlen = 32768;
+    char *dump = malloc(dlen);
+    if (!dump)
+        return 0;
+    bpy_dump_stacks(dump, dlen);
+    size_t blen;
+    const char *p = bpy_thread_block(dump, ident, &blen);
+    size_t at = 0;
+    int depth = 0;
+    buf[0] = '\0';
+    for (const char *f = p ? strstr(p, "File \"") : NULL; f && f < p + blen && depth < 12;
+         f = strstr(f + 1, "File \"")) {
+        const char *name = f + 6, *q = strchr(name, '"');
+        const char *ln = q ? strstr(q, "line ") : NULL;
+        const char *in = ln ? strstr(ln, " in ") : NULL;
+        const char *eol = in ? strchr(in, '\n') : NULL;
+        if (!eol)
+            eol = in ? in + strlen(in) : NULL;
+        if (!in || strncmp(name, "<hostrace", 9) == 0)
+            continue;
+        int n = snprintf(buf + at, len - at, "    py #%d %.*s:%d in %.*s\n", depth,
+                         (int)(q - name), name, atoi(ln + 5), (int)(eol - in - 4), in + 4);
+        if (n > 0)
+            at = at + (size_t)n < len ? at + (size_t)n : len - 1;
+        depth++;
+    }
+    free(dump);
+    return depth > 0;
+}
+
 /* The frame line at f ('File "PATH", line N in FUNC'): the path's
  * basename [*base, *q) and *ln at "line N"; 0 when it is cut short. */
 static int frame_line(const char *f, const char **base, const char **q, const char **ln)
@@ -389,7 +438,8 @@ static int exec_bpy_module(PyObject *m)
 {
     if (PyModule_AddFunctions(m, bpy_data_methods) < 0 ||
         PyModule_AddFunctions(m, bpy_wm_methods) < 0 ||
-        PyModule_AddFunctions(m, bpy_props_methods) < 0 || bpy_data_init_types(m) < 0)
+        PyModule_AddFunctions(m, bpy_props_methods) < 0 ||
+        PyModule_AddFunctions(m, bpy_anim_methods) < 0 || bpy_data_init_types(m) < 0)
         return -1;
     return 0;
 }

@@ -55,6 +55,9 @@ extern int bpy_interpose_threads;
 extern PyMethodDef bpy_data_methods[];
 extern PyMethodDef bpy_wm_methods[];
 extern PyMethodDef bpy_props_methods[];
+extern PyMethodDef bpy_anim_methods[];
+/* The driver callbacks of the host (bpy_anim.c). */
+void bpy_anim_fill_callbacks(host_callbacks *cb);
 int bpy_data_init_types(PyObject *module);
 
 /* Called at the top of every _bpy entry point: registers an unknown calling

@@ -318,6 +318,10 @@ int sched_block_until_ex(const void *obj, int64_t deadline_ns, const char *label
  * PyEval_RestoreThread): waits in the scheduler while another thread keeps
  * it switched out, instead of blocking in the GIL itself. */
 void sched_gil_wait(void);
+/* True when another thread keeps the GIL while it is switched out: the
+ * calling token holder cannot take the GIL until that thread runs again
+ * (a report built now reads Python stacks without it). */
+int sched_gil_kept_elsewhere(void);
 /* Makes every thread blocked on obj runnable. */
 void sched_wake(const void *obj);
 

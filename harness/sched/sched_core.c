@@ -1101,6 +1101,14 @@ void sched_gil_wait(void)
     }
 }
 
+int sched_gil_kept_elsewhere(void)
+{
+    sched_record *me = sched_self_;
+    /* changed only by the token holder, which is the caller */
+    int keeper = __atomic_load_n(&g_gil_slot, __ATOMIC_RELAXED);
+    return keeper >= 0 && (!me || keeper != me->slot);
+}
+
 void sched_wake(const void *obj)
 {
     if (!obj || !sched_active())

@@ -1359,6 +1359,619 @@ _bpy.set_id_classes((Object, Mesh, Image, Material, Collection, Scene, Text))
 
 
 # ---------------------------------------------------------------------------
+# drivers: FCurve, Driver, DriverVariable, DriverTarget (harness/py/bpy_anim.c)
+#
+# Every wrapper names its driver by (object, channel, index) and each access
+# goes to the host, where the depsgraph's workers read it without a lock.
+
+import ast as _ast
+import math as _math
+
+_DRIVER_PATHS = {"location": 0, "rotation_euler": 1, "scale": 2}
+_DRIVER_TYPES = ("AVERAGE", "SUM", "SCRIPTED", "MIN", "MAX")
+_DVAR_TYPES = ("SINGLE_PROP", "TRANSFORMS")
+_DVAR_UNMODELLED = ("ROTATION_DIFF", "LOC_DIFF", "CONTEXT_PROP")
+# host_channel: NONE, LOC, ROT, SCALE, IDPROP, FRAME
+_TRANSFORM_TYPES = {}
+for _k, (_c, _n) in {"LOC": (1, 3), "ROT": (2, 3), "SCALE": (3, 4)}.items():
+    for _i, _a in enumerate("XYZ"):
+        _TRANSFORM_TYPES["%s_%s" % (_k, _a)] = (_c, _i)
+_TRANSFORM_TYPES["SCALE_AVG"] = (3, 3)
+_TRANSFORM_TYPES_UNMODELLED = ("ROT_W",)
+_ID_TYPES = {"OBJECT": Object, "SCENE": Scene}
+
+# Blender's simple expressions (BLI_expr_pylike): evaluated in C without
+# Python. The codes are host.h's HOST_SOP_*, HOST_SBIN_* and HOST_SFN_*.
+_SOP = dict(CONST=0, VAR=1, NEG=2, NOT=3, BIN=4, FN1=5, FN2=6, FN3=7, MIN=8, MAX=9, IFELSE=10,
+            AND=11, OR=12)
+_SBIN = {_ast.Add: 0, _ast.Sub: 1, _ast.Mult: 2, _ast.Div: 3, _ast.Eq: 5, _ast.NotEq: 6,
+         _ast.Lt: 7, _ast.LtE: 8, _ast.Gt: 9, _ast.GtE: 10}
+_SFN = {
+    1: {"radians": 0, "degrees": 1, "abs": 2, "fabs": 2, "floor": 3, "ceil": 4, "trunc": 5,
+        "int": 5, "round": 6, "sin": 7, "cos": 8, "tan": 9, "asin": 10, "acos": 11,
+        "atan": 12, "exp": 13, "log": 14, "sqrt": 15, "clamp": 16},
+    2: {"atan2": 17, "log": 18, "pow": 19, "fmod": 20},
+    3: {"lerp": 21, "clamp": 22, "smoothstep": 23},
+}
+_SCONST = {"pi": _math.pi, "True": 1.0, "False": 0.0}
+
+
+def _simple_compile(expression, names):
+    """The postfix program of a simple expression, or None when Blender
+    would run it as Python. Parameters are frame and the variables (the
+    last of a repeated name wins), then pi/True/False, then the functions."""
+    try:
+        tree = _ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return None
+    params = ["frame"] + list(names)
+    ops = []
+
+    def emit(node):
+        if isinstance(node, _ast.Constant):
+            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+                return False
+            ops.append((_SOP["CONST"], float(node.value)))
+            return True
+        if isinstance(node, _ast.Name):
+            for i in range(len(params) - 1, -1, -1):
+                if params[i] == node.id:
+                    ops.append((_SOP["VAR"], float(i)))
+                    return True
+            if node.id in _SCONST:
+                ops.append((_SOP["CONST"], _SCONST[node.id]))
+                return True
+            return False
+        if isinstance(node, _ast.UnaryOp):
+            if not emit(node.operand):
+                return False
+            if isinstance(node.op, _ast.USub):
+                ops.append((_SOP["NEG"], 0.0))
+            elif isinstance(node.op, _ast.Not):
+                ops.append((_SOP["NOT"], 0.0))
+            elif not isinstance(node.op, _ast.UAdd):
+                return False
+            return True
+        if isinstance(node, _ast.BinOp):
+            code = _SBIN.get(type(node.op))
+            if code is None or code > 3:
+                return False
+            if not (emit(node.left) and emit(node.right)):
+                return False
+            ops.append((_SOP["BIN"], float(code)))
+            return True
+        if isinstance(node, _ast.Compare):
+            # a < b < c: each pair, joined with and
+            left = node.left
+            if not emit(left):
+                return False
+            for k, (op, right) in enumerate(zip(node.ops, node.comparators)):
+                code = _SBIN.get(type(op))
+                if code is None or code < 5:
+                    return False
+                if k:
+                    if not emit(left):
+                        return False
+                if not emit(right):
+                    return False
+                ops.append((_SOP["BIN"], float(code)))
+                if k:
+                    ops.append((_SOP["AND"], 0.0))
+                left = right
+            return True
+        if isinstance(node, _ast.BoolOp):
+            op = _SOP["AND"] if isinstance(node.op, _ast.And) else _SOP["OR"]
+            if not emit(node.values[0]):
+                return False
+            for v in node.values[1:]:
+                if not emit(v):
+                    return False
+                ops.append((op, 0.0))
+            return True
+        if isinstance(node, _ast.IfExp):
+            if not (emit(node.body) and emit(node.test) and emit(node.orelse)):
+                return False
+            ops.append((_SOP["IFELSE"], 0.0))
+            return True
+        if isinstance(node, _ast.Call):
+            if not isinstance(node.func, _ast.Name) or node.keywords or node.func.id in params:
+                return False
+            n = len(node.args)
+            name = node.func.id
+            if name in ("min", "max") and n > 0:
+                if not all(emit(a) for a in node.args):
+                    return False
+                ops.append((_SOP["MIN" if name == "min" else "MAX"], float(n)))
+                return True
+            code = _SFN.get(n, {}).get(name)
+            if code is None:
+                return False
+            if not all(emit(a) for a in node.args):
+                return False
+            ops.append((_SOP["FN%d" % n], float(code)))
+            return True
+        return False
+
+    if not emit(tree.body) or len(ops) > 128:
+        return None
+    return ops
+
+
+class DriverTarget(bpy_struct):
+    __slots__ = ("_var",)
+
+    def __init__(self, var):
+        self._var = var
+
+    def _get(self):
+        return self._var._get()
+
+    @property
+    def id_type(self):
+        return self._var._id_type
+
+    @id_type.setter
+    def id_type(self, value):
+        if value not in _ID_TYPES:
+            if value in ("MESH", "MATERIAL", "IMAGE", "COLLECTION", "TEXT", "WORLD", "CAMERA",
+                         "LIGHT", "CURVE", "ARMATURE", "ACTION", "NODETREE", "KEY", "LATTICE",
+                         "LIBRARY", "LINESTYLE", "MASK", "META", "MOVIECLIP", "PAINTCURVE",
+                         "PALETTE", "PARTICLE", "LIGHT_PROBE", "SOUND", "SPEAKER", "TEXTURE",
+                         "VOLUME", "WINDOWMANAGER", "WORKSPACE", "GREASEPENCIL", "CACHEFILE",
+                         "BRUSH", "FONT", "CURVES", "POINTCLOUD", "GREASEPENCIL_V3"):
+                raise _unsupported("DriverTarget", "id_type '%s'" % value)
+            raise TypeError("bpy_struct: item.attr = val: enum \"%s\" not found in %s"
+                            % (value, tuple(_ID_TYPES)))
+        self._var._id_type = value
+        self._var._set(target=None)
+
+    @property
+    def id(self):
+        return self._get()[2]
+
+    @id.setter
+    def id(self, value):
+        if value is not None and not isinstance(value, _ID_TYPES[self._var._id_type]):
+            raise TypeError("DriverTarget.id expected a %s type, not %s"
+                            % (_ID_TYPES[self._var._id_type].__name__, type(value).__name__))
+        self._var._set(target=value)
+
+    @property
+    def data_path(self):
+        return self._var._data_path
+
+    @data_path.setter
+    def data_path(self, value):
+        self._var._data_path = str(value)
+        self._var._set()
+
+    @property
+    def transform_type(self):
+        return self._var._transform_type
+
+    @transform_type.setter
+    def transform_type(self, value):
+        if value not in _TRANSFORM_TYPES:
+            if value in _TRANSFORM_TYPES_UNMODELLED:
+                raise _unsupported("DriverTarget", "transform_type '%s'" % value)
+            raise TypeError("bpy_struct: item.attr = val: enum \"%s\" not found in %s"
+                            % (value, tuple(_TRANSFORM_TYPES)))
+        self._var._transform_type = value
+        self._var._set()
+
+    # world/local space and the rotation mode are kept, not applied: the
+    # model has no parent matrices; the host reads the same memory
+    transform_space = "WORLD_SPACE"
+    rotation_mode = "AUTO"
+    bone_target = ""
+
+
+def _single_prop_channel(path):
+    """(channel, index, prop) a SINGLE_PROP data path reads; (0, 0, '')
+    for a path Blender cannot resolve; None for one the model lacks."""
+    p = path.strip().replace(" ", "")
+    if p == "frame_current":
+        return (5, 0, "")
+    if p.startswith('["') and p.endswith('"]'):
+        return (4, 0, p[2:-2])
+    for name, ch in (("location", 1), ("rotation_euler", 2), ("scale", 3)):
+        if p.startswith(name):
+            rest = p[len(name):]
+            if rest in ("[0]", ".x"):
+                return (ch, 0, "")
+            if rest in ("[1]", ".y"):
+                return (ch, 1, "")
+            if rest in ("[2]", ".z"):
+                return (ch, 2, "")
+            if rest in ("", "[0:3]"):
+                return (0, 0, "")  # a vector is not a number: invalid target
+    return None
+
+
+class DriverVariable(bpy_struct):
+    __slots__ = ("_fc", "_i", "_id_type", "_data_path", "_transform_type")
+
+    def __init__(self, fc, i):
+        self._fc = fc
+        self._i = i
+        self._id_type = "OBJECT"
+        self._data_path = ""
+        self._transform_type = "LOC_X"
+
+    def _get(self):
+        return _bpy.drv_var_get(*self._fc._key(), self._i)
+
+    def _set(self, target=Ellipsis, name=None, type_=None):
+        cur = self._get()
+        vname = cur[0] if name is None else name
+        vtype = cur[1] if type_ is None else type_
+        tgt = cur[2] if target is Ellipsis else target
+        ch, idx, prop = 0, 0, ""
+        if tgt is not None:
+            if vtype == 1:  # TRANSFORMS
+                if isinstance(tgt, Object):
+                    ch, idx = _TRANSFORM_TYPES[self._transform_type]
+            elif self._data_path:
+                r = _single_prop_channel(self._data_path)
+                if r is None:
+                    raise _unsupported("DriverTarget", "data_path '%s'" % self._data_path)
+                ch, idx, prop = r
+                if ch == 5 and not isinstance(tgt, Scene):
+                    ch = 0
+                if ch in (1, 2, 3) and not isinstance(tgt, Object):
+                    ch = 0
+        _bpy.drv_var_set(*self._fc._key(), self._i, vname, vtype, tgt, ch, idx, prop)
+
+    @property
+    def name(self):
+        return self._get()[0]
+
+    @name.setter
+    def name(self, value):
+        self._set(name=str(value)[:63])
+
+    @property
+    def type(self):
+        return _DVAR_TYPES[self._get()[1]]
+
+    @type.setter
+    def type(self, value):
+        if value in _DVAR_UNMODELLED:
+            raise _unsupported("DriverVariable", "type '%s'" % value)
+        if value not in _DVAR_TYPES:
+            raise TypeError("bpy_struct: item.attr = val: enum \"%s\" not found in %s"
+                            % (value, _DVAR_TYPES + _DVAR_UNMODELLED))
+        self._set(type_=_DVAR_TYPES.index(value))
+
+    @property
+    def targets(self):
+        return (DriverTarget(self),)
+
+    @property
+    def is_name_valid(self):
+        n = self.name
+        return n.isidentifier() and not n.startswith("_")
+
+    def __eq__(self, other):
+        return isinstance(other, DriverVariable) and other._fc == self._fc and other._i == self._i
+
+    def __hash__(self):
+        return hash((self._fc, self._i))
+
+
+class DriverVariables(bpy_struct):
+    __slots__ = ("_fc", "_vars")
+
+    def __init__(self, fc):
+        self._fc = fc
+
+    def _wrappers(self, n):
+        # the same wrapper for a variable while its driver lives, so that a
+        # target's id_type, data_path and transform_type persist
+        ws = _driver_vars.setdefault(self._fc._key_hash(), [])
+        while len(ws) < n:
+            ws.append(DriverVariable(self._fc, len(ws)))
+        return ws
+
+    def new(self):
+        i = _bpy.drv_var_add(*self._fc._key())
+        ws = self._wrappers(i)
+        del ws[i:]
+        ws.append(DriverVariable(self._fc, i))
+        return ws[i]
+
+    def remove(self, variable):
+        if not _bpy.drv_var_remove(*self._fc._key(), variable._i):
+            raise ReferenceError("DriverVariables.remove(): variable not found")
+        ws = self._wrappers(variable._i + 1)
+        del ws[variable._i]
+        for k, w in enumerate(ws):
+            w._i = k
+
+    def __len__(self):
+        return _bpy.drv_var_count(*self._fc._key())
+
+    def __getitem__(self, i):
+        n = len(self)
+        if isinstance(i, str):
+            for w in self:
+                if w.name == i:
+                    return w
+            raise KeyError('bpy_prop_collection[key]: key "%s" not found' % i)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("bpy_prop_collection[index]: index %d out of range" % i)
+        return self._wrappers(n)[i]
+
+    def __iter__(self):
+        return iter([self[i] for i in range(len(self))])
+
+
+_driver_vars = {}
+
+
+class Driver(bpy_struct):
+    __slots__ = ("_fc",)
+
+    def __init__(self, fc):
+        self._fc = fc
+
+    def _get(self):
+        return _bpy.drv_get(*self._fc._key())
+
+    @property
+    def type(self):
+        return _DRIVER_TYPES[self._get()["type"]]
+
+    @type.setter
+    def type(self, value):
+        if value not in _DRIVER_TYPES:
+            raise TypeError("bpy_struct: item.attr = val: enum \"%s\" not found in %s"
+                            % (value, _DRIVER_TYPES))
+        _bpy.drv_set_type(*self._fc._key(), _DRIVER_TYPES.index(value))
+
+    @property
+    def expression(self):
+        return self._get()["expression"]
+
+    @expression.setter
+    def expression(self, value):
+        value = str(value)
+        names = [v.name for v in self.variables]
+        _bpy.drv_set_expression(*self._fc._key(), value, _simple_compile(value, names))
+
+    def _recompile(self):
+        self.expression = self.expression
+
+    @property
+    def use_self(self):
+        return self._get()["use_self"]
+
+    @use_self.setter
+    def use_self(self, value):
+        _bpy.drv_set_use_self(*self._fc._key(), bool(value))
+
+    @property
+    def variables(self):
+        return DriverVariables(self._fc)
+
+    @property
+    def is_valid(self):
+        return not self._get()["invalid"]
+
+    @is_valid.setter
+    def is_valid(self, value):
+        if value:
+            self._recompile()
+
+    @property
+    def is_simple_expression(self):
+        return self._get()["simple"]
+
+    use_pose_rotation = False
+
+
+class FCurve(bpy_struct):
+    __slots__ = ("_ob", "_ch", "_i")
+
+    def __init__(self, ob, ch, i):
+        self._ob = ob
+        self._ch = ch
+        self._i = i
+
+    def _key(self):
+        return (self._ob, self._ch, self._i)
+
+    def _key_hash(self):
+        return (id(self._ob), self._ch, self._i)
+
+    @property
+    def data_path(self):
+        return ("location", "rotation_euler", "scale")[self._ch]
+
+    @property
+    def array_index(self):
+        return self._i
+
+    @property
+    def driver(self):
+        _bpy.drv_get(*self._key())
+        return Driver(self)
+
+    @property
+    def is_valid(self):
+        return not _bpy.drv_get(*self._key())["invalid"]
+
+    mute = False
+    hide = False
+    lock = False
+    select = False
+
+    def evaluate(self, frame):
+        return _bpy.drv_get(*self._key())["value"]
+
+    def __eq__(self, other):
+        return isinstance(other, FCurve) and other._key() == self._key()
+
+    def __hash__(self):
+        return hash((id(self._ob), self._ch, self._i))
+
+    def __repr__(self):
+        return "bpy.data.objects['%s'].animation_data.drivers[\"%s\"][%d]" % (
+            _bpy.id_name(self._ob), self.data_path, self._i)
+
+
+class AnimDataDrivers(bpy_struct):
+    __slots__ = ("_ob",)
+
+    def __init__(self, ob):
+        self._ob = ob
+
+    def _all(self):
+        return [FCurve(self._ob, ch, i) for ch, i in _bpy.drv_list(self._ob)]
+
+    def __len__(self):
+        return len(self._all())
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __getitem__(self, i):
+        return self._all()[i]
+
+    def find(self, data_path, index=0):
+        ch = _DRIVER_PATHS.get(data_path)
+        for fc in self._all():
+            if fc._ch == ch and fc._i == index:
+                return fc
+        return None
+
+    def from_existing(self, src_driver=None):
+        raise _unsupported("AnimDataDrivers", "from_existing")
+
+    def new(self, data_path, index=0):
+        return self._ob.driver_add(data_path, index)
+
+    def remove(self, driver):
+        if not _bpy.drv_remove(*driver._key()):
+            raise ReferenceError("AnimDataDrivers.remove(): driver not found")
+        _driver_vars.pop(driver._key_hash(), None)
+
+
+class AnimData(bpy_struct):
+    __slots__ = ("_ob",)
+
+    def __init__(self, ob):
+        self._ob = ob
+
+    @property
+    def drivers(self):
+        return AnimDataDrivers(self._ob)
+
+    action = None
+    use_nla = True
+    nla_tracks = ()
+
+
+def _driver_channel(owner, path, index, fn):
+    if not isinstance(owner, Object):
+        raise _unsupported(type(owner).__name__, fn + " (drivers on data other than objects)")
+    path = str(path)
+    ch = _DRIVER_PATHS.get(path)
+    if ch is None:
+        if path.startswith("[") or hasattr(type(owner), path.split(".")[0].split("[")[0]):
+            raise _unsupported("Object", "%s('%s')" % (fn, path))
+        raise TypeError('bpy_struct.%s(): path spec "%s" not found' % (fn, path))
+    if not -1 <= index <= 2:
+        raise TypeError("bpy_struct.%s(): array index out of range" % fn)
+    return ch
+
+
+def _id_driver_add(self, path, index=-1):
+    ch = _driver_channel(self, path, index, "driver_add")
+    idx = range(3) if index == -1 else (index,)
+    fcs = []
+    for i in idx:
+        _bpy.drv_add(self, ch, i)
+        fcs.append(FCurve(self, ch, i))
+    return fcs if index == -1 else fcs[0]
+
+
+def _id_driver_remove(self, path, index=-1):
+    ch = _driver_channel(self, path, index, "driver_remove")
+    removed = False
+    for i in (range(3) if index == -1 else (index,)):
+        if _bpy.drv_remove(self, ch, i):
+            removed = True
+            _driver_vars.pop((id(self), ch, i), None)
+    return removed
+
+
+def _ob_animation_data(self):
+    return AnimData(self) if _bpy.drv_list(self) else None
+
+
+def _ob_animation_data_create(self):
+    return AnimData(self)
+
+
+def _ob_animation_data_clear(self):
+    for ch, i in _bpy.drv_list(self):
+        _bpy.drv_remove(self, ch, i)
+        _driver_vars.pop((id(self), ch, i), None)
+
+
+ID.driver_add = _id_driver_add
+ID.driver_remove = _id_driver_remove
+Object.animation_data = property(_ob_animation_data)
+Object.animation_data_create = _ob_animation_data_create
+Object.animation_data_clear = _ob_animation_data_clear
+
+for _cls in (FCurve, Driver, DriverVariable, DriverTarget, AnimData, AnimDataDrivers,
+             DriverVariables):
+    setattr(types, _cls.__name__, _cls)
+    type.__setattr__(_cls, "__module__", "bpy.types")
+
+
+def _driver_namespace():
+    """bpy.app.driver_namespace: what Blender puts there at start (math's
+    names, bpy, mathutils) and what add-ons add."""
+    ns = {k: v for k, v in vars(_math).items() if not k.startswith("_")}
+    ns["mathutils"] = _mathutils
+    return ns
+
+
+_driver_code = {}
+
+
+def _driver_exec(owner, ch, index, expression, names, values, use_self):
+    """BPY_driver_exec: the expression in bpy.app.driver_namespace, with
+    frame (and self) set in the namespace and the variables as locals."""
+    where = "driver %s[%d] of object '%s'" % (("location", "rotation_euler", "scale")[ch],
+                                              index, _bpy.id_name(owner))
+    code = _driver_code.get(expression)
+    if code is None:
+        try:
+            code = compile(expression, "<driver>", "eval")
+        except SyntaxError as e:
+            _bpy.report_exception(e, where)
+            return None
+        _driver_code[expression] = code
+    ns = app.driver_namespace
+    ns.setdefault("bpy", _sys.modules[__name__])
+    ns["frame"] = values[0]
+    if use_self:
+        ns["self"] = owner
+    try:
+        r = eval(code, ns, dict(zip(names, values[1:])))
+        return float(r)
+    except Exception as e:
+        _bpy.report_exception(e, where)
+        return None
+
+
+# ---------------------------------------------------------------------------
 # bpy.data
 
 
@@ -1587,7 +2200,8 @@ class ViewLayer(bpy_struct):
     objects = _ViewLayerObjects()
 
     def update(self):
-        pass
+        """Evaluates the depsgraph (drivers included) on the calling thread."""
+        _bpy.depsgraph_update()
 
 
 class Event(bpy_struct):
@@ -2254,7 +2868,7 @@ app.version_string = "4.2.0 (hostrace mock)"
 app.binary_path = ""
 app.background = False
 app.debug = False
-app.driver_namespace = {}
+app.driver_namespace = _driver_namespace()
 app.is_job_running = lambda job_type: _bpy.jobs_running(str(job_type))
 
 
@@ -3675,6 +4289,9 @@ _bpy.set_hooks({
     "join_threads": _join_threads,
     "draw_ui": _in_callback(lambda space, region: "the UI's draw of %s" % space, _draw_ui),
     "user_input": _in_callback(lambda *a: "a user's action", _user_input),
+    "driver_exec": _in_callback(
+        lambda ob, ch, i, *a: "driver %s[%d] of object '%s'" % (
+            ("location", "rotation_euler", "scale")[ch], i, _bpy.id_name(ob)), _driver_exec),
 })
 
-del _cls, _k, _i, _n
+del _cls, _k, _i, _n, _c, _a
