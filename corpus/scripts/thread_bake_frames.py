@@ -1,10 +1,10 @@
-# expect: clean
-# expect-free-threaded: data-race
+# expect: data-race
 # A baking add-on that splits the frame range between two threads: each
-# sets the scene to its frame and records where the object is. Under the
-# GIL a frame_set and the reads after it cannot be cut by the other
-# thread's frame_set; without a GIL the two threads write the scene's
-# current frame at once.
+# sets the scene to its frame and records where the object is. frame_set
+# evaluates the depsgraph for the new frame with the GIL released (as
+# Blender's rna_Scene_frame_set always has), so the other thread's
+# frame_set runs meanwhile: two evaluations of one depsgraph at once, each
+# freeing the evaluated copies the other is filling.
 import threading
 
 import bpy
