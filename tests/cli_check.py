@@ -113,6 +113,21 @@ def case_thread_exception(h):
     check(f[0]["threads"] == [{"name": "boomer", "role": "python"}], json.dumps(f[0]["threads"]))
 
 
+def case_driver_error(h):
+    """An exception in a Python driver, raised on a depsgraph worker: one
+    script-error naming the driver, at the function's line; the driver is
+    disabled, as Blender disables it."""
+    code, rep, _ = findings(h, os.path.join(CLI, "driver_error.py"))
+    check(code == 1, "exit %d" % code)
+    f = [f for f in rep["findings"] if f["kind"] == "script-error"]
+    check(len(f) == 1 and f[0]["count"] == 1, json.dumps(rep))
+    check("driver location[0] of object 'Cube'" in f[0]["message"] and "KeyError" in f[0]["message"],
+          f[0]["message"])
+    check("driver_error.py:10" in json.dumps(f[0]), json.dumps(f[0]))
+    check(f[0]["threads"][0]["role"] == "depsgraph-worker", json.dumps(f[0]["threads"]))
+    check(rep["errors"] == 1, "the script's own assertions failed: " + json.dumps(rep))
+
+
 def case_json_shape(h):
     code, rep, _ = findings(h, os.path.join(HERE, "..", "corpus", "scripts", "timer_daemon.py"))
     check(code == 0, "a warning alone must exit 0, got %d" % code)

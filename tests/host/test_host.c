@@ -1484,6 +1484,11 @@ static void test_switch_parse(void)
     sw.rna_safety = 1;
     CHECK(host_switch_parse(&sw, "rna_safety=0", err, sizeof(err)) == 0);
     CHECK(sw.rna_safety == 0);
+    CHECK(sw.drivers_gil_keep == 0); /* the default releases the GIL */
+    CHECK(host_switch_parse(&sw, "drivers_gil_release=0", err, sizeof(err)) == 0);
+    CHECK(sw.drivers_gil_keep == 1);
+    CHECK(host_switch_parse(&sw, "drivers_gil_release=on", err, sizeof(err)) == 0);
+    CHECK(sw.drivers_gil_keep == 0);
     CHECK(sw.lock_interface == 1); /* earlier switches untouched */
 
     host_switches before = sw;
@@ -1505,6 +1510,7 @@ static void test_switch_parse(void)
     CHECK(strstr(keys, "timers_lock") != NULL);
     CHECK(strstr(keys, "main_thread_guard") != NULL);
     CHECK(strstr(keys, "rna_safety") != NULL);
+    CHECK(strstr(keys, "drivers_gil_release") != NULL);
 }
 
 static void test_depsgraph_evaluate(void)
@@ -1722,8 +1728,112 @@ typedef struct test_case {
 } test_case;
 
 #define T(x) {#x, test_##x}
+
+/* ---- drivers (anim.c) ---- */
+
+static int g_drv_exec_calls;
+static int g_drv_exec_locked;
+static Host *g_drv_host;
+
+/* the Python expression's stand-in: frame + 10 * first variable; fails
+ * for an expression "fail" */
+static int stub_driver_exec(void *ud, HostDriver *d, const double *vals, int nvals, double *out)
+{
+    (void)ud;
+    g_drv_exec_calls++;
+    /* called with python_driver_lock held: a trylock must fail */
+    if (pthread_mutex_trylock(&g_drv_host->python_driver_lock.m) == 0)
+        pthread_mutex_unlock(&g_drv_host->python_driver_lock.m);
+    else
+        g_drv_exec_locked++;
+    if (strcmp(d->expression, "fail") == 0)
+        return -1;
+    *out = vals[0] + (nvals > 1 ? 10.0 * vals[1] : 0.0);
+    return 0;
+}
+
+static void test_drivers_evaluate(void)
+{
+    host_callbacks cb = g_cb;
+    cb.driver_exec = stub_driver_exec;
+    host_switches sw;
+    memset(&sw, 0, sizeof(sw));
+    reset_stubs();
+    Host *h = host_new(&sw, &cb);
+    REQUIRE(h);
+    g_drv_host = h;
+    g_drv_exec_calls = g_drv_exec_locked = 0;
+    HostObject *cube = (HostObject *)host_id_find(h, HOST_ID_OB, "Cube");
+    HostObject *light = (HostObject *)host_id_find(h, HOST_ID_OB, "Light");
+    REQUIRE_H(cube && light, h);
+    /* location.x = lx * 2 + frame, a simple expression */
+    HostDriver *d = host_driver_find(h, cube, HOST_VEC_LOC, 0, 1);
+    REQUIRE_H(d, h);
+    CHECK(host_driver_find(h, cube, HOST_VEC_LOC, 0, 1) == d);
+    CHECK(host_driver_var_add(h, d) == 0);
+    HostDriverVar v = {.type = HOST_DVAR_TRANSFORMS, .target = &light->id,
+                       .channel = HOST_CH_LOC, .index = 0};
+    snprintf(v.name, sizeof(v.name), "lx");
+    host_driver_var_set(h, d, 0, &v);
+    const HostSimpleOp prog[] = {{HOST_SOP_VAR, 1}, {HOST_SOP_CONST, 2}, {HOST_SOP_BIN, HOST_SBIN_MUL},
+                                 {HOST_SOP_VAR, 0}, {HOST_SOP_BIN, HOST_SBIN_ADD}};
+    host_driver_set_expression(h, d, "lx * 2 + frame", prog, 5);
+    /* scale.y: the MAX of two variables */
+    HostDriver *m = host_driver_find(h, cube, HOST_VEC_SCALE, 1, 1);
+    REQUIRE_H(m, h);
+    host_driver_set_type(h, m, HOST_DRIVER_MAX);
+    host_driver_var_add(h, m);
+    host_driver_var_add(h, m);
+    CHECK(strcmp(m->vars[1].name, "var_001") == 0);
+    HostDriverVar a = {.type = HOST_DVAR_TRANSFORMS, .target = &light->id,
+                       .channel = HOST_CH_LOC, .index = 2};
+    HostDriverVar b = {.type = HOST_DVAR_SINGLE_PROP, .target = &h->scene->id,
+                       .channel = HOST_CH_FRAME};
+    host_driver_var_set(h, m, 0, &a);
+    host_driver_var_set(h, m, 1, &b);
+    /* rotation.z: Python (the stub) */
+    HostDriver *p = host_driver_find(h, cube, HOST_VEC_ROT, 2, 1);
+    REQUIRE_H(p, h);
+    host_driver_var_add(h, p);
+    host_driver_var_set(h, p, 0, &v);
+    host_driver_set_expression(h, p, "py(lx)", NULL, 0);
+
+    host_scene_frame_set(h, h->scene, 3);
+    float lx = light->loc[0], lz = light->loc[2];
+    CHECK(fabsf(cube->loc[0] - (lx * 2 + 3)) < 1e-4f);
+    CHECK(fabsf(cube->scale[1] - (lz > 3 ? lz : 3)) < 1e-4f);
+    CHECK(fabsf(cube->rot[2] - (3 + 10 * lx)) < 1e-3f);
+    CHECK(g_drv_exec_calls == 1 && g_drv_exec_locked == 1);
+    CHECK(host_driver_at(h, cube, 0) == d && host_driver_at(h, cube, 3) == NULL);
+
+    /* a division by zero and a failing Python expression disable their
+     * drivers; a new expression enables them again */
+    const HostSimpleOp div0[] = {{HOST_SOP_CONST, 1}, {HOST_SOP_CONST, 0},
+                                 {HOST_SOP_BIN, HOST_SBIN_DIV}};
+    host_driver_set_expression(h, d, "1 / 0", div0, 3);
+    host_driver_set_expression(h, p, "fail", NULL, 0);
+    host_scene_frame_set(h, h->scene, 4);
+    CHECK(d->invalid && p->invalid);
+    CHECK(cube->rot[2] == 0.0f);
+    host_scene_frame_set(h, h->scene, 5);
+    CHECK(g_drv_exec_calls == 2); /* not called again while invalid */
+    host_driver_set_expression(h, p, "py(lx)", NULL, 0);
+    CHECK(!p->invalid);
+
+    /* removing the target object clears the variables that read it */
+    host_id_remove(h, &light->id);
+    CHECK(d->vars[0].target == NULL && m->vars[0].target == NULL);
+    CHECK(m->vars[1].target == &h->scene->id);
+    host_depsgraph_evaluate(h);
+    CHECK(fabsf(cube->rot[2] - 5.0f) < 1e-4f); /* frame 5 + 10 * 0 */
+    CHECK(host_driver_remove(h, cube, HOST_VEC_ROT, 2) == 1);
+    CHECK(host_driver_remove(h, cube, HOST_VEC_ROT, 2) == 0);
+    host_free(h);
+}
+
 static const test_case g_tests[] = {
     T(names),
+    T(drivers_evaluate),
     T(startup_objects),
     T(startup_data),
     T(startup_scene_collections),

@@ -1409,7 +1409,7 @@ def _simple_compile(expression, names):
 
     def emit(node):
         if isinstance(node, _ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            if not isinstance(node.value, (int, float)):
                 return False
             ops.append((_SOP["CONST"], float(node.value)))
             return True
@@ -1614,7 +1614,10 @@ class DriverVariable(bpy_struct):
             elif self._data_path:
                 r = _single_prop_channel(self._data_path)
                 if r is None:
-                    raise _unsupported("DriverTarget", "data_path '%s'" % self._data_path)
+                    # Blender accepts any path; this one reads 0 here, and
+                    # the result says the model lacks it
+                    _unsupported("DriverTarget", "data_path '%s'" % self._data_path)
+                    r = (0, 0, "")
                 ch, idx, prop = r
                 if ch == 5 and not isinstance(tgt, Scene):
                     ch = 0
@@ -1875,13 +1878,20 @@ class AnimData(bpy_struct):
 
 
 def _driver_channel(owner, path, index, fn):
-    if not isinstance(owner, Object):
-        raise _unsupported(type(owner).__name__, fn + " (drivers on data other than objects)")
     path = str(path)
+    if not isinstance(owner, Object):
+        _unsupported(type(owner).__name__, fn)
+        raise TypeError("bpy_struct.%s(): hostrace models drivers on objects only, not on %s"
+                        % (fn, type(owner).__name__))
     ch = _DRIVER_PATHS.get(path)
     if ch is None:
-        if path.startswith("[") or hasattr(type(owner), path.split(".")[0].split("[")[0]):
-            raise _unsupported("Object", "%s('%s')" % (fn, path))
+        head = path.split(".")[0].split("[")[0]
+        # a name the type has (looked up without the metaclass's
+        # unsupported-api fallback), or a custom property
+        if path.startswith("[") or any(head in c.__dict__ for c in type(owner).__mro__):
+            _unsupported("Object", "%s('%s')" % (fn, path))
+            raise TypeError("bpy_struct.%s(): hostrace models drivers on location, "
+                            "rotation_euler and scale only, not '%s'" % (fn, path))
         raise TypeError('bpy_struct.%s(): path spec "%s" not found' % (fn, path))
     if not -1 <= index <= 2:
         raise TypeError("bpy_struct.%s(): array index out of range" % fn)
