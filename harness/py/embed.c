@@ -148,10 +148,14 @@ static int script_stack(uint64_t os_tid, char *buf, size_t len)
 {
     if (!bpy_python_ready || len == 0)
         return 0;
+#ifndef Py_GIL_DISABLED
     /* a thread switched out inside a bpy call keeps the GIL: taking it
-     * here would wait for that thread forever (a deadlock's report) */
+     * here would wait for that thread forever (a deadlock's report). A
+     * free-threaded interpreter attaches this thread without waiting (and
+     * its dump stops the world, which would wait for that thread) */
     if (sched_gil_kept_elsewhere())
         return script_stack_nogil(os_tid, buf, len);
+#endif
     PyGILState_STATE g = PyGILState_Ensure();
 #ifdef Py_GIL_DISABLED
     /* without a GIL nothing orders this read of another thread's frames
@@ -314,7 +318,7 @@ const char *bpy_thread_block(const char *dump, uint64_t ident, size_t *len)
 
 /* script_stack from a faulthandler-style dump, which needs no GIL: the
  * thread's block, bpy's own frames left out. */
-static int script_stack_nogil(uint64_t os_tid, char *buf, size_t len)
+__attribute__((unused)) static int script_stack_nogil(uint64_t os_tid, char *buf, size_t len)
 {
     uint64_t ident = 0;
     HR_TSAN_IGNORE_BEGIN();
