@@ -726,4 +726,5 @@ void bpy_fill_callbacks(host_callbacks *cb)
     cb->drop_value = cb_drop_value;
     cb->draw_ui = cb_draw_ui;
     cb->user_input = cb_user_input;
+    cb->engine_call = bpy_cb_engine_call;
 }

@@ -55,6 +55,9 @@ extern int bpy_interpose_threads;
 extern PyMethodDef bpy_data_methods[];
 extern PyMethodDef bpy_wm_methods[];
 extern PyMethodDef bpy_props_methods[];
+extern PyMethodDef bpy_render_methods[];
+/* host_callbacks.engine_call (bpy_render.c) */
+int bpy_cb_engine_call(void *ud, HostRenderEngine *re, int step);
 int bpy_data_init_types(PyObject *module);
 
 /* Called at the top of every _bpy entry point: registers an unknown calling
