@@ -15,15 +15,41 @@
             return NULL;                                                       \
     } while (0)
 
+/* Engines whose Python instance exists (between the create and free
+ * steps). Changed and read with the GIL held; the host frees an engine
+ * only after its free step, which needs the GIL, so an engine found here
+ * stays valid until the caller's next GIL release. */
+#define MAX_LIVE_ENGINES 16
+static HostRenderEngine *live_engines[MAX_LIVE_ENGINES];
+
+static void live_set(HostRenderEngine *re, int on)
+{
+    BPY_BOOKKEEPING_BEGIN();
+    for (int i = 0; i < MAX_LIVE_ENGINES; i++)
+        if (on ? live_engines[i] == NULL : live_engines[i] == re) {
+            live_engines[i] = on ? re : NULL;
+            break;
+        }
+    BPY_BOOKKEEPING_END();
+}
+
 /* The engine behind a capsule; ReferenceError once the engine was freed
- * (the Python half drops the capsule then, so None comes here). */
+ * (a capsule kept past the free step, or the None the Python half puts in
+ * its place). */
 static HostRenderEngine *to_engine(PyObject *o)
 {
-    if (!PyCapsule_IsValid(o, ENGINE_CAPSULE)) {
+    HostRenderEngine *re =
+        PyCapsule_IsValid(o, ENGINE_CAPSULE) ? PyCapsule_GetPointer(o, ENGINE_CAPSULE) : NULL;
+    int live = 0;
+    BPY_BOOKKEEPING_BEGIN();
+    for (int i = 0; re && i < MAX_LIVE_ENGINES && !live; i++)
+        live = live_engines[i] == re;
+    BPY_BOOKKEEPING_END();
+    if (!live) {
         PyErr_SetString(PyExc_ReferenceError, "StructRNA of type RenderEngine has been removed");
         return NULL;
     }
-    return PyCapsule_GetPointer(o, ENGINE_CAPSULE);
+    return re;
 }
 
 static PyObject *py_sce_engine(PyObject *self, PyObject *args)
@@ -252,6 +278,8 @@ int bpy_cb_engine_call(void *ud, HostRenderEngine *re, int step)
         return 0;
     PyGILState_STATE g = bpy_gil_ensure();
     int ok = 0;
+    if (step == HOST_ENGINE_CREATE)
+        live_set(re, 1);
     PyObject *cap = PyCapsule_New(re, ENGINE_CAPSULE, NULL);
     PyObject *args = cap ? Py_BuildValue("(sOsO)", step_names[step], cap, re->idname,
                                          re->py_instance ? (PyObject *)re->py_instance
@@ -275,6 +303,8 @@ int bpy_cb_engine_call(void *ud, HostRenderEngine *re, int step)
         bpy_report_exception(NULL, "render engine");
     }
     Py_XDECREF(cap);
+    if ((step == HOST_ENGINE_CREATE && !re->py_instance) || step == HOST_ENGINE_FREE)
+        live_set(re, 0);
     if (step == HOST_ENGINE_FREE && re->py_instance) {
         PyObject *inst = re->py_instance;
         re->py_instance = NULL;

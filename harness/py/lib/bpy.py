@@ -1860,8 +1860,7 @@ _ENGINE_UNMODELLED = {
     "unbind_display_space_shader", "support_display_space_shader", "get_preview_pixel_size",
     "free_blender_memory", "pass_by_index_get", "active_view_get", "active_view_set",
     "register_pass", "layer_override", "use_spherical_stereo", "camera_model_matrix",
-    "camera_shift_x", "render", "temporary_directory", "is_preview_render", "error_set_report",
-    "session", "update_render_passes", "bake", "draw_stats",
+    "camera_shift_x", "render", "temporary_directory",
 }
 _REPORT_TYPES = {"DEBUG", "INFO", "OPERATOR", "PROPERTY", "WARNING", "ERROR",
                  "ERROR_INVALID_INPUT", "ERROR_INVALID_CONTEXT", "ERROR_OUT_OF_MEMORY"}
