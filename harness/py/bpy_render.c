@@ -237,6 +237,28 @@ static PyObject *py_engine_merge(PyObject *self, PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* True for a copy of a live engine's render depsgraph: not in Main, freed
+ * with the depsgraph. */
+static PyObject *py_id_is_evaluated(PyObject *self, PyObject *o)
+{
+    (void)self;
+    HostID *id = bpy_unwrap_id(o, -1);
+    if (!id)
+        return NULL;
+    int found = 0;
+    BPY_BOOKKEEPING_BEGIN();
+    for (int i = 0; i < MAX_LIVE_ENGINES && !found; i++) {
+        HostRenderEngine *re = live_engines[i];
+        if (!re)
+            continue;
+        found = id == (HostID *)re->scene_eval || id == (HostID *)re->coll_eval;
+        for (int j = 0; j < re->neval && !found; j++)
+            found = id == (HostID *)re->eval[j];
+    }
+    BPY_BOOKKEEPING_END();
+    return PyBool_FromLong(found);
+}
+
 static PyObject *py_view_shading(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -260,6 +282,7 @@ PyMethodDef bpy_render_methods[] = {
     M("engine_progress", py_engine_progress, METH_VARARGS),
     M("engine_merge", py_engine_merge, METH_VARARGS),
     M("view_shading", py_view_shading, METH_VARARGS),
+    M("id_is_evaluated", py_id_is_evaluated, METH_O),
     {NULL, NULL, 0, NULL},
 };
 

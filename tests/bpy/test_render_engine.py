@@ -255,6 +255,26 @@ def case_depsgraph_has_evaluated_copies():
         raise AssertionError("the render's depsgraph outlived the render")
 
 
+def case_evaluated_copies_are_not_in_main():
+    seen = []
+
+    def render(self, depsgraph):
+        ev = depsgraph.objects[0]
+        n = len(bpy.data.objects)
+        for act in (lambda: setattr(ev, "name", "Renamed"),
+                    lambda: bpy.data.objects.remove(ev)):
+            try:
+                act()
+            except AttributeError:
+                seen.append("refused")
+        assert len(bpy.data.objects) == n and "Renamed" not in bpy.data.objects
+        assert ev.name in bpy.data.objects, "the original is untouched"
+
+    with _Engine(_engine("Copies", render=render)):
+        bpy.ops.render.render('EXEC_DEFAULT')
+    assert seen == ["refused", "refused"], seen
+
+
 def case_freed_engine_raises():
     kept = []
 

@@ -669,6 +669,8 @@ class ID(_bpy.ID, bpy_struct):
 
     @name.setter
     def name(self, value):
+        if _bpy.id_is_evaluated(self):
+            raise _unsupported("ID (evaluated copy)", "name")
         _bpy.id_rename(self, str(value))
 
     @property
@@ -1410,6 +1412,8 @@ class BlendDataCollection(_NamedList):
     def remove(self, datablock, do_unlink=True, do_id_user=True, do_ui_user=True):
         if not isinstance(datablock, ID):
             raise TypeError("remove(): expected an ID")
+        if _bpy.id_is_evaluated(datablock):
+            raise _unsupported(type(self).__name__, "remove(evaluated copy)")
         _bpy.id_remove(datablock)
 
     def __repr__(self):
