@@ -114,6 +114,7 @@ void host_id_init_data(Host *h, HostID *id)
         sce->resolution_y = 1080;
         sce->resolution_percentage = 100;
         snprintf(sce->filepath, sizeof(sce->filepath), "/tmp/");
+        snprintf(sce->engine, sizeof(sce->engine), "BLENDER_EEVEE_NEXT");
         sce->master = calloc(1, sizeof(HostCollection));
         if (sce->master) {
             sce->master->id.type = HOST_ID_GR;

@@ -160,6 +160,7 @@ typedef struct HostScene {
     char filepath[256];
     HostCollection *master; /* not in Main's collection list */
     HostObject *active;
+    char engine[32]; /* RenderData.engine: the render engine's id, in place */
 } HostScene;
 
 typedef struct HostListBase {
@@ -199,6 +200,7 @@ typedef enum host_handler_type {
 const char *host_handler_name(host_handler_type t);
 
 typedef struct Host Host;
+typedef struct HostRenderEngine HostRenderEngine;
 
 /* Calls into the scripting layer. Any may be NULL. Each callee takes the
  * GIL itself. */
@@ -246,6 +248,10 @@ typedef struct host_callbacks {
      * holds it (returns what end_allow_threads needs, or NULL). */
     void *(*allow_threads)(void *ud);
     void (*end_allow_threads)(void *ud, void *saved);
+    /* One step of a Python render engine (struct HostRenderEngine, render
+     * engines below): on the render thread for a render, on main for the
+     * 3D view. Returns 0 when the step failed (an exception). */
+    int (*engine_call)(void *ud, HostRenderEngine *re, int step);
 } host_callbacks;
 
 /* ---- host switches (--host KEY=VALUE) ---- */
@@ -429,6 +435,14 @@ struct Host {
 
     sched_rwlock rr_lock; /* render result */
     HostImage *render_result;
+
+    /* render engines registered by add-ons (RE_engines: written on main,
+     * read unlocked by whoever renders), the 3D view's shading is
+     * RENDERED (main only), and the view's engine while it draws */
+    char engines[16][32];
+    int nengines;
+    int view_rendered;
+    HostRenderEngine *view_engine;
 
     double time;     /* wm clock in seconds; advanced per frame */
     double frame_dt; /* seconds per wm frame */
@@ -701,6 +715,56 @@ host_op_result host_render(Host *h, int invoke, int animation, int write_still);
 /* True while a job of that type is registered (WM_jobs_test). */
 int host_jobs_test(Host *h, const char *type);
 void host_jobs_kill_all(Host *h);
+
+/* ---- render engines (render.c) ----
+ * A render engine an add-on wrote in Python (bpy.types.RenderEngine): the
+ * render pipeline calls it instead of the built-in shader when the scene's
+ * engine is one of them, on the render thread, taking the GIL per step; the
+ * 3D view calls it on main while its shading is RENDERED. */
+enum {
+    HOST_ENGINE_CREATE = 0, /* the Python instance (py_instance) */
+    HOST_ENGINE_UPDATE,     /* update(data, depsgraph) */
+    HOST_ENGINE_RENDER,     /* render(depsgraph) */
+    HOST_ENGINE_FRAME_FINISH, /* render_frame_finish() */
+    HOST_ENGINE_VIEW_UPDATE,  /* view_update(context, depsgraph) */
+    HOST_ENGINE_VIEW_DRAW,    /* view_draw(context, depsgraph) */
+    HOST_ENGINE_FREE,         /* drops py_instance */
+};
+
+struct HostRenderEngine {
+    Host *h;
+    HostJob *job;     /* NULL for a blocking render and for the view */
+    HostScene *scene; /* the original scene */
+    char idname[32];
+    int is_view, is_animation, frame;
+    int resolution_x, resolution_y; /* the render size, read at the start */
+    void *py_instance;
+    /* the render's own depsgraph: evaluated copies made on the render
+     * thread for this frame, freed after it (not the view's depsgraph) */
+    HostScene *scene_eval;
+    HostCollection *coll_eval;
+    HostObject **orig, **eval;
+    int neval;
+};
+
+/* RE_engines_register: 0, or -1 when the table is full. Main thread. */
+int host_engine_register(Host *h, const char *idname);
+void host_engine_unregister(Host *h, const char *idname);
+/* 2 for an add-on's engine, 1 for a built-in one, 0 for an unknown id. */
+int host_engine_known(Host *h, const char *idname);
+/* scene.render.engine: -1 (nothing written) for an unknown id. */
+int host_scene_set_engine(Host *h, HostScene *sce, const char *idname);
+void host_scene_get_engine(Host *h, HostScene *sce, char *out, size_t len);
+/* RenderEngine.test_break: the job's stop flag or G.is_break. */
+int host_engine_test_break(HostRenderEngine *re);
+/* RenderEngine.update_progress: the job's plain progress field. */
+void host_engine_update_progress(HostRenderEngine *re, float value);
+/* update_result/end_result: w*h RGBA floats placed at (x, y) of the
+ * render result, clipped, under the render-result write lock. */
+void host_engine_merge_result(HostRenderEngine *re, int x, int y, int w, int h_,
+                              const float *rgba);
+/* The 3D view's shading is RENDERED (1) or not; main thread. */
+void host_view_set_rendered(Host *h, int on);
 
 /* ---- wm ---- */
 void host_timer_register(Host *h, void *fn, double first_interval);

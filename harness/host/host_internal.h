@@ -22,6 +22,11 @@ void host_handlers_call(Host *h, host_handler_type t, HostScene *scene);
 /* Renders the scene on the calling thread (blocking); used by the exec
  * path and by the render job. job may be NULL. */
 void host_render_pipeline(Host *h, HostJob *job, int animation, int write_still);
+/* The 3D view's render engine (shading RENDERED): draws it, or frees it
+ * when the view no longer uses it. Main thread. */
+void host_view_engine_draw(Host *h, HostScene *sce);
+/* Frees the 3D view's engine (shutdown). Main thread. */
+void host_view_engine_stop(Host *h);
 /* Polls jobs on main: joins finished ones and runs endjob. */
 void host_jobs_poll(Host *h);
 /* Draws every region (main thread). */

@@ -214,6 +214,7 @@ void host_free(Host *h)
     if (!h)
         return;
     host_jobs_kill_all(h);
+    host_view_engine_stop(h);
     drop_wm_lists(h);
     host_depsgraph_stop_workers(h);
     host_depsgraph_free(h);
@@ -479,8 +480,20 @@ static void draw_view3d(Host *h, HostScene *sce)
     for (int i = 0; i < h->depsgraph.neval; i++)
         if (h->depsgraph.eval[i])
             acc += h->depsgraph.eval[i]->loc[0];
+    /* The scene camera's frame is drawn with the aspect of the render
+     * size (BKE_camera_view_frame reads scene->r.xsch/ysch): noted, not a
+     * scheduling point, so that saved schedules replay as before. */
+    SCHED_NOTE("draw.camera.render_size", &sce->resolution_x, 2 * sizeof(int), 0);
+    int res_x = *(volatile int *)&sce->resolution_x, res_y = *(volatile int *)&sce->resolution_y;
+    acc += res_y > 0 ? (float)res_x / (float)res_y : 0.0f;
     volatile float sink = acc;
     (void)sink;
+
+    /* shading RENDERED: an add-on's render engine draws the view (its
+     * view_update/view_draw, on main), before the POST_VIEW handlers */
+    SCHED_NOTE("draw.view3d.shading.type", &h->view_rendered, sizeof(h->view_rendered), 0);
+    if (h->view_rendered || h->view_engine)
+        host_view_engine_draw(h, sce);
 
     SCHED_READ("wm.draw_handlers", &h->draw_handlers);
     for (HostDrawHandler *d = h->draw_handlers; d; d = d->next)
@@ -666,6 +679,16 @@ void host_ctx_op_exit(Host *h)
 
 HostScene *host_ctx_scene(Host *h)
 {
+    /* CTX_data_scene looks the member up through the context's region and
+     * area first: on the render thread that is main's bContext, changed by
+     * every draw. Noted, not a scheduling point (render handlers' saved
+     * schedules replay as before); script threads' lookups are not
+     * modelled this way (design-notes, "Render engines"). */
+    if (sched_current_role() == SCHED_ROLE_RENDER_JOB) {
+        SCHED_NOTE("ctx.lookup.region", &h->ctx.region, sizeof(h->ctx.region), 0);
+        volatile const void *region = *(void *volatile *)&h->ctx.region;
+        (void)region;
+    }
     SCHED_READ("ctx.scene", &h->ctx.scene);
     return h->ctx.scene;
 }
@@ -732,7 +755,8 @@ int host_quiescent(Host *h)
      * that other runs' reports could pair with. */
     HR_TSAN_IGNORE_BEGIN();
     int busy = h->jobs || h->timers || h->modals || h->event_timers || h->draw_handlers ||
-               h->queue || h->user_pending;
+               h->queue || h->user_pending || h->view_engine ||
+               (h->view_rendered && h->nengines > 0);
     for (int i = 0; !busy && i < HOST_CB_COUNT; i++)
         busy = h->handler_count[i] != 0;
     HR_TSAN_IGNORE_END();
@@ -755,6 +779,7 @@ int host_shutdown(Host *h, int timeout_ms)
     SCHED_WRITE("G.is_break", &h->G.is_break);
     h->G.is_break = 1;
     host_jobs_kill_all(h);
+    host_view_engine_stop(h);
     drop_wm_lists(h);
     for (int waited = 0; waited < timeout_ms; waited += 5) {
         if (__atomic_load_n(&h->busy_outside, __ATOMIC_RELAXED) == 0)

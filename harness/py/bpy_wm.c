@@ -729,4 +729,5 @@ void bpy_fill_callbacks(host_callbacks *cb)
     cb->draw_ui = cb_draw_ui;
     cb->user_input = cb_user_input;
     bpy_anim_fill_callbacks(cb);
+    cb->engine_call = bpy_cb_engine_call;
 }

@@ -443,7 +443,8 @@ static int exec_bpy_module(PyObject *m)
     if (PyModule_AddFunctions(m, bpy_data_methods) < 0 ||
         PyModule_AddFunctions(m, bpy_wm_methods) < 0 ||
         PyModule_AddFunctions(m, bpy_props_methods) < 0 ||
-        PyModule_AddFunctions(m, bpy_anim_methods) < 0 || bpy_data_init_types(m) < 0)
+        PyModule_AddFunctions(m, bpy_anim_methods) < 0 ||
+        PyModule_AddFunctions(m, bpy_render_methods) < 0 || bpy_data_init_types(m) < 0)
         return -1;
     return 0;
 }

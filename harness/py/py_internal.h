@@ -58,6 +58,9 @@ extern PyMethodDef bpy_props_methods[];
 extern PyMethodDef bpy_anim_methods[];
 /* The driver callbacks of the host (bpy_anim.c). */
 void bpy_anim_fill_callbacks(host_callbacks *cb);
+extern PyMethodDef bpy_render_methods[];
+/* host_callbacks.engine_call (bpy_render.c) */
+int bpy_cb_engine_call(void *ud, HostRenderEngine *re, int step);
 int bpy_data_init_types(PyObject *module);
 
 /* Called at the top of every _bpy entry point: registers an unknown calling

@@ -669,6 +669,8 @@ class ID(_bpy.ID, bpy_struct):
 
     @name.setter
     def name(self, value):
+        if _bpy.id_is_evaluated(self):
+            raise _unsupported("ID (evaluated copy)", "name")
         _bpy.id_rename(self, str(value))
 
     @property
@@ -1321,6 +1323,19 @@ class RenderSettings(bpy_struct):
     resolution_x = _int_property("resolution_x")
     resolution_y = _int_property("resolution_y")
     resolution_percentage = _int_property("resolution_percentage")
+
+    @property
+    def engine(self):
+        return _bpy.sce_engine(self._scene)
+
+    @engine.setter
+    def engine(self, value):
+        if not isinstance(value, str):
+            raise TypeError("bpy_struct: item.attr = val: RenderSettings.engine expected a string "
+                            "enum, not %s" % _builtin_type(value).__name__)
+        if not _bpy.sce_engine(self._scene, value):
+            raise TypeError('bpy_struct: item.attr = val: enum "%s" not found in (%s)'
+                            % (value, ", ".join("'%s'" % i for i in _bpy.engine_ids())))
 
     @property
     def filepath(self):
@@ -2020,6 +2035,8 @@ class BlendDataCollection(_NamedList):
     def remove(self, datablock, do_unlink=True, do_id_user=True, do_ui_user=True):
         if not isinstance(datablock, ID):
             raise TypeError("remove(): expected an ID")
+        if _bpy.id_is_evaluated(datablock):
+            raise _unsupported(type(self).__name__, "remove(evaluated copy)")
         _bpy.id_remove(datablock)
 
     def __repr__(self):
@@ -2454,6 +2471,399 @@ types.Depsgraph = Depsgraph
 
 
 # ---------------------------------------------------------------------------
+# Render engines written in Python (bpy.types.RenderEngine). The host calls
+# an engine's methods through the "engine" hook: update/render/
+# render_frame_finish on the render thread (one instance per rendered
+# frame), view_update/view_draw on main while the 3D view's shading is
+# RENDERED (one instance per view). Pixels go through begin_result/
+# end_result: a RenderResult is the engine's own buffer, merged into the
+# host's render result under its write lock by update_result/end_result.
+
+_render_engines = {}  # bl_idname -> class
+_engine_reports = []  # (engine idname, report type, message), for tests
+_ENGINE_STEPS = {"update", "render", "render_frame_finish", "view_update", "view_draw"}
+# Blender's RenderEngine API that the model does not have: using one warns.
+_ENGINE_UNMODELLED = {
+    "add_pass", "get_result", "frame_set", "bind_display_space_shader",
+    "unbind_display_space_shader", "support_display_space_shader", "get_preview_pixel_size",
+    "free_blender_memory", "pass_by_index_get", "active_view_get", "active_view_set",
+    "register_pass", "layer_override", "use_spherical_stereo", "camera_model_matrix",
+    "camera_shift_x", "render", "temporary_directory",
+}
+_REPORT_TYPES = {"DEBUG", "INFO", "OPERATOR", "PROPERTY", "WARNING", "ERROR",
+                 "ERROR_INVALID_INPUT", "ERROR_INVALID_CONTEXT", "ERROR_OUT_OF_MEMORY"}
+
+
+class RenderEngine(bpy_struct):
+    # no __slots__: an engine keeps its own state in attributes
+    bl_idname = ""
+    bl_label = ""
+    bl_use_preview = False
+    bl_use_postprocess = True
+    bl_use_eevee_viewport = False
+    bl_use_shading_nodes_custom = True
+    bl_use_gpu_context = False
+    bl_use_image_save = True
+    bl_use_custom_freestyle = False
+    bl_use_spherical_stereo = False
+    bl_use_stereo_viewport = False
+    bl_use_alembic_procedural = False
+    bl_use_materialx = False
+
+    def __getattr__(self, name):
+        if name in _ENGINE_UNMODELLED:
+            raise _unsupported("RenderEngine", name)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+    def _hr_cap(self):
+        cap = self.__dict__.get("_hr_re")
+        if cap is None:
+            raise ReferenceError("StructRNA of type %s has been removed" % type(self).__name__)
+        return cap
+
+    def _hr_info(self):
+        return _bpy.engine_info(self._hr_cap())
+
+    @property
+    def is_animation(self):
+        return bool(self._hr_info()[1])
+
+    @property
+    def is_preview(self):
+        # material and world preview renders are not modelled: an engine
+        # only ever renders the scene or draws the 3D view here
+        self._hr_cap()
+        return False
+
+    @property
+    def resolution_x(self):
+        return self._hr_info()[2]
+
+    @property
+    def resolution_y(self):
+        return self._hr_info()[3]
+
+    @property
+    def camera_override(self):
+        self._hr_cap()
+        return None
+
+    @property
+    def use_highlight_tiles(self):
+        return bool(self.__dict__.get("_hr_highlight", False))
+
+    @use_highlight_tiles.setter
+    def use_highlight_tiles(self, value):
+        self.__dict__["_hr_highlight"] = bool(value)
+
+    def test_break(self):
+        return _bpy.engine_test_break(self._hr_cap())
+
+    def update_progress(self, progress):
+        _bpy.engine_progress(self._hr_cap(), float(progress))
+
+    def update_stats(self, stats, info):
+        self._hr_cap()
+        if not isinstance(stats, str) or not isinstance(info, str):
+            raise TypeError("RenderEngine.update_stats(): expected two strings")
+        self.__dict__["_hr_stats"] = (stats, info)
+
+    def update_memory_stats(self, memory_used=0.0, memory_peak=0.0):
+        self._hr_cap()
+
+    def report(self, type, message):
+        self._hr_cap()
+        types_ = set(type) if isinstance(type, (set, frozenset)) else None
+        if not types_ or not types_ <= _REPORT_TYPES:
+            raise TypeError("RenderEngine.report(): type expected a set of report types, not %r"
+                            % (type,))
+        if not isinstance(message, str):
+            raise TypeError("RenderEngine.report(): message expected a str")
+        _engine_reports.append((_builtin_type(self).bl_idname, ",".join(sorted(types_)), message))
+
+    def error_set(self, message):
+        self.report({"ERROR"}, message)
+
+    def tag_redraw(self):
+        # the 3D view's engine asks for a redraw of its region
+        if self._hr_info()[0]:
+            _bpy.region_tag_redraw("VIEW_3D", "WINDOW")
+
+    def tag_update(self):
+        # view_update already runs after every evaluation of the view's
+        # depsgraph (every frame of the mock's loop)
+        self._hr_cap()
+
+    def begin_result(self, x, y, w, h, layer="", view=""):
+        info = self._hr_info()
+        if info[0]:
+            return None  # the viewport has no render result
+        for v in (x, y, w, h):
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise TypeError("RenderEngine.begin_result(): x, y, w, h expected ints")
+        # RE_engine_begin_result: clipped to the render's size
+        rx, ry = info[2], info[3]
+        if x < 0:
+            w, x = w + x, 0
+        if y < 0:
+            h, y = h + y, 0
+        w = min(w, rx - x)
+        h = min(h, ry - y)
+        if w <= 0 or h <= 0:
+            return None
+        return RenderResult(self, x, y, w, h, layer)
+
+    def _hr_own(self, result, fn):
+        if not isinstance(result, RenderResult):
+            raise TypeError("RenderEngine.%s(): expected a RenderResult, not %s"
+                            % (fn, _builtin_type(result).__name__))
+        if result._engine is not self:
+            raise ValueError("RenderEngine.%s(): result not from this engine" % fn)
+        result._check()
+
+    def update_result(self, result):
+        self._hr_own(result, "update_result")
+        result._merge()
+
+    def end_result(self, result, cancel=False, highlight=False, do_merge_results=False):
+        self._hr_own(result, "end_result")
+        if not cancel or do_merge_results:
+            result._merge()
+        result._ended = True
+
+
+class RenderPass(bpy_struct):
+    __slots__ = ("name", "fullname", "channels", "_result", "_px")
+
+    def __init__(self, result, name, n):
+        self._result = result
+        self.name = self.fullname = name
+        self.channels = 4
+        self._px = [0.0] * (4 * n)
+
+    @property
+    def rect(self):
+        self._result._check()
+        px = self._px
+        return [px[i:i + 4] for i in range(0, len(px), 4)]
+
+    @rect.setter
+    def rect(self, value):
+        self._result._check()
+        n = len(self._px) // 4
+        rows = list(value)
+        if len(rows) != n:
+            raise ValueError("bpy_struct: item.attr = val: RenderPass.rect: sequence of %d items "
+                             "expected, not %d" % (n, len(rows)))
+        flat = []
+        for r in rows:
+            r = list(r)
+            if len(r) != 4:
+                raise ValueError("bpy_struct: item.attr = val: RenderPass.rect: items of 4 "
+                                 "floats expected, not %d" % len(r))
+            flat.extend(float(v) for v in r)
+        self._px = flat
+
+
+class RenderPasses(bpy_struct):
+    __slots__ = ("_passes",)
+
+    def __init__(self, passes):
+        self._passes = passes
+
+    def __len__(self):
+        return len(self._passes)
+
+    def __iter__(self):
+        return iter(self._passes)
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._passes[key]
+        for p in self._passes:
+            if p.name == key:
+                return p
+        raise KeyError('bpy_prop_collection[key]: key "%s" not found' % key)
+
+    def find_by_name(self, name, view):
+        for p in self._passes:
+            if p.name == name:
+                return p
+        return None
+
+    def find_by_type(self, pass_type, view):
+        return self._passes[0] if pass_type == "COMBINED" else None
+
+
+class RenderLayer(bpy_struct):
+    __slots__ = ("name", "passes")
+
+    def __init__(self, name, passes):
+        self.name = name
+        self.passes = passes
+
+
+class RenderResult(bpy_struct):
+    __slots__ = ("_engine", "x", "y", "resolution_x", "resolution_y", "layers", "_ended")
+
+    def __init__(self, engine, x, y, w, h, layer):
+        self._engine = engine
+        self.x, self.y, self.resolution_x, self.resolution_y = x, y, w, h
+        self._ended = False
+        combined = RenderPass(self, "Combined", w * h)
+        self.layers = [RenderLayer(layer or "ViewLayer", RenderPasses([combined]))]
+
+    def _check(self):
+        if self._ended:
+            raise ReferenceError("StructRNA of type RenderResult has been removed")
+        self._engine._hr_cap()
+
+    def _merge(self):
+        px = self.layers[0].passes[0]._px
+        _bpy.engine_merge(self._engine._hr_cap(), self.x, self.y, self.resolution_x,
+                          self.resolution_y, px)
+
+
+class DepsgraphObjectInstance(bpy_struct):
+    __slots__ = ("object", "_original")
+
+    def __init__(self, ob, original):
+        self.object = ob
+        self._original = original
+
+    is_instance = property(lambda self: False)
+    instance_object = property(lambda self: None)
+    parent = property(lambda self: None)
+    show_self = property(lambda self: True)
+    show_particles = property(lambda self: True)
+
+
+class _EngineDepsgraph(Depsgraph):
+    """The depsgraph an engine's methods get: for render(), the render's own
+    evaluated copies (made on the render thread, freed after the frame);
+    for the 3D view, only its scene."""
+    __slots__ = ("_engine",)
+
+    def __init__(self, scene, engine):
+        Depsgraph.__init__(self, scene)
+        self._engine = engine
+
+    def _data(self, name):
+        d = _bpy.engine_depsgraph(self._engine._hr_cap())
+        if d is None:
+            if self._engine._hr_info()[0]:
+                raise _unsupported("Depsgraph (3D view)", name)
+            raise ReferenceError("StructRNA of type Depsgraph has been removed")
+        return d
+
+    mode = property(lambda self: "VIEWPORT" if self._engine._hr_info()[0] else "RENDER")
+
+    @property
+    def scene_eval(self):
+        return self._data("scene_eval")[0]
+
+    @property
+    def objects(self):
+        return list(self._data("objects")[1])
+
+    @property
+    def object_instances(self):
+        d = self._data("object_instances")
+        return [DepsgraphObjectInstance(e, o) for e, o in zip(d[1], d[2])]
+
+    @property
+    def ids(self):
+        d = self._data("ids")
+        return list(d[1]) + [d[0]]
+
+    def id_eval_get(self, id):
+        d = self._data("id_eval_get")
+        if id is self.scene:
+            return d[0]
+        for e, o in zip(d[1], d[2]):
+            if o is id:
+                return e
+        return id
+
+
+def _check_engine_idname(cls):
+    idname = _opt(cls, "bl_idname", "")
+    if not isinstance(idname, str) or not idname:
+        raise ValueError("register_class(...): RenderEngine %s: bl_idname must be a non-empty "
+                         "str" % cls.__name__)
+    if len(idname) > 63:
+        raise ValueError("register_class(...): RenderEngine %s: bl_idname '%s' is too long, "
+                         "maximum length is 63" % (cls.__name__, idname))
+    if idname in ("BLENDER_EEVEE_NEXT", "BLENDER_WORKBENCH", "CYCLES"):
+        raise ValueError("register_class(...): RenderEngine %s: bl_idname '%s' is a built-in "
+                         "engine's (not modelled: replacing one)" % (cls.__name__, idname))
+
+
+def _engine_register(cls):
+    # rna_RenderEngine_register: a class of the same id is replaced
+    old = _render_engines.get(cls.bl_idname)
+    if old is not None and old is not cls:
+        lst = _registered.get("RenderEngine", [])
+        if old in lst:
+            lst.remove(old)
+    _render_engines[cls.bl_idname] = cls
+    _bpy.engine_register(cls.bl_idname, True)
+
+
+def _engine_unregister(cls):
+    if _render_engines.get(cls.bl_idname) is cls:
+        del _render_engines[cls.bl_idname]
+        _bpy.engine_register(cls.bl_idname, False)
+
+
+def _defines(cls, name):
+    return any(name in k.__dict__ for k in cls.__mro__ if k is not RenderEngine)
+
+
+def _engine_step(step, cap, idname, inst):
+    if step == "create":
+        cls = _render_engines.get(idname)
+        if cls is None:
+            return None
+        is_view = _bpy.engine_info(cap)[0]
+        if is_view and not _defines(cls, "view_draw"):
+            return None  # Blender draws such a view with another engine
+        inst = cls.__new__(cls)
+        inst.__dict__["_hr_re"] = cap
+        try:
+            inst.__init__()
+        except Exception as e:
+            inst.__dict__["_hr_re"] = None
+            _bpy.report_exception(e, "RenderEngine %s.__init__" % cls.__name__)
+            return None
+        return inst
+    if step == "free":
+        inst.__dict__["_hr_re"] = None
+        return True
+    if step not in _ENGINE_STEPS or not _defines(type(inst), step):
+        return True
+    try:
+        if step == "update":
+            inst.update(data, _EngineDepsgraph(_bpy.engine_info(cap)[4], inst))
+        elif step == "render":
+            inst.render(_EngineDepsgraph(_bpy.engine_info(cap)[4], inst))
+        elif step == "render_frame_finish":
+            inst.render_frame_finish()
+        else:
+            getattr(inst, step)(context, _EngineDepsgraph(_bpy.engine_info(cap)[4], inst))
+    except Exception as e:
+        _bpy.report_exception(e, "RenderEngine %s.%s" % (type(inst).__name__, step))
+        return False
+    return True
+
+
+for _cls in (RenderEngine, RenderResult, RenderLayer, RenderPass, RenderPasses,
+             DepsgraphObjectInstance):
+    setattr(types, _cls.__name__, _cls)
+    type.__setattr__(_cls, "__module__", "bpy.types")
+
+
+# ---------------------------------------------------------------------------
 # bpy.props and class registration
 
 for _k in _PROP_KW:
@@ -2525,9 +2935,13 @@ def register_class(cls):
         cls.bl_idname = cls.__name__
     if issubclass(cls, Panel):
         _check_options(cls, _PANEL_OPTIONS)
+    if issubclass(cls, RenderEngine):
+        _check_engine_idname(cls)
     _install_annotations(cls)
     if issubclass(cls, Operator):
         _operators[cls.bl_idname] = cls
+    if issubclass(cls, RenderEngine):
+        _engine_register(cls)
     _registered.setdefault(base, []).append(cls)
     reg = _opt(cls, "register")
     if reg is not None:
@@ -2545,6 +2959,8 @@ def unregister_class(cls):
     for k, v in list(_operators.items()):
         if v is cls:
             del _operators[k]
+    if issubclass(cls, RenderEngine):
+        _engine_unregister(cls)
     unreg = _opt(cls, "unregister")
     if unreg is not None:
         unreg()
@@ -4284,6 +4700,39 @@ def _make_reporting_excepthook():
 
 _threading._make_invoke_excepthook = _make_reporting_excepthook
 
+class View3DShading(bpy_struct):
+    """The 3D view's shading: RENDERED makes the scene's engine draw the view
+    (an add-on engine's view_update/view_draw run on main at every draw)."""
+    __slots__ = ()
+    _ITEMS = ("WIREFRAME", "SOLID", "MATERIAL", "RENDERED")
+    _type = ["SOLID"]
+
+    @property
+    def type(self):
+        return self._type[0]
+
+    @type.setter
+    def type(self, value):
+        if value not in self._ITEMS:
+            raise TypeError('bpy_struct: item.attr = val: enum "%s" not found in (%s)'
+                            % (value, ", ".join("'%s'" % i for i in self._ITEMS)))
+        self._type[0] = value
+        _bpy.view_shading(value == "RENDERED")
+
+
+_view3d_shading = View3DShading()
+
+
+def _space_shading(self):
+    if self.type != "VIEW_3D":
+        raise _missing("Space", "shading")
+    return _view3d_shading
+
+
+Space.shading = property(_space_shading)
+types.View3DShading = View3DShading
+type.__setattr__(View3DShading, "__module__", "bpy.types")
+
 _bpy.set_hooks({
     "handlers": _in_callback(lambda name, scene: "handler bpy.app.handlers.%s" % name,
                              _run_handlers),
@@ -4302,6 +4751,8 @@ _bpy.set_hooks({
     "driver_exec": _in_callback(
         lambda ob, ch, i, *a: "driver %s[%d] of object '%s'" % (
             ("location", "rotation_euler", "scale")[ch], i, _bpy.id_name(ob)), _driver_exec),
+    "engine": _in_callback(lambda step, cap, idname, inst: "render engine %s.%s" % (idname, step),
+                           _engine_step),
 })
 
 del _cls, _k, _i, _n, _c, _a
