@@ -184,7 +184,7 @@ void host_driver_var_set(Host *h, HostDriver *d, int i, const HostDriverVar *v)
  * when it is not in the scene. */
 static HostObject *eval_of(HostObject *target, HostObject **orig, HostObject **eval, int n)
 {
-    for (int i = 0; i < n; i++)
+    for (int i = 0; eval && i < n; i++)
         if (orig[i] == target)
             return eval[i] ? eval[i] : target;
     return target;
@@ -376,18 +376,26 @@ static int simple_eval(const HostSimpleOp *ops, int n, const double *vals, int n
     return 0;
 }
 
-static void driver_compute(Host *h, HostDriver *d, HostObject **orig, HostObject **eval, int n)
+/* The value of driver d (0 when it cannot be evaluated). active: the
+ * view's depsgraph, which records the values in the driver (curval, as
+ * Blender's copy-on-evaluation driver does); the render's depsgraph has
+ * copies of its own and leaves them alone. */
+static double driver_compute(Host *h, HostDriver *d, HostObject **orig, HostObject **eval, int n,
+                             double ctime, int active)
 {
     SCHED_READ("anim.driver.type", &d->type);
     host_driver_type type = d->type;
     SCHED_READ("anim.driver.variables", &d->nvars);
     int nvars = d->nvars;
     double vals[HOST_DRIVER_MAX_VARS + 1];
-    vals[0] = h->depsgraph.ctime; /* set by main before the pool starts */
+    vals[0] = ctime;
     if (nvars)
         SCHED_ACCESS("anim.driver.variables", d->vars, sizeof(d->vars[0]) * (size_t)nvars, 0);
-    for (int i = 0; i < nvars; i++)
-        vals[i + 1] = d->vars[i].curval = var_value(h, &d->vars[i], orig, eval, n);
+    for (int i = 0; i < nvars; i++) {
+        vals[i + 1] = var_value(h, &d->vars[i], orig, eval, n);
+        if (active)
+            d->vars[i].curval = vals[i + 1];
+    }
     double value = 0.0;
     if (type != HOST_DRIVER_SCRIPTED) {
         for (int i = 0; i < nvars; i++) {
@@ -403,46 +411,40 @@ static void driver_compute(Host *h, HostDriver *d, HostObject **orig, HostObject
         }
         if (type == HOST_DRIVER_AVERAGE && nvars > 1)
             value /= nvars;
-        d->curval = value;
-        return;
+        return value;
     }
+    /* the flag of the original driver, written by whichever depsgraph
+     * found the expression failing (as BPY_driver_exec flags driver_orig) */
     SCHED_READ("anim.driver.invalid", &d->invalid);
     SCHED_ACCESS("anim.driver.expression", d->expression, sizeof(d->expression), 0);
-    if (d->invalid || !d->expression[0]) {
-        d->curval = 0.0;
-        return;
-    }
+    if (d->invalid || !d->expression[0])
+        return 0.0;
     SCHED_READ("anim.driver.simple", &d->nsimple);
+    int rc;
     if (d->nsimple) {
-        if (simple_eval(d->simple, d->nsimple, vals, nvars + 1, &value) == 0) {
-            d->curval = value;
-        } else {
-            SCHED_WRITE("anim.driver.invalid", &d->invalid);
-            d->invalid = 1;
-        }
-        return;
-    }
-    if (!h->cb.driver_exec) {
-        d->curval = 0.0;
-        return;
-    }
-    sched_mutex_lock(&h->python_driver_lock);
-    int rc = h->cb.driver_exec(h->cb.ud, d, vals, nvars + 1, &value);
-    sched_mutex_unlock(&h->python_driver_lock);
-    if (rc == 0) {
-        d->curval = value;
+        rc = simple_eval(d->simple, d->nsimple, vals, nvars + 1, &value);
+    } else if (h->cb.driver_exec) {
+        sched_mutex_lock(&h->python_driver_lock);
+        rc = h->cb.driver_exec(h->cb.ud, d, vals, nvars + 1, &value);
+        sched_mutex_unlock(&h->python_driver_lock);
     } else {
+        return 0.0;
+    }
+    if (rc != 0) {
         SCHED_WRITE("anim.driver.invalid", &d->invalid);
         d->invalid = 1;
-        d->curval = 0.0;
+        return 0.0;
     }
+    return value;
 }
 
 int host_drivers_any(Host *h, HostObject **orig, int n)
 {
     (void)h;
+    /* noted, not scheduling points: every evaluation makes these reads,
+     * and the saved schedules of scripts without drivers still replay */
     for (int i = 0; i < n; i++) {
-        SCHED_READ("anim.drivers", &orig[i]->drivers);
+        SCHED_NOTE("anim.drivers", &orig[i]->drivers, sizeof(orig[i]->drivers), 0);
         if (orig[i]->drivers)
             return 1;
     }
@@ -457,7 +459,7 @@ void host_drivers_compute(Host *h, HostObject **orig, HostObject **eval, int n, 
             continue;
         SCHED_READ("anim.drivers", &orig[i]->drivers);
         for (HostDriver *d = orig[i]->drivers; d; d = d->next)
-            driver_compute(h, d, orig, eval, n);
+            d->curval = driver_compute(h, d, orig, eval, n, h->depsgraph.ctime, 1);
     }
 }
 
@@ -477,6 +479,24 @@ void host_drivers_apply(Host *h, HostObject **orig, HostObject **eval, int begin
             float *o = channel_of(orig[i], d->channel);
             SCHED_ACCESS("depsgraph.driver.write_original", &o[k], sizeof(float), 1);
             o[k] = v;
+        }
+    }
+}
+
+void host_drivers_evaluate_render(Host *h, HostObject **orig, HostObject **eval, int n,
+                                  double ctime)
+{
+    /* one thread: no step has to wait for another, and a driver reading a
+     * driven channel of an object before it sees this evaluation's value */
+    for (int i = 0; i < n; i++) {
+        SCHED_NOTE("anim.drivers", &orig[i]->drivers, sizeof(orig[i]->drivers), 0);
+        if (!orig[i]->drivers)
+            continue;
+        for (HostDriver *d = orig[i]->drivers; d; d = d->next) {
+            double v = driver_compute(h, d, orig, eval, n, ctime, 0);
+            if (eval && eval[i])
+                channel_of(eval[i], d->channel)[d->index < 0 || d->index > 2 ? 0 : d->index] =
+                    (float)v;
         }
     }
 }

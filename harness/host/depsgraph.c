@@ -167,7 +167,8 @@ void host_depsgraph_evaluate(Host *h)
         workers = HOST_DEPSGRAPH_MAX_WORKERS;
     start_workers(h, workers);
     HostDepsgraph *dg = &h->depsgraph;
-    SCHED_READ("depsgraph.eval.frame", &sce->frame_current);
+    /* noted, not a scheduling point: saved schedules still replay */
+    SCHED_NOTE("depsgraph.eval.frame", &sce->frame_current, sizeof(sce->frame_current), 0);
     dg->ctime = sce->frame_current;
     void *gil = NULL;
     if (!h->sw.drivers_gil_keep && h->cb.allow_threads)

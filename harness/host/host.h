@@ -578,6 +578,13 @@ void host_driver_var_set(Host *h, HostDriver *d, int i, const HostDriverVar *v);
 void host_drivers_compute(Host *h, HostObject **orig, HostObject **eval, int n, int begin,
                           int end);
 void host_drivers_apply(Host *h, HostObject **orig, HostObject **eval, int begin, int end);
+/* The render's depsgraph: evaluates the drivers of orig[0..n) on the
+ * calling thread (the render thread) into their copies eval[] (NULL: the
+ * values are computed and dropped, as by an engine that reads originals),
+ * with "frame" ctime. Nothing is written back to the originals: that
+ * depsgraph is not the active one. */
+void host_drivers_evaluate_render(Host *h, HostObject **orig, HostObject **eval, int n,
+                                  double ctime);
 /* Does any object of orig[0..n) have a driver? */
 int host_drivers_any(Host *h, HostObject **orig, int n);
 /* Frees an object's drivers (the ID is being freed). */

@@ -146,6 +146,10 @@ static int render_frame(Host *h, HostJob *job, HostScene *sce, int frame)
 {
     int n = 0;
     HostObject **obs = host_collection_all_objects(h, sce->master, &n);
+    /* the render's depsgraph evaluates the drivers for this frame on the
+     * render thread (a Python one takes the GIL here); this engine then
+     * shades from the originals */
+    host_drivers_evaluate_render(h, obs, NULL, n, frame);
     float tint = 0.0f;
     for (int i = 0; i < n; i++) {
         float loc[3];
@@ -514,6 +518,8 @@ static void engine_depsgraph_build(Host *h, HostRenderEngine *re)
             sc->active = re->eval[j];
     re->scene_eval = sc;
     re->coll_eval = coll;
+    /* and evaluated: the drivers, into these copies */
+    host_drivers_evaluate_render(h, re->orig, re->eval, m, re->frame);
 }
 
 static void engine_id_freed(Host *h, HostID *id)

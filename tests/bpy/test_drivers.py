@@ -211,6 +211,32 @@ def case_use_self():
     assert cases.close((ob.location.z,), (3.0,)), ob.location.z
 
 
+def case_render_evaluates_python_drivers():
+    """The render's own depsgraph evaluates the drivers for the frame it
+    renders, Python ones included, without writing the originals."""
+    ob = _object("drv_render", (0.0, 0.0, 0.0))
+    frames = []
+
+    def record(frame):
+        frames.append(frame)
+        return 42.0
+
+    bpy.app.driver_namespace["record"] = record
+    ob.driver_add("location", 1).driver.expression = "record(frame)"
+    r = scene.render
+    saved = (r.resolution_x, r.resolution_y, r.resolution_percentage, scene.frame_current)
+    r.resolution_x, r.resolution_y, r.resolution_percentage = 16, 8, 100
+    scene.frame_current = 7  # no evaluation of the view's depsgraph
+    try:
+        bpy.ops.render.render('EXEC_DEFAULT')
+    finally:
+        r.resolution_x, r.resolution_y, r.resolution_percentage = saved[:3]
+        scene.frame_current = saved[3]
+    assert frames == [7.0], frames
+    assert ob.location.y == 0.0, ob.location.y  # the render's copies only
+    ob.animation_data_clear()
+
+
 def case_removed_target_reads_zero():
     src = _object("drv_gone", (4.0, 0.0, 0.0))
     ob = _object("drv_gone_dst")
