@@ -1,12 +1,13 @@
 # expect: data-race
 # A render engine that takes the scene from bpy.context and the objects'
 # locations from the original objects instead of the depsgraph it is
-# handed, while a timer on the main thread moves the objects every frame
-# (a turntable preview, say). render() runs on the render job thread: the
-# originals are the main thread's data, written by the timer with no lock,
-# and bpy.context there is the main thread's one global context, which every
-# draw changes. Blender crashes or renders a torn scene; reading
-# depsgraph.objects (evaluated copies made for the render) is the fix.
+# handed. render() runs on the render job thread while the main thread
+# keeps updating the viewport: the Cube is driven (a turntable driver), and
+# every frame the view's depsgraph writes the driven value back into the
+# original object, from a worker, with no lock and no GIL. Blender renders a
+# torn scene or crashes; reading depsgraph.objects (the render's own
+# evaluated copies) is the fix, and Lock Interface (--host
+# lock_interface=1) or a blocking render (--host render=exec) hide it.
 import bpy
 
 
@@ -33,14 +34,5 @@ scene = bpy.context.scene
 scene.render.engine = "HOSTRACE_CONTEXT"
 scene.render.resolution_percentage = 5  # 96 x 54
 cube = bpy.data.objects["Cube"]
-turns = [0]
-
-
-def turntable():
-    turns[0] += 1
-    cube.location.x = (turns[0] % 60) * 0.1
-    return 1 / 60 if turns[0] < 120 else None
-
-
-bpy.app.timers.register(turntable, first_interval=0.0)
+cube.driver_add("location", 0).driver.expression = "sin(frame / 12) * 2"
 bpy.ops.render.render('INVOKE_DEFAULT')

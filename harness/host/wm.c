@@ -679,16 +679,8 @@ void host_ctx_op_exit(Host *h)
 
 HostScene *host_ctx_scene(Host *h)
 {
-    /* CTX_data_scene looks the member up through the context's region and
-     * area first: on the render thread that is main's bContext, changed by
-     * every draw. Noted, not a scheduling point (render handlers' saved
-     * schedules replay as before); script threads' lookups are not
-     * modelled this way (design-notes, "Render engines"). */
-    if (sched_current_role() == SCHED_ROLE_RENDER_JOB) {
-        SCHED_NOTE("ctx.lookup.region", &h->ctx.region, sizeof(h->ctx.region), 0);
-        volatile const void *region = *(void *volatile *)&h->ctx.region;
-        (void)region;
-    }
+    /* off the main thread Blender's ctx_data_get skips the UI lookup and
+     * CTX_data_scene falls back to the context's own scene pointer */
     SCHED_READ("ctx.scene", &h->ctx.scene);
     return h->ctx.scene;
 }
