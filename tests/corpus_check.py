@@ -69,6 +69,25 @@ def real_timing(path):
     return False
 
 
+def skip_reason(path, free_threaded):
+    """'# skip-free-threaded: REASON': the scenario's check does not hold in
+    a free-threaded build, for the reason given (the test is reported as
+    skipped there, never as passed)."""
+    if not free_threaded:
+        return None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                return None
+            body = line[1:].strip()
+            if body.startswith("skip-free-threaded:"):
+                return body[len("skip-free-threaded:"):].strip() or "no reason given"
+    return None
+
+
+SKIPPED = 77  # ctest's SKIP_RETURN_CODE for the corpus tests
+
+
 def parse_header(path, free_threaded=False):
     expect = expect_ft = None
     with open(path, encoding="utf-8") as f:
@@ -132,6 +151,10 @@ def main():
 
     global FREE_THREADED
     FREE_THREADED = args.free_threaded
+    why = skip_reason(args.script, args.free_threaded)
+    if why:
+        print("%s: skipped in a free-threaded build: %s" % (os.path.basename(args.script), why))
+        sys.exit(SKIPPED)
     expect = parse_header(args.script, args.free_threaded)
     if real_timing(args.script):
         args.clean_schedules = min(args.clean_schedules, REAL_TIMING_CLEAN)

@@ -1,4 +1,5 @@
 # expect: data-race
+# skip-free-threaded: under load the ft-tsan replays of its race lose it (9/10, and 0/10 in two runs of 10 on 2026-12-06; found after 16-17 schedules instead of 8 then): a timing the scheduler does not control reaches the interpreter's own synchronisation there; cause not found yet
 # A render engine that takes the scene from bpy.context and the objects'
 # locations from the original objects instead of the depsgraph it is
 # handed. render() runs on the render job thread while the main thread
