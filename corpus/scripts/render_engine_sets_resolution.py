@@ -1,4 +1,5 @@
 # expect: data-race
+# skip-free-threaded: as render_engine_reads_context: in a clean-clone CI run on 2026-12-06 (ctest -j2) ft-tsan found its race after 21 schedules instead of 2 and the replays lost it (0/10); a Python engine's steps on the render thread meet a timing the scheduler does not control there
 # A render engine that "fixes" the output size from render(): it rounds
 # scene.render.resolution_x to a multiple of its tile size on the render
 # job thread. The main thread reads the render size at every draw of the 3D
