@@ -11,26 +11,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+HostObject *host_object_copy_eval(const HostObject *ob)
+{
+    HostObject *copy = calloc(1, sizeof(*copy));
+    if (!copy)
+        return NULL;
+    /* Blender's copy-on-evaluation copies an ID past its header
+     * (BKE_libblock_copy_in_lib: memcpy from sizeof(ID)) and takes the
+     * header's name and type one by one: the list links, the user count
+     * and the Python instance a script's thread may be setting are not
+     * read. */
+    memcpy((char *)copy + sizeof(HostID), (const char *)ob + sizeof(HostID),
+           sizeof(*copy) - sizeof(HostID));
+    copy->id.type = ob->id.type;
+    memcpy(copy->id.name, ob->id.name, sizeof(copy->id.name));
+    return copy;
+}
+
 static void copy_slice(HostEvalTask *t)
 {
     for (int i = t->begin; i < t->end; i++) {
         HostObject *ob = t->orig[i];
-        HostObject *copy = calloc(1, sizeof(*copy));
-        if (!copy)
-            continue;
-        /* Reads the original object, unlocked. */
+        /* Reads the original object, unlocked (annotated before the copy
+         * reads it, so that a race found in the copy is named by them). */
         SCHED_ACCESS("depsgraph.eval.read_original", ob->loc, 3 * sizeof(float), 0);
         SCHED_ACCESS("depsgraph.eval.read_original", ob->rot, 3 * sizeof(float), 0);
         SCHED_ACCESS("depsgraph.eval.read_original", ob->scale, 3 * sizeof(float), 0);
-        /* Blender's copy-on-evaluation copies an ID past its header
-         * (BKE_libblock_copy_in_lib: memcpy from sizeof(ID)) and takes the
-         * header's name and type one by one: the list links, the user
-         * count and the Python instance a script's thread may be setting
-         * are not read. */
-        memcpy((char *)copy + sizeof(HostID), (const char *)ob + sizeof(HostID),
-               sizeof(*copy) - sizeof(HostID));
-        copy->id.type = ob->id.type;
-        memcpy(copy->id.name, ob->id.name, sizeof(copy->id.name));
+        HostObject *copy = host_object_copy_eval(ob);
+        if (!copy)
+            continue;
         /* and the ID's properties (IDP_CopyProperty): the group's head */
         SCHED_NOTE("depsgraph.eval.read_idprops", &ob->id.props, sizeof(ob->id.props), 0);
         volatile HostProps props_head = ob->id.props;

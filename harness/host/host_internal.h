@@ -15,6 +15,9 @@ void host_id_unlink_everywhere(Host *h, HostID *id);
 void host_main_free_all(Host *h);
 /* Clears every driver variable's target that is id (being freed). */
 void host_drivers_drop_target(Host *h, HostID *id);
+/* An evaluated copy of ob (calloc'd; NULL when out of memory), made as
+ * copy-on-evaluation makes it; the caller annotates its reads. */
+HostObject *host_object_copy_eval(const HostObject *ob);
 /* Frees the depsgraph's evaluated copies. */
 void host_depsgraph_free(Host *h);
 /* Runs handlers of type t if the mirrored list is not empty. */

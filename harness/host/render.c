@@ -465,17 +465,12 @@ static void engine_depsgraph_build(Host *h, HostRenderEngine *re)
     int m = 0;
     for (int i = 0; i < n; i++) {
         HostObject *ob = all[i];
-        HostObject *copy = calloc(1, sizeof(*copy));
-        if (!copy)
-            continue;
         SCHED_ACCESS("render.depsgraph.read_original", ob->loc, 3 * sizeof(float), 0);
         SCHED_ACCESS("render.depsgraph.read_original", ob->rot, 3 * sizeof(float), 0);
         SCHED_ACCESS("render.depsgraph.read_original", ob->scale, 3 * sizeof(float), 0);
-        /* past the ID header, as copy-on-evaluation copies */
-        memcpy((char *)copy + sizeof(HostID), (const char *)ob + sizeof(HostID),
-               sizeof(*copy) - sizeof(HostID));
-        copy->id.type = ob->id.type;
-        memcpy(copy->id.name, ob->id.name, sizeof(copy->id.name));
+        HostObject *copy = host_object_copy_eval(ob);
+        if (!copy)
+            continue;
         re->orig[m] = ob;
         re->eval[m] = copy;
         m++;
