@@ -19,31 +19,30 @@ static HostObject *object_arg(PyObject *o)
     return (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);
 }
 
-/* (object, channel, index) -> the driver, or NULL with ReferenceError */
-static HostDriver *driver_arg(PyObject *args, int *rest_at)
+/* The driver of (o, channel, index), or NULL with ReferenceError */
+static HostDriver *driver_of(PyObject *o, int ch, int index)
 {
-    PyObject *o;
-    int ch, index;
-    if (PyTuple_GET_SIZE(args) < 3) {
-        PyErr_SetString(PyExc_TypeError, "expected (object, channel, index, ...)");
-        return NULL;
-    }
-    o = PyTuple_GET_ITEM(args, 0);
-    ch = PyLong_AsLong(PyTuple_GET_ITEM(args, 1));
-    index = PyLong_AsLong(PyTuple_GET_ITEM(args, 2));
-    if (PyErr_Occurred())
-        return NULL;
     HostObject *ob = object_arg(o);
     if (!ob)
         return NULL;
     HostDriver *d = host_driver_find(bpy_host, ob, ch, index, 0);
-    if (!d) {
+    if (!d)
         PyErr_SetString(PyExc_ReferenceError, "StructRNA of type FCurve has been removed");
+    return d;
+}
+
+/* args starting (object, channel, index) -> the driver */
+static HostDriver *driver_arg(PyObject *args)
+{
+    if (PyTuple_GET_SIZE(args) < 3) {
+        PyErr_SetString(PyExc_TypeError, "expected (object, channel, index, ...)");
         return NULL;
     }
-    if (rest_at)
-        *rest_at = 3;
-    return d;
+    int ch = PyLong_AsLong(PyTuple_GET_ITEM(args, 1));
+    int index = PyLong_AsLong(PyTuple_GET_ITEM(args, 2));
+    if (PyErr_Occurred())
+        return NULL;
+    return driver_of(PyTuple_GET_ITEM(args, 0), ch, index);
 }
 
 static PyObject *py_drv_add(PyObject *self, PyObject *args)
@@ -106,7 +105,7 @@ static PyObject *py_drv_get(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     SCHED_READ("anim.driver.type", &d->type);
@@ -123,7 +122,7 @@ static PyObject *py_drv_set_type(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     int t = PyLong_AsLong(PyTuple_GET_ITEM(args, 3));
@@ -137,7 +136,7 @@ static PyObject *py_drv_set_use_self(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     int v = PyObject_IsTrue(PyTuple_GET_ITEM(args, 3));
@@ -153,7 +152,7 @@ static PyObject *py_drv_set_expression(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     if (PyTuple_GET_SIZE(args) != 5) {
@@ -202,7 +201,7 @@ static PyObject *py_drv_var_add(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     int i = host_driver_var_add(bpy_host, d);
@@ -218,7 +217,7 @@ static PyObject *py_drv_var_remove(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     int i = PyLong_AsLong(PyTuple_GET_ITEM(args, 3));
@@ -231,7 +230,7 @@ static PyObject *py_drv_var_count(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     SCHED_READ("anim.driver.variables", &d->nvars);
@@ -243,7 +242,7 @@ static PyObject *py_drv_var_get(PyObject *self, PyObject *args)
 {
     (void)self;
     ENTER();
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_arg(args);
     if (!d)
         return NULL;
     int i = PyLong_AsLong(PyTuple_GET_ITEM(args, 3));
@@ -274,7 +273,7 @@ static PyObject *py_drv_var_set(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OiiisiOiis", &o, &ch, &index, &i, &name, &type, &target, &vch,
                           &vindex, &prop))
         return NULL;
-    HostDriver *d = driver_arg(args, NULL);
+    HostDriver *d = driver_of(o, ch, index);
     if (!d)
         return NULL;
     HostDriverVar v = {0};
