@@ -8,12 +8,6 @@
 
 #include <string.h>
 
-#define ENTER()                                                                \
-    do {                                                                       \
-        if (bpy_enter() < 0)                                                   \
-            return NULL;                                                       \
-    } while (0)
-
 static HostObject *object_arg(PyObject *o)
 {
     return (HostObject *)bpy_unwrap_id(o, HOST_ID_OB);

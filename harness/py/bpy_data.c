@@ -176,12 +176,6 @@ static float *vert_co(PyObject *o)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-#define ENTER()                                                                \
-    do {                                                                       \
-        if (bpy_enter() < 0)                                                   \
-            return NULL;                                                       \
-    } while (0)
-
 static int parse_type(int t)
 {
     if (t < 0 || t >= HOST_ID_TYPE_COUNT) {

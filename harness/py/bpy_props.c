@@ -24,12 +24,6 @@ static int to_props(PyObject *o, void *out)
     return 1;
 }
 
-#define ENTER()                                                                \
-    do {                                                                       \
-        if (bpy_enter() < 0)                                                   \
-            return NULL;                                                       \
-    } while (0)
-
 static PyObject *py_id_props(PyObject *self, PyObject *o)
 {
     (void)self;

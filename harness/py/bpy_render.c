@@ -9,12 +9,6 @@
 
 #define ENGINE_CAPSULE "hostrace.RenderEngine"
 
-#define ENTER()                                                                \
-    do {                                                                       \
-        if (bpy_enter() < 0)                                                   \
-            return NULL;                                                       \
-    } while (0)
-
 /* Engines whose Python instance exists (between the create and free
  * steps). Changed and read with the GIL held; the host frees an engine
  * only after its free step, which needs the GIL, so an engine found here

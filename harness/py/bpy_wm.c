@@ -53,12 +53,6 @@ int bpy_enter(void)
     return 0;
 }
 
-#define ENTER()                                                                \
-    do {                                                                       \
-        if (bpy_enter() < 0)                                                   \
-            return NULL;                                                       \
-    } while (0)
-
 /* ---- exceptions ------------------------------------------------------- */
 
 /* file:line of the innermost frame of tb that is not the bpy shim. */

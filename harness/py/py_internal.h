@@ -67,6 +67,12 @@ int bpy_data_init_types(PyObject *module);
  * thread as a Python thread and applies main_thread_guard. Returns -1 with
  * an exception set when the call must not proceed. */
 int bpy_enter(void);
+/* The first statement of every _bpy entry point. */
+#define ENTER()                                                                \
+    do {                                                                       \
+        if (bpy_enter() < 0)                                                   \
+            return NULL;                                                       \
+    } while (0)
 
 /* The cached wrapper of id (new reference), or None for NULL. */
 PyObject *bpy_wrap_id(HostID *id);
