@@ -2037,6 +2037,13 @@ static int explore(void)
         return CLI_EXIT_INTERNAL;
     }
     install_interrupt_handlers();
+    if (!report_sanitizer_symbolizes())
+        fprintf(stderr,
+                "hostrace %s: TSan cannot symbolize in this build (no llvm-symbolizer for its "
+                "clang: scripts/setup installs it; or symbolize=0 in TSAN_OPTIONS): findings "
+                "and signatures are the same, their C stacks name hostrace's own functions "
+                "only, without file and line\n",
+                opts.cmd);
     int tty = isatty(STDERR_FILENO);
     int explored = 0, code = CLI_EXIT_CLEAN;
     uint64_t steps_total = 0, frames_total = 0;

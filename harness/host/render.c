@@ -6,6 +6,7 @@
  * render_complete runs at the end of the pipeline, on the job thread, while
  * the job is still registered: a render started from it is refused. */
 #include "host_internal.h"
+#include "sched/tsan_annotate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,10 +54,14 @@ void host_jobs_poll(Host *h)
     while (*pp) {
         HostJob *job = *pp;
         SCHED_READ("wm.job.progress", &job->progress);
-        float progress = job->progress;
-        (void)progress;
         SCHED_READ("wm.job.ready", &job->ready);
-        if (!job->ready) {
+        /* plain fields the job thread writes: Blender's own race */
+        HR_TSAN_HOST_INTERNAL_BEGIN();
+        float progress = job->progress;
+        int ready = job->ready;
+        HR_TSAN_HOST_INTERNAL_END();
+        (void)progress;
+        if (!ready) {
             pp = &job->next;
             continue;
         }
@@ -73,7 +78,9 @@ void host_jobs_kill_all(Host *h)
 {
     for (HostJob *job = h->jobs; job; job = job->next) {
         SCHED_WRITE("wm.job.stop", &job->stop);
+        HR_TSAN_HOST_INTERNAL_BEGIN(); /* the job thread polls it, plainly */
         job->stop = 1;
+        HR_TSAN_HOST_INTERNAL_END();
     }
     while (h->jobs) {
         HostJob *job = h->jobs;

@@ -767,12 +767,18 @@ int host_wm_run(Host *h, int frames)
 
 int host_shutdown(Host *h, int timeout_ms)
 {
-    h->shutting_down = 1;
     SCHED_WRITE("G.is_break", &h->G.is_break);
+    /* the shutdown's writes (the break flag the jobs poll, the lists it
+     * drops while threads that outlived the script may still run) are the
+     * host's, in every run: the thread-outlives-script warning is the
+     * finding there, not each race */
+    HR_TSAN_HOST_INTERNAL_BEGIN();
+    h->shutting_down = 1;
     h->G.is_break = 1;
     host_jobs_kill_all(h);
     host_view_engine_stop(h);
     drop_wm_lists(h);
+    HR_TSAN_HOST_INTERNAL_END();
     for (int waited = 0; waited < timeout_ms; waited += 5) {
         if (__atomic_load_n(&h->busy_outside, __ATOMIC_RELAXED) == 0)
             return 0;

@@ -8,4 +8,13 @@ void report_install_sanitizer_hooks(void);
 /* True in a build whose sanitizer (ASan) reports SIGSEGV itself. */
 int report_sanitizer_reports_crashes(void);
 
+/* hostrace's own function covering pc (a name from the executable's symbol
+ * table, whatever symbolizer is installed): 1 and *name, *runtime (1 for
+ * the sanitizer runtime's own code), or 0 when pc is not in the
+ * executable. */
+int selfsym_lookup(const void *pc, const char **name, int *runtime);
+/* Whether TSan can name frames in this build (0 in a TSan build without a
+ * working symbolizer; 1 elsewhere). */
+int report_sanitizer_symbolizes(void);
+
 #endif

@@ -89,17 +89,10 @@ HR_IN_SANITIZER_REPORT const char *__tsan_default_options(void)
         ;
 }
 
-/* Host-internal races that Blender has in every run and that no script can
- * cause or avoid: the main thread polling a job's plain progress/ready
- * fields, and the stop/break flags written at shutdown. Reported races
- * between a script thread and these fields are not covered: their stacks
- * do not contain these functions. */
-HR_IN_SANITIZER_REPORT const char *__tsan_default_suppressions(void)
-{
-    return "race:host_jobs_poll\n"
-           "race:host_jobs_kill_all\n"
-           "race:host_shutdown\n";
-}
+/* No suppressions: the host model's own races are hidden from TSan where
+ * they happen (HR_TSAN_HOST_INTERNAL_BEGIN in harness/host), because TSan
+ * matches suppressions by symbolized names, which depend on a symbolizer
+ * being installed. */
 
 /* Runs inside TSan's report path: uninstrumented, no libc calls, no locks,
  * no allocation (see HR_IN_SANITIZER_REPORT). */
@@ -179,6 +172,7 @@ static int is_runtime_frame(const char *func)
            strncmp(func, "__sanitizer", 11) == 0;
 }
 
+/* The symbolizer's name, file and line for pc ("??" where it has none). */
 static void symbolize(void *pc, report_frame *fr)
 {
     char buf[512];
@@ -191,9 +185,51 @@ static void symbolize(void *pc, report_frame *fr)
         *f1 = '\0';
     if (f2)
         *f2 = '\0';
-    snprintf(fr->func, sizeof(fr->func), "%s", buf[0] ? buf : "??");
-    snprintf(fr->file, sizeof(fr->file), "%s", f1 ? f1 + 1 : "??");
+    int named = buf[0] && strcmp(buf, "<null>") != 0 && strcmp(buf, "??") != 0;
+    snprintf(fr->func, sizeof(fr->func), "%s", named ? buf : "??");
+    snprintf(fr->file, sizeof(fr->file), "%s",
+             f1 && f1[1] && strcmp(f1 + 1, "<null>") != 0 ? f1 + 1 : "??");
     fr->line = f2 ? atoi(f2 + 1) : 0;
+}
+
+/* The frames of an access as the finding lists them, and the name of the
+ * nearest frame of hostrace's own code (own[0] = '\0' if none): the
+ * access's site when no annotation covers it. Both come from the
+ * executable's own symbols where the frame is ours, so neither depends on
+ * the symbolizer; the symbolizer adds file and line (and inlined callees'
+ * names) where it works. names gets the names of our frames. */
+static void access_frames(const raw_access *ra, report_access *a, char *own, size_t own_len,
+                         const char **names, int *nnames)
+{
+    own[0] = '\0';
+    *nnames = 0;
+    for (int k = 0; k < SLOT_FRAMES && ra->trace[k]; k++) {
+        /* frames below the top hold return addresses: step back into the
+         * call instruction */
+        void *pc = k ? (char *)ra->trace[k] - 1 : ra->trace[k];
+        const char *name = NULL;
+        int runtime = 0;
+        int ours = selfsym_lookup(pc, &name, &runtime);
+        if (ours && runtime)
+            continue;
+        if (ours) {
+            names[(*nnames)++] = name;
+            if (!own[0])
+                snprintf(own, own_len, "%s", name);
+        }
+        if (a->nframes >= REPORT_MAX_FRAMES)
+            continue;
+        report_frame fr;
+        symbolize(pc, &fr);
+        if (strcmp(fr.func, "??") == 0) {
+            if (!ours)
+                continue; /* another module's, and nothing names it */
+            snprintf(fr.func, sizeof(fr.func), "%s", name);
+        } else if (is_runtime_frame(fr.func)) {
+            continue;
+        }
+        a->frames[a->nframes++] = fr;
+    }
 }
 
 static report_kind kind_of(const char *desc)
@@ -217,16 +253,11 @@ static void fold(const raw_report *r, report_finding *f)
         sched_thread_info ti = sched_thread_lookup(ra->os_id);
         snprintf(a->thread, sizeof(a->thread), "%s", ti.found ? ti.name : "unregistered");
         snprintf(a->role, sizeof(a->role), "%s", sched_role_name(ti.role));
-        for (int k = 0; k < SLOT_FRAMES && ra->trace[k] && a->nframes < REPORT_MAX_FRAMES; k++) {
-            report_frame fr;
-            /* frames below the top hold return addresses: step back into
-             * the call instruction */
-            symbolize(k ? (char *)ra->trace[k] - 1 : ra->trace[k], &fr);
-            if (is_runtime_frame(fr.func) || strcmp(fr.func, "<null>") == 0 ||
-                strcmp(fr.func, "??") == 0)
-                continue;
-            a->frames[a->nframes++] = fr;
-        }
+        char own[sizeof(a->site)];
+        const char *names[SLOT_FRAMES];
+        int nnames;
+        access_frames(ra, a, own, sizeof(own), names, &nnames);
+        (void)nnames;
         if (ra->found) {
             snprintf(a->site, sizeof(a->site), "%s", ra->site);
             a->has_step = 1;
@@ -236,7 +267,7 @@ static void fold(const raw_report *r, report_finding *f)
                 a->py_line = ra->line;
             }
         } else {
-            snprintf(a->site, sizeof(a->site), "%s", a->nframes ? a->frames[0].func : "??");
+            snprintf(a->site, sizeof(a->site), "%s", own[0] ? own : "??");
         }
     }
     /* the two accesses in a fixed order (by key): which of them TSan
@@ -330,6 +361,21 @@ static void asan_report(const char *text)
 }
 
 int report_sanitizer_reports_crashes(void) { return __asan_set_error_report_callback != NULL; }
+
+/* A program counter inside the caller (the call instruction). */
+__attribute__((noinline)) static void *caller_pc(void)
+{
+    return (char *)__builtin_return_address(0) - 1;
+}
+
+int report_sanitizer_symbolizes(void)
+{
+    if (!__tsan_get_current_report || !__sanitizer_symbolize_pc)
+        return 1;
+    report_frame fr;
+    symbolize(caller_pc(), &fr);
+    return strcmp(fr.func, "report_sanitizer_symbolizes") == 0;
+}
 
 void report_install_sanitizer_hooks(void)
 {

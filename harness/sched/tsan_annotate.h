@@ -46,4 +46,27 @@ void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
         }                                                                    \
     } while (0)
 
+/* HR_TSAN_HOST_INTERNAL_BEGIN/END: the region's memory accesses are hidden
+ * from TSan (its synchronisation is not): the host model's own races, which
+ * Blender has in every run and no script can cause or avoid (the main
+ * thread polling a job's plain fields; the shutdown). Decided here in the
+ * code, not by a suppression, because TSan matches suppressions against
+ * symbolized names: without a symbolizer they would stop applying, and
+ * with one a suppressed report still changes what TSan reports later. */
+#define HR_TSAN_HOST_INTERNAL_BEGIN()                                        \
+    do {                                                                     \
+        if (AnnotateIgnoreReadsBegin) {                                      \
+            AnnotateIgnoreReadsBegin(__FILE__, __LINE__);                    \
+            AnnotateIgnoreWritesBegin(__FILE__, __LINE__);                   \
+        }                                                                    \
+    } while (0)
+
+#define HR_TSAN_HOST_INTERNAL_END()                                          \
+    do {                                                                     \
+        if (AnnotateIgnoreReadsEnd) {                                        \
+            AnnotateIgnoreWritesEnd(__FILE__, __LINE__);                     \
+            AnnotateIgnoreReadsEnd(__FILE__, __LINE__);                      \
+        }                                                                    \
+    } while (0)
+
 #endif
