@@ -230,8 +230,29 @@ def case_programs(tmp, minutes):
         if not reproduces(sig, g, os.path.join(tmp, "replay")):
             return False
         checked += 1
+    # every access a Python thread made names its line in the program
+    py_accesses = 0
+    for sig, g in sorted(res["findings"].items()):
+        path = os.path.join(g.get("saved") or "", "finding.json")
+        if not g.get("saved") or not os.path.exists(path):
+            continue
+        with open(path) as f:
+            finding = json.load(f)
+        for a in finding.get("accesses", []):
+            if a.get("role") != "python":
+                continue
+            py_accesses += 1
+            loc = a.get("python") or {}
+            if not loc.get("file") or not loc.get("line"):
+                print("FAIL: %s (%s): an access of Python thread '%s' at %s has no Python "
+                      "location" % (sig, g["message"], a.get("thread"), a.get("site")))
+                return False
+    if races and not py_accesses:
+        print("FAIL: no access of a Python thread among the saved findings: nothing was checked")
+        return False
     print("program campaign: %d execs, %d distinct error findings (%d data races); %d replay "
-          "commands reproduce their finding" % (res["execs"], len(errors), len(races), checked))
+          "commands reproduce their finding; %d accesses of Python threads, each with its "
+          "program line" % (res["execs"], len(errors), len(races), checked, py_accesses))
     return True
 
 

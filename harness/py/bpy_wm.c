@@ -35,13 +35,15 @@ static void register_python_thread(void)
     sched_thread_register_current(SCHED_ROLE_PYTHON, name);
 }
 
-int bpy_enter(void)
+int bpy_enter(const char *func, int *entered)
 {
     if (!sched_thread_is_registered())
         register_python_thread();
     /* the call itself is a bytecode boundary: here CPython could switch to
      * another Python thread */
     sched_point_ex("bpy.call", 1);
+    sched_call_enter(func);
+    *entered = 1;
     if (bpy_host->sw.main_thread_guard && !sched_is_main_thread()) {
         sched_thread_info ti = sched_thread_lookup(sched_os_tid());
         PyErr_Format(PyExc_RuntimeError,
@@ -51,6 +53,12 @@ int bpy_enter(void)
         return -1;
     }
     return 0;
+}
+
+void bpy_leave(int *entered)
+{
+    if (*entered)
+        sched_call_leave();
 }
 
 /* ---- exceptions ------------------------------------------------------- */

@@ -69,6 +69,18 @@ static int is_user_frame(const char *name)
              name[stdlib_len] == '/');
 }
 
+/* Where the script started the calling thread (its start() line), when
+ * that was a user frame: the location of a thread whose own frames are all
+ * the standard library's (Thread(target=bpy.ops.render.render)). */
+static _Thread_local const char *t_origin_file;
+static _Thread_local int t_origin_line;
+
+void bpy_set_thread_origin(const char *file, int line)
+{
+    t_origin_file = file && is_user_frame(file) ? file : NULL;
+    t_origin_line = line;
+}
+
 int bpy_current_location(const char **file, int *line)
 {
     if (!bpy_python_ready || !PyGILState_Check())
@@ -78,8 +90,8 @@ int bpy_current_location(const char **file, int *line)
         return 0;
     Py_INCREF(f);
     int found = 0;
-    /* the innermost user frame; failing that, the innermost frame that is
-     * not bpy's (a pool worker has only standard-library frames) */
+    /* the innermost user frame; failing that, where the script started the
+     * thread; failing that, the innermost frame that is not bpy's */
     PyObject *fallback_name = NULL;
     int fallback_line = 0;
     while (f) {
@@ -102,6 +114,11 @@ int bpy_current_location(const char **file, int *line)
         f = back;
     }
     Py_XDECREF(f);
+    if (!found && t_origin_file) {
+        *file = t_origin_file;
+        *line = t_origin_line;
+        found = 1;
+    }
     if (!found && fallback_name) {
         *file = intern_filename(fallback_name);
         *line = fallback_line;

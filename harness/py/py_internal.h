@@ -63,16 +63,19 @@ extern PyMethodDef bpy_render_methods[];
 int bpy_cb_engine_call(void *ud, HostRenderEngine *re, int step);
 int bpy_data_init_types(PyObject *module);
 
-/* Called at the top of every _bpy entry point: registers an unknown calling
- * thread as a Python thread and applies main_thread_guard. Returns -1 with
- * an exception set when the call must not proceed. */
-int bpy_enter(void);
-/* The first statement of every _bpy entry point. */
+/* Called at the top of every _bpy entry point (func: its __func__):
+ * registers an unknown calling thread as a Python thread, records the call
+ * with its script line (sched_call_note) and applies main_thread_guard.
+ * Returns -1 with an exception set when the call must not proceed. */
+int bpy_enter(const char *func, int *entered);
+/* At the return of an entry point whose bpy_enter set *entered. */
+void bpy_leave(int *entered);
+/* The first statement of every _bpy entry point: the call lasts until the
+ * function returns (the cleanup attribute). */
 #define ENTER()                                                                \
-    do {                                                                       \
-        if (bpy_enter() < 0)                                                   \
-            return NULL;                                                       \
-    } while (0)
+    int bpy_entered_ __attribute__((cleanup(bpy_leave))) = 0;                  \
+    if (bpy_enter(__func__, &bpy_entered_) < 0)                                \
+    return NULL
 
 /* The cached wrapper of id (new reference), or None for NULL. */
 PyObject *bpy_wrap_id(HostID *id);
@@ -96,6 +99,10 @@ void bpy_report_exception(PyObject *exc, const char *where);
 /* The script's file and line on the calling thread (skipping the bpy
  * shim), when it holds the GIL; the sched location provider. */
 int bpy_current_location(const char **file, int *line);
+/* The calling thread was started by the script at file:line (interned, as
+ * bpy_current_location gives it): its location when none of its own frames
+ * is the script's. */
+void bpy_set_thread_origin(const char *file, int line);
 
 /* The _hostrace module (sched_py.c). */
 PyObject *bpy_init_hostrace_module(void);

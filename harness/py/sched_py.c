@@ -312,6 +312,8 @@ typedef struct py_boot {
     int slot;
     char name[64];
     PyObject *fn, *args, *kw; /* strong references */
+    const char *origin_file;  /* the start() line in the script, or NULL */
+    int origin_line;
 } py_boot;
 
 static void *py_thread_main(void *p)
@@ -321,6 +323,7 @@ static void *py_thread_main(void *p)
     snprintf(short_name, sizeof(short_name), "%s", b->name);
     pthread_setname_np(pthread_self(), short_name);
     sched_register_reserved(b->slot);
+    bpy_set_thread_origin(b->origin_file, b->origin_line);
     PyGILState_STATE g = bpy_gil_ensure();
     PyObject *r = PyObject_Call(b->fn, b->args, b->kw);
     if (r) {
@@ -407,6 +410,9 @@ static PyObject *hr_start_new_thread(PyObject *self, PyObject *args)
     boot->fn = Py_NewRef(fn);
     boot->args = Py_NewRef(fargs);
     boot->kw = fkw && fkw != Py_None ? Py_NewRef(fkw) : NULL;
+    /* (bpy_set_thread_origin keeps it only if it is the script's) */
+    if (!bpy_current_location(&boot->origin_file, &boot->origin_line))
+        boot->origin_file = NULL;
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

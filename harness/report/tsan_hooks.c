@@ -35,6 +35,7 @@ void __asan_set_error_report_callback(void (*callback)(const char *)) __attribut
 
 #define SLOTS 64
 #define SLOT_FRAMES 16
+#define SLOT_CALLS 8
 
 typedef struct raw_access {
     int tid;
@@ -48,6 +49,9 @@ typedef struct raw_access {
     const char *file;
     int line;
     uint64_t step;
+    /* the thread's latest bpy calls, newest first, when the hook ran */
+    int ncalls;
+    sched_call_info calls[SLOT_CALLS];
 } raw_access;
 
 typedef struct raw_report {
@@ -152,6 +156,7 @@ void __tsan_on_report(void *report)
          * forked schedule process it is the parent's */
         if (a->tid == 0 && sched_main_os_tid())
             a->os_id = sched_main_os_tid();
+        a->ncalls = a->os_id ? sched_calls_lookup(a->os_id, a->calls, SLOT_CALLS) : 0;
         sched_access_info info;
         if (a->os_id && sched_access_lookup(a->os_id, a->addr, a->write, &info)) {
             a->found = 1;
@@ -241,6 +246,21 @@ static report_kind kind_of(const char *desc)
     return REPORT_DATA_RACE;
 }
 
+/* The bpy call an unannotated access was made in: the thread's most recent
+ * call whose C function is on the access's stack (names: its frames of
+ * hostrace's own code). TSan keeps the last access to each memory cell, so
+ * a later call of the same function that touched the same memory would
+ * have replaced this one. NULL when the access was made outside any call
+ * (the host's own threads, the interpreter). */
+static const sched_call_info *call_of(const raw_access *ra, const char **names, int nnames)
+{
+    for (int c = 0; c < ra->ncalls; c++)
+        for (int k = 0; k < nnames; k++)
+            if (ra->calls[c].func && strcmp(ra->calls[c].func, names[k]) == 0)
+                return &ra->calls[c];
+    return NULL;
+}
+
 static void fold(const raw_report *r, report_finding *f)
 {
     memset(f, 0, sizeof(*f));
@@ -257,7 +277,17 @@ static void fold(const raw_report *r, report_finding *f)
         const char *names[SLOT_FRAMES];
         int nnames;
         access_frames(ra, a, own, sizeof(own), names, &nnames);
-        (void)nnames;
+        const sched_call_info *call = ra->found ? NULL : call_of(ra, names, nnames);
+        if (call) {
+            /* no annotation covers it: the script line of the bpy call it
+             * was made in, and the step that call began at */
+            a->has_step = 1;
+            a->step = call->step;
+            if (call->file) {
+                snprintf(a->py_file, sizeof(a->py_file), "%s", call->file);
+                a->py_line = call->line;
+            }
+        }
         if (ra->found) {
             snprintf(a->site, sizeof(a->site), "%s", ra->site);
             a->has_step = 1;

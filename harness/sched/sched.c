@@ -167,6 +167,13 @@ static int access_record(const sched_site *site, const void *obj, size_t size, i
     if (g_location && !g_location(&file, &line))
         file = NULL;
     hidden_begin();
+    if (!file && r->call_depth > 0 && r->call_depth <= SCHED_CALLS) {
+        /* inside a bpy call that let the script's frames go (the GIL):
+         * the call's line */
+        const sched_call_entry *c = &r->call_open[r->call_depth - 1];
+        file = c->file;
+        line = c->line;
+    }
     sched_ring_entry *e = &r->ring[r->ring_next % SCHED_RING];
     e->site = site;
     e->obj = (uintptr_t)obj;
@@ -231,6 +238,54 @@ int sched_access_lookup(uint64_t os_tid, uintptr_t addr, int is_write, sched_acc
 {
     sched_record *r = find_record(os_tid);
     return r ? ring_lookup(r, addr, is_write, out) : 0;
+}
+
+void sched_call_enter(const char *func)
+{
+    sched_record *r = t_record;
+    if (!r)
+        return;
+    const char *file = NULL;
+    int line = 0;
+    if (g_location && !g_location(&file, &line))
+        file = NULL;
+    hidden_begin();
+    sched_call_entry *e = &r->calls[r->calls_next % SCHED_CALLS];
+    e->func = func;
+    e->file = file;
+    e->line = line;
+    e->step = sched_steps();
+    r->calls_next++;
+    if (r->call_depth < SCHED_CALLS)
+        r->call_open[r->call_depth] = *e;
+    r->call_depth++;
+    hidden_end();
+}
+
+void sched_call_leave(void)
+{
+    sched_record *r = t_record;
+    if (r && r->call_depth > 0)
+        r->call_depth--;
+}
+
+HR_IN_SANITIZER_REPORT
+int sched_calls_lookup(uint64_t os_tid, sched_call_info *out, int max)
+{
+    sched_record *r = find_record(os_tid);
+    if (!r)
+        return 0;
+    unsigned n = r->calls_next < SCHED_CALLS ? r->calls_next : SCHED_CALLS;
+    int k = 0;
+    for (unsigned i = 1; i <= n && k < max; i++) {
+        const sched_call_entry *e = &r->calls[(r->calls_next - i) % SCHED_CALLS];
+        out[k].func = e->func;
+        out[k].file = e->file;
+        out[k].line = e->line;
+        out[k].step = e->step;
+        k++;
+    }
+    return k;
 }
 
 void sched_reset(void)

@@ -167,6 +167,28 @@ typedef struct sched_access_info {
  * libc calls, so it is safe inside a sanitizer report callback. */
 int sched_access_lookup(uint64_t os_tid, uintptr_t addr, int is_write, sched_access_info *out);
 
+/* The current thread enters a call of the scripting API whose C function
+ * is func (a static string: __func__), and leaves it. Recorded with the
+ * script location and the step, so that an access a sanitizer finds inside
+ * the call's C code, where no annotation covers it, still names the script
+ * line that made the call (sched_calls_lookup); and an annotated access
+ * made inside the call where the script's location cannot be read (the
+ * call released the GIL) gets the call's. */
+void sched_call_enter(const char *func);
+void sched_call_leave(void);
+
+typedef struct sched_call_info {
+    const char *func; /* the C function of the call */
+    const char *file; /* script file, or NULL */
+    int line;
+    uint64_t step;    /* scheduling points before the call began */
+} sched_call_info;
+
+/* The most recent calls of thread os_tid, newest first, at most max of
+ * them; returns how many. Safe inside a sanitizer report callback, like
+ * sched_access_lookup. */
+int sched_calls_lookup(uint64_t os_tid, sched_call_info *out, int max);
+
 /* Kernel thread id of the registered main thread (0 before); safe inside a
  * sanitizer report callback. */
 uint64_t sched_main_os_tid(void);

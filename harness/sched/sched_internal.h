@@ -11,6 +11,16 @@
 #define SCHED_MAX_THREADS 4096
 #define SCHED_RING 64
 #define SCHED_CSTACK 24
+#define SCHED_CALLS 16
+
+/* A call of the scripting API (bpy) by the thread: its C function, the
+ * script line that made it and the step it began at. */
+typedef struct sched_call_entry {
+    const char *func;
+    const char *file;
+    int line;
+    uint64_t step;
+} sched_call_entry;
 
 typedef struct sched_ring_entry {
     const sched_site *site;
@@ -38,6 +48,10 @@ typedef struct sched_record {
     char name[64];
     unsigned ring_next;
     sched_ring_entry ring[SCHED_RING];
+    unsigned calls_next;
+    sched_call_entry calls[SCHED_CALLS];
+    int call_depth; /* bpy calls it is inside */
+    sched_call_entry call_open[SCHED_CALLS]; /* the innermost SCHED_CALLS of them */
 
     /* token scheduler (all under g_mu) */
     int slot;
