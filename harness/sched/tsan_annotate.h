@@ -28,22 +28,35 @@ void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
 #define HR_IN_SANITIZER_REPORT
 #endif
 
-#define HR_TSAN_IGNORE_BEGIN()                                               \
+/* Memory accesses hidden from TSan (reads and writes; not synchronisation). */
+#define HR_TSAN_ACCESSES_BEGIN()                                             \
     do {                                                                     \
-        if (AnnotateIgnoreSyncBegin) {                                       \
-            AnnotateIgnoreSyncBegin(__FILE__, __LINE__);                     \
+        if (AnnotateIgnoreReadsBegin) {                                      \
             AnnotateIgnoreReadsBegin(__FILE__, __LINE__);                    \
             AnnotateIgnoreWritesBegin(__FILE__, __LINE__);                   \
         }                                                                    \
     } while (0)
 
-#define HR_TSAN_IGNORE_END()                                                 \
+#define HR_TSAN_ACCESSES_END()                                               \
     do {                                                                     \
-        if (AnnotateIgnoreSyncEnd) {                                         \
+        if (AnnotateIgnoreReadsEnd) {                                        \
             AnnotateIgnoreWritesEnd(__FILE__, __LINE__);                     \
             AnnotateIgnoreReadsEnd(__FILE__, __LINE__);                      \
-            AnnotateIgnoreSyncEnd(__FILE__, __LINE__);                       \
         }                                                                    \
+    } while (0)
+
+#define HR_TSAN_IGNORE_BEGIN()                                               \
+    do {                                                                     \
+        if (AnnotateIgnoreSyncBegin)                                         \
+            AnnotateIgnoreSyncBegin(__FILE__, __LINE__);                     \
+        HR_TSAN_ACCESSES_BEGIN();                                            \
+    } while (0)
+
+#define HR_TSAN_IGNORE_END()                                                 \
+    do {                                                                     \
+        HR_TSAN_ACCESSES_END();                                              \
+        if (AnnotateIgnoreSyncEnd)                                           \
+            AnnotateIgnoreSyncEnd(__FILE__, __LINE__);                       \
     } while (0)
 
 /* HR_TSAN_HOST_INTERNAL_BEGIN/END: the region's memory accesses are hidden
@@ -53,20 +66,7 @@ void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
  * code, not by a suppression, because TSan matches suppressions against
  * symbolized names: without a symbolizer they would stop applying, and
  * with one a suppressed report still changes what TSan reports later. */
-#define HR_TSAN_HOST_INTERNAL_BEGIN()                                        \
-    do {                                                                     \
-        if (AnnotateIgnoreReadsBegin) {                                      \
-            AnnotateIgnoreReadsBegin(__FILE__, __LINE__);                    \
-            AnnotateIgnoreWritesBegin(__FILE__, __LINE__);                   \
-        }                                                                    \
-    } while (0)
-
-#define HR_TSAN_HOST_INTERNAL_END()                                          \
-    do {                                                                     \
-        if (AnnotateIgnoreReadsEnd) {                                        \
-            AnnotateIgnoreWritesEnd(__FILE__, __LINE__);                     \
-            AnnotateIgnoreReadsEnd(__FILE__, __LINE__);                      \
-        }                                                                    \
-    } while (0)
+#define HR_TSAN_HOST_INTERNAL_BEGIN() HR_TSAN_ACCESSES_BEGIN()
+#define HR_TSAN_HOST_INTERNAL_END() HR_TSAN_ACCESSES_END()
 
 #endif
