@@ -35,7 +35,7 @@ void __asan_set_error_report_callback(void (*callback)(const char *)) __attribut
 
 #define SLOTS 64
 #define SLOT_FRAMES 16
-#define SLOT_CALLS 8
+#define SLOT_CALLS 32
 
 typedef struct raw_access {
     int tid;
@@ -49,7 +49,8 @@ typedef struct raw_access {
     const char *file;
     int line;
     uint64_t step;
-    /* the thread's latest bpy calls, newest first, when the hook ran */
+    /* the thread's latest call of each bpy function, newest first, when
+     * the hook ran */
     int ncalls;
     sched_call_info calls[SLOT_CALLS];
 } raw_access;

@@ -240,6 +240,10 @@ int sched_access_lookup(uint64_t os_tid, uintptr_t addr, int is_write, sched_acc
     return r ? ring_lookup(r, addr, is_write, out) : 0;
 }
 
+/* The thread's calls are kept one per C function, the latest of each (a
+ * thread calls few distinct functions, however often): an access TSan
+ * reports long after it was made still finds its call, where a ring of
+ * the last calls had forgotten it. */
 void sched_call_enter(const char *func)
 {
     sched_record *r = t_record;
@@ -250,12 +254,20 @@ void sched_call_enter(const char *func)
     if (g_location && !g_location(&file, &line))
         file = NULL;
     hidden_begin();
-    sched_call_entry *e = &r->calls[r->calls_next % SCHED_CALLS];
+    sched_call_entry *e = NULL, *oldest = &r->calls[0];
+    for (int i = 0; i < SCHED_CALLS && !e; i++) {
+        if (r->calls[i].func == func || !r->calls[i].func)
+            e = &r->calls[i];
+        else if (r->calls[i].seq < oldest->seq)
+            oldest = &r->calls[i];
+    }
+    if (!e)
+        e = oldest;
     e->func = func;
     e->file = file;
     e->line = line;
     e->step = sched_steps();
-    r->calls_next++;
+    e->seq = ++r->calls_next;
     if (r->call_depth < SCHED_CALLS)
         r->call_open[r->call_depth] = *e;
     r->call_depth++;
@@ -275,15 +287,24 @@ int sched_calls_lookup(uint64_t os_tid, sched_call_info *out, int max)
     sched_record *r = find_record(os_tid);
     if (!r)
         return 0;
-    unsigned n = r->calls_next < SCHED_CALLS ? r->calls_next : SCHED_CALLS;
+    /* newest first: each round takes the newest not yet taken */
     int k = 0;
-    for (unsigned i = 1; i <= n && k < max; i++) {
-        const sched_call_entry *e = &r->calls[(r->calls_next - i) % SCHED_CALLS];
-        out[k].func = e->func;
-        out[k].file = e->file;
-        out[k].line = e->line;
-        out[k].step = e->step;
+    uint64_t below = UINT64_MAX;
+    while (k < max) {
+        const sched_call_entry *best = NULL;
+        for (int i = 0; i < SCHED_CALLS; i++) {
+            const sched_call_entry *e = &r->calls[i];
+            if (e->func && e->seq < below && (!best || e->seq > best->seq))
+                best = e;
+        }
+        if (!best)
+            break;
+        out[k].func = best->func;
+        out[k].file = best->file;
+        out[k].line = best->line;
+        out[k].step = best->step;
         k++;
+        below = best->seq;
     }
     return k;
 }

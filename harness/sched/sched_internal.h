@@ -11,15 +11,17 @@
 #define SCHED_MAX_THREADS 4096
 #define SCHED_RING 64
 #define SCHED_CSTACK 24
-#define SCHED_CALLS 16
+#define SCHED_CALLS 32
 
 /* A call of the scripting API (bpy) by the thread: its C function, the
- * script line that made it and the step it began at. */
+ * script line that made it, the step it began at, and its number among
+ * the thread's calls (seq, from 1). */
 typedef struct sched_call_entry {
     const char *func;
     const char *file;
     int line;
     uint64_t step;
+    uint64_t seq;
 } sched_call_entry;
 
 typedef struct sched_ring_entry {
@@ -48,8 +50,8 @@ typedef struct sched_record {
     char name[64];
     unsigned ring_next;
     sched_ring_entry ring[SCHED_RING];
-    unsigned calls_next;
-    sched_call_entry calls[SCHED_CALLS];
+    uint64_t calls_next; /* calls made */
+    sched_call_entry calls[SCHED_CALLS]; /* the latest call of each C function */
     int call_depth; /* bpy calls it is inside */
     sched_call_entry call_open[SCHED_CALLS]; /* the innermost SCHED_CALLS of them */
 
