@@ -45,10 +45,10 @@ def run(hostrace, script, schedules, symbolize):
     opts = [o for o in env.get("TSAN_OPTIONS", "").split(":") if o and not o.startswith("symbolize=")]
     opts.append("symbolize=%d" % symbolize)
     env["TSAN_OPTIONS"] = ":".join(opts)
-    out = tempfile.mkdtemp(prefix="hostrace-sym-")
-    p = subprocess.run([hostrace, "run", script, "--seed", "0", "--schedules", str(schedules),
-                        "--keep-going", "--json", "--max-vtime", "600", "--out", out],
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=1800)
+    with tempfile.TemporaryDirectory(prefix="hostrace-sym-") as out:
+        p = subprocess.run([hostrace, "run", script, "--seed", "0", "--schedules", str(schedules),
+                            "--keep-going", "--json", "--max-vtime", "600", "--out", out],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=1800)
     if p.returncode not in (0, 1):
         raise SystemExit("FAIL: %s (symbolize=%d): exit %d\n%s"
                          % (script, symbolize, p.returncode, p.stderr.decode(errors="replace")[-2000:]))

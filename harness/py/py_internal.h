@@ -65,7 +65,7 @@ int bpy_data_init_types(PyObject *module);
 
 /* Called at the top of every _bpy entry point (func: its __func__):
  * registers an unknown calling thread as a Python thread, records the call
- * with its script line (sched_call_note) and applies main_thread_guard.
+ * with its script line (sched_call_enter) and applies main_thread_guard.
  * Returns -1 with an exception set when the call must not proceed. */
 int bpy_enter(const char *func, int *entered);
 /* At the return of an entry point whose bpy_enter set *entered. */
