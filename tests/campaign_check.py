@@ -250,9 +250,27 @@ def case_programs(tmp, minutes):
     if races and not py_accesses:
         print("FAIL: no access of a Python thread among the saved findings: nothing was checked")
         return False
-    print("program campaign: %d execs, %d distinct error findings (%d data races); %d replay "
-          "commands reproduce their finding; %d accesses of Python threads, each with its "
-          "program line" % (res["execs"], len(errors), len(races), checked, py_accesses))
+    # the findings by cause: each signature in one cause, listed causes first
+    owner = {}
+    for c in res.get("causes", []):
+        for s in c["signatures"]:
+            if s in owner:
+                print("FAIL: signature %s is in two causes" % s)
+                return False
+            owner[s] = c["id"]
+    if set(owner) != set(res["findings"]):
+        print("FAIL: findings.json's causes hold %d signatures, its findings %d"
+              % (len(owner), len(res["findings"])))
+        return False
+    if "%d cause" % len(res["causes"]) not in text or not any(
+            c["replay"] and c["severity"] == "error" for c in res["causes"]):
+        print("FAIL: the listing does not count the %d causes, or no error cause has a "
+              "reproducer" % len(res["causes"]))
+        return False
+    print("program campaign: %d execs, %d distinct error findings (%d data races) in %d causes; "
+          "%d replay commands reproduce their finding; %d accesses of Python threads, each with "
+          "its program line" % (res["execs"], len(errors), len(races), len(res["causes"]),
+                                checked, py_accesses))
     return True
 
 

@@ -486,7 +486,8 @@ def case_triage(h):
         code, text, err = run(h, "triage", os.path.join(tmp, "sync"), os.path.join(tmp, "lf"),
                               "--out", out)
         check(code == 1, "triage: exit %d, expected 1" % code, text + err)
-        check("3 inputs, 1 distinct finding, 1 flaky" in text, "triage summary", text + err)
+        check("3 inputs, 1 cause, 1 distinct finding, 1 flaky" in text, "triage summary",
+              text + err)
         res = json.load(open(os.path.join(out, "triage.json")))
         check(res["inputs"] == 3, "inputs %r" % res["inputs"])
         check([f["input"] for f in res["flaky"]] ==
@@ -495,6 +496,10 @@ def case_triage(h):
         check(len(sigs) == 1 and res["findings"][sigs[0]]["kind"] == "deadlock" and
               res["findings"][sigs[0]]["count"] == 2, "findings %r" % res["findings"])
         fdir = os.path.join(out, "deadlock-" + sigs[0])
+        causes = res["causes"]
+        check(len(causes) == 1 and causes[0]["signatures"] == sigs and
+              causes[0]["reproducer"] == fdir and causes[0]["count"] == 2 and
+              res["findings"][sigs[0]]["cause"] == causes[0]["id"], "causes %r" % causes)
         for name in ("input", "schedule.txt", "report.txt", "finding.json", "repro.py",
                      "replay.sh", "inputs.txt"):
             check(os.path.isfile(os.path.join(fdir, name)), "missing %s" % name)

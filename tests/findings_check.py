@@ -7,7 +7,9 @@ runs `hostrace run SCRIPT --seed 0 --schedules N --keep-going --json` twice
 in a TSan build: with TSan's symbolization on (TSAN_OPTIONS=symbolize=1,
 the machine's llvm-symbolizer) and off (symbolize=0, what a machine without
 one gets).
-Both runs must give the same findings (kind and signature), every access of
+Both runs must give the same findings (kind, signature and cause), every
+race with an access by a Python thread must have that thread as its cause's
+script side, every access of
 a sanitizer-found race must have a site (never '??') and a C stack whose
 frames name functions, every access by a Python thread (annotated or found
 by TSan inside a bpy call's C code) must carry a Python location in the
@@ -96,7 +98,16 @@ def compare(args, script, name):
                                          for fr in a["stack"]):
                     failures.append("%s (symbolize=%d): %s has an access whose stack is %r"
                                     % (name, symbolize, f["signature"], a["stack"]))
-    sigs = {k: sorted((f["kind"], f["signature"], f["message"]) for f in r["findings"])
+            # a Python thread's race is the script's cause: its side is that thread
+            if any(a.get("role") == "python" for a in f.get("accesses", [])):
+                c = f.get("cause") or {}
+                if not any(sd.get("where") == "thread" for sd in c.get("script", [])):
+                    failures.append("%s (symbolize=%d): %s: a Python thread's race whose cause "
+                                    "has no script thread side: %r"
+                                    % (name, symbolize, f["signature"], c))
+    # the cause too: the same with and without symbolization
+    sigs = {k: sorted((f["kind"], f["signature"], f["message"], f["cause"]["id"])
+                      for f in r["findings"])
             for k, r in results.items()}
     counts["failures"] = failures
     return sigs, counts

@@ -6,7 +6,8 @@ usage: html_check.py HOSTRACE
 Triages two corpus programs (daemon_location_draw: data races under TSan;
 deadlock_run_on_main_join: a deadlock in every build) with --html, writes the
 same report again with `hostrace report --html` and checks both are
-byte-identical, that index.html links one page per finding, and that every
+byte-identical, that index.html links one page per finding and one per
+cause (each loads without JavaScript errors and shows its pattern), and that every
 page, loaded in Debian's chromium, drew its timeline (one lane per thread of
 the schedule, one mark per access with a step) without JavaScript errors.
 Then damaged findings (no schedule, corrupt finding.json, markup in a
@@ -113,10 +114,13 @@ def expected_counts(fdir):
 
 def check_report(hostrace, tmp, out, h1, tsan):
     with open(os.path.join(out, "triage.json")) as f:
-        findings = json.load(f)["findings"]
+        tri = json.load(f)
+    findings = tri["findings"]
     with open(os.path.join(h1, "index.html")) as f:
         links = set(re.findall(r'href="([^"]+\.html)"', f.read()))
+    # a page per finding and one per cause
     pages = {"%s-%s.html" % (v["kind"], k) for k, v in findings.items()}
+    pages |= {"cause-%s.html" % c["id"] for c in tri["causes"]}
     if links != pages:
         fail("index.html links %s, triage.json has %s" % (sorted(links), sorted(pages)))
     kinds = [v["kind"] for v in findings.values()]
@@ -127,6 +131,13 @@ def check_report(hostrace, tmp, out, h1, tsan):
     dom, log = load_page(tmp, os.path.join(h1, "index.html"))
     if "data-errors" in (attrs_of(dom, r"<body[^>]*>") or {}) or "Uncaught" in log:
         fail("index.html: JavaScript errors")
+    for c in tri["causes"]:
+        page = os.path.join(h1, "cause-%s.html" % c["id"])
+        dom, log = load_page(tmp, page)
+        if "data-errors" in (attrs_of(dom, r"<body[^>]*>") or {}) or "Uncaught" in log:
+            fail("%s: JavaScript errors" % page)
+        if c.get("fix") and "Instead" not in dom:
+            fail("%s: no pattern to use instead" % page)
     for sig, v in sorted(findings.items()):
         name = "%s-%s" % (v["kind"], sig)
         lanes, marks = expected_counts(os.path.join(out, name))

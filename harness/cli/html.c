@@ -1,7 +1,10 @@
 /* The static HTML report of a `hostrace triage` output directory:
- * index.html (every finding, in kind then signature order) and one page per
- * finding with its facts, both accesses, replay line, repro.py, report.txt
- * and the interleaving drawn as a timeline.
+ * index.html (the causes, then every finding in kind then signature
+ * order), one page per cause (cause-ID.html: the script line and what it
+ * does, the host activities it meets, the pattern to use instead, what
+ * `triage --fixes` measured, its signatures) and one page per finding with
+ * its facts, both accesses, replay line, repro.py, report.txt and the
+ * interleaving drawn as a timeline.
  *
  * Pages are self-contained (inline CSS and JavaScript, no network) and
  * deterministic: they depend only on the files they are made from, so the
@@ -254,6 +257,8 @@ typedef struct entry {
     const char *kind, *sig, *message; /* owned by the triage.json tree */
     long long count;
     char page[512]; /* KIND-SIGNATURE.html */
+    const json_t *cause; /* its cause in triage.json, or NULL */
+    int cause_no;        /* 1-based position of that cause */
 } entry;
 
 /* What a finding page is made of: finding.json (may be NULL), the schedule
@@ -377,7 +382,10 @@ static const char css[] =
     ".sw{stroke:#1d232a;stroke-width:1}.blk{stroke:#b00;stroke-width:2}\n"
     ".mark.write{fill:#d62828}.mark.read{fill:#f77f00}\n"
     ".brk{fill:#e9ecef}\n"
-    "details summary{cursor:pointer}\n";
+    "details summary{cursor:pointer}\n"
+    ".fix{background:#eef7ee;border:1px solid #b9dcb9;padding:.5em .7em}\n"
+    ".code{margin:.2em 0;max-height:none}\n"
+    "td.gone{color:#1b6e1b;font-weight:600}td.still{color:#a01818}\n";
 
 /* Installed first in every page: JavaScript errors are kept in
  * document.body.dataset.errors, where a headless browser test sees them. */
@@ -964,6 +972,12 @@ static int write_finding_page(const char *findings_dir, const char *html_dir, co
     sb_puts(&b, "</h1>\n<p class=\"msg\">");
     sb_html(&b, f.fj && jstr(f.fj, "message") ? jstr(f.fj, "message") : e->message);
     sb_puts(&b, "</p>\n");
+    if (e->cause && jstr(e->cause, "id")) {
+        sb_printf(&b, "<p class=\"cause\">Part of <a href=\"cause-%s.html\">cause %d</a>: ",
+                  jstr(e->cause, "id"), e->cause_no);
+        sb_html(&b, jstr(e->cause, "title") ? jstr(e->cause, "title") : "");
+        sb_puts(&b, "</p>\n");
+    }
     if (!f.fj) {
         sb_puts(&b, "<p class=\"note\">No finding.json (");
         sb_html(&b, f.fj_err);
@@ -996,6 +1010,151 @@ static int entry_cmp(const void *pa, const void *pb)
     return c ? c : strcmp(a->sig, b->sig);
 }
 
+/* One side of a cause (triage.json causes[].script / .against) as a list
+ * item. */
+static void cause_side(sbuf *b, const json_t *s, int script)
+{
+    const char *file = jstr(s, "file"), *code = jstr(s, "code"), *api = jstr(s, "api");
+    sb_puts(b, "<li>");
+    if (!script) {
+        sb_puts(b, "<b>");
+        sb_html(b, jstr(s, "activity") ? jstr(s, "activity") : jstr(s, "role") ? jstr(s, "role")
+                                                                                 : "");
+        sb_puts(b, "</b>: ");
+    }
+    if (file) {
+        sb_puts(b, "<span class=\"mono\">");
+        sb_html(b, file);
+        sb_printf(b, ":%lld</span> ", jint(s, "line", 0));
+    }
+    sb_html(b, jstr(s, "access") ? jstr(s, "access") : "");
+    sb_puts(b, " <span class=\"mono\">");
+    sb_html(b, jstr(s, "site") ? jstr(s, "site") : "");
+    sb_puts(b, "</span>");
+    if (api) {
+        sb_puts(b, " in <span class=\"mono\">");
+        sb_html(b, api);
+        sb_puts(b, "</span>");
+    }
+    if (code) {
+        sb_puts(b, "<pre class=\"code\">");
+        sb_html(b, code);
+        sb_puts(b, "</pre>");
+    }
+    sb_puts(b, "</li>\n");
+}
+
+/* What `triage --fixes` measured for a cause, as a table. */
+static void cause_fixes(sbuf *b, const json_t *fx)
+{
+    long long runs = jint(fx, "runs", 0);
+    const json_t *as = json_object_get(fx, "as_is");
+    sb_printf(b,
+              "<h2>Fixes, measured</h2>\n<p>The reproducer's own schedule and %lld pct "
+              "schedules, as it is and with each variant: as it is, the cause shows in "
+              "<b>%lld of %lld</b> runs.</p>\n<table class=\"fixes\">\n<tr><th>variant</th>"
+              "<th>runs that show it</th><th>verdict</th><th>errors it brings</th></tr>\n",
+              runs - 1, jint(as, "seen", 0), runs);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(fx, "variants"), i, v)
+    {
+        const char *verdict = jstr(v, "verdict") ? jstr(v, "verdict") : "";
+        sb_puts(b, "<tr><td class=\"mono\">");
+        sb_html(b, jstr(v, "switch") ? jstr(v, "switch") : "");
+        if (strcmp(verdict, "gone") == 0 || strcmp(verdict, "still there") == 0)
+            sb_printf(b, "</td><td>%lld / %lld</td><td class=\"%s\">", jint(v, "seen", 0), runs,
+                      strcmp(verdict, "gone") == 0 ? "gone" : "still");
+        else
+            sb_puts(b, "</td><td></td><td>");
+        sb_html(b, strcmp(verdict, "gone") == 0 ? "fixed" : verdict);
+        sb_puts(b, "</td><td>");
+        size_t j;
+        json_t *t;
+        json_array_foreach(json_object_get(v, "other_errors"), j, t)
+        {
+            if (j)
+                sb_puts(b, "<br>");
+            sb_html(b, json_string_value(t) ? json_string_value(t) : "");
+        }
+        sb_puts(b, "</td></tr>\n");
+    }
+    sb_puts(b, "</table>\n<p class=\"note\">bpy_on_main=1 is the script-side remedy applied to "
+               "every call: each bpy call of a script thread runs on the main thread, as "
+               "<code>bpy.app.run_on_main(fn, wait=True)</code> would run it. The others are "
+               "host switches (a fixed Blender).</p>\n");
+}
+
+static int write_cause_page(const char *html_dir, const json_t *c, int no, const entry *es,
+                            size_t n, char *err, size_t errlen)
+{
+    const char *id = jstr(c, "id");
+    if (!id || !safe_name(id)) {
+        snprintf(err, errlen, "triage.json: a cause has no usable id");
+        return -1;
+    }
+    sbuf b = {0};
+    char title[600], page[128];
+    snprintf(title, sizeof(title), "cause %d: %s", no, jstr(c, "title") ? jstr(c, "title") : "");
+    snprintf(page, sizeof(page), "cause-%s.html", id);
+    page_begin(&b, title);
+    sb_puts(&b, "<p><a href=\"index.html\">&larr; all causes</a></p>\n<h1>");
+    sb_html(&b, title);
+    sb_printf(&b, "</h1>\n<p class=\"mono\">cause %s</p>\n", id);
+    size_t i;
+    json_t *s;
+    if (json_array_size(json_object_get(c, "script"))) {
+        sb_puts(&b, "<h2>The script's side</h2>\n<ul class=\"sides\">\n");
+        json_array_foreach(json_object_get(c, "script"), i, s) cause_side(&b, s, 1);
+        sb_puts(&b, "</ul>\n");
+    }
+    if (json_array_size(json_object_get(c, "against"))) {
+        sb_printf(&b, "<h2>%s</h2>\n<ul class=\"sides\">\n",
+                  json_array_size(json_object_get(c, "script")) ? "Against the host"
+                                                                 : "The host's sides");
+        json_array_foreach(json_object_get(c, "against"), i, s) cause_side(&b, s, 0);
+        sb_puts(&b, "</ul>\n");
+    }
+    if (jstr(c, "fix")) {
+        sb_puts(&b, "<h2>Instead</h2>\n<p class=\"fix\">");
+        sb_html(&b, jstr(c, "fix"));
+        sb_puts(&b, "</p>\n");
+    }
+    if (json_object_get(c, "fixes"))
+        cause_fixes(&b, json_object_get(c, "fixes"));
+    const char *repro = jstr(c, "reproducer");
+    if (repro) {
+        const char *base = strrchr(repro, '/');
+        sb_puts(&b, "<h2>Reproducer</h2>\n<p>The smallest input: <a href=\"");
+        sb_html(&b, base ? base + 1 : repro);
+        sb_puts(&b, ".html\">");
+        sb_html(&b, base ? base + 1 : repro);
+        sb_puts(&b, "</a> (<span class=\"mono\">hostrace run ");
+        sb_html(&b, repro);
+        sb_puts(&b, "/repro.py</span>)</p>\n");
+    }
+    sb_puts(&b, "<h2>Signatures</h2>\n<table>\n<tr><th>kind</th><th>signature</th>"
+                "<th>message</th><th>inputs</th></tr>\n");
+    for (i = 0; i < n; i++) {
+        if (es[i].cause != c)
+            continue;
+        sb_puts(&b, "<tr><td class=\"kind\">");
+        sb_html(&b, es[i].kind);
+        sb_puts(&b, "</td><td class=\"mono\"><a href=\"");
+        sb_html(&b, es[i].page);
+        sb_puts(&b, "\">");
+        sb_html(&b, es[i].sig);
+        sb_puts(&b, "</a></td><td>");
+        sb_html(&b, es[i].message);
+        sb_printf(&b, "</td><td>%lld</td></tr>\n", es[i].count);
+    }
+    sb_puts(&b, "</table>\n");
+    page_end(&b);
+    int rc = write_page(html_dir, page, &b, err, errlen);
+    free(b.p);
+    return rc;
+}
+
 static int write_index(const char *html_dir, const json_t *triage, const entry *es, size_t n,
                        char *err, size_t errlen)
 {
@@ -1004,10 +1163,41 @@ static int write_index(const char *html_dir, const json_t *triage, const entry *
     sbuf b = {0};
     page_begin(&b, "hostrace findings");
     sb_puts(&b, "<h1>hostrace findings</h1>\n");
+    json_t *causes = json_object_get(triage, "causes");
+    size_t ncauses = json_array_size(causes);
     sb_printf(&b,
-              "<p>%lld inputs replayed: <b>%zu distinct finding%s</b>, %zu flaky input%s "
-              "(no error when replayed).</p>\n",
-              jint(triage, "inputs", 0), n, n == 1 ? "" : "s", nflaky, nflaky == 1 ? "" : "s");
+              "<p>%lld inputs replayed: <b>%zu cause%s</b>, %zu distinct finding%s, %zu flaky "
+              "input%s (no error when replayed).</p>\n",
+              jint(triage, "inputs", 0), ncauses, ncauses == 1 ? "" : "s", n, n == 1 ? "" : "s",
+              nflaky, nflaky == 1 ? "" : "s");
+    if (ncauses) {
+        sb_puts(&b, "<h2>Causes</h2>\n<table id=\"causes\">\n<tr><th>#</th><th>cause</th>"
+                    "<th>severity</th><th>signatures</th><th>inputs</th><th>fixed by</th></tr>\n");
+        json_t *c;
+        json_array_foreach(causes, i, c)
+        {
+            sb_printf(&b, "<tr><td>%zu</td><td><a href=\"cause-", i + 1);
+            sb_html(&b, jstr(c, "id") ? jstr(c, "id") : "");
+            sb_puts(&b, ".html\">");
+            sb_html(&b, jstr(c, "title") ? jstr(c, "title") : "");
+            sb_puts(&b, "</a></td><td>");
+            sb_html(&b, jstr(c, "severity") ? jstr(c, "severity") : "");
+            sb_printf(&b, "</td><td>%zu</td><td>%lld</td><td class=\"mono\">",
+                      json_array_size(json_object_get(c, "signatures")), jint(c, "count", 0));
+            size_t k;
+            json_t *v;
+            int any = 0;
+            json_array_foreach(json_object_get(json_object_get(c, "fixes"), "variants"), k, v)
+                if (jstr(v, "verdict") && strcmp(jstr(v, "verdict"), "gone") == 0 &&
+                    !json_array_size(json_object_get(v, "other_errors"))) {
+                    if (any++)
+                        sb_puts(&b, ", ");
+                    sb_html(&b, jstr(v, "switch") ? jstr(v, "switch") : "");
+                }
+            sb_puts(&b, "</td></tr>\n");
+        }
+        sb_puts(&b, "</table>\n<h2>Signatures</h2>\n");
+    }
     if (n) {
         sb_puts(&b, "<table id=\"findings\">\n<tr><th>kind</th><th>signature</th><th>message</th>"
                     "<th>inputs</th><th>page</th></tr>\n");
@@ -1099,8 +1289,28 @@ int hr_html_write(const char *findings_dir, const char *html_dir, char *err, siz
         snprintf(err, errlen, "cannot create %s: %s", html_dir, strerror(errno));
         rc = -1;
     }
+    /* each finding's cause */
+    json_t *causes = json_object_get(triage, "causes"), *c;
+    size_t ci;
+    json_array_foreach(causes, ci, c)
+    {
+        size_t k;
+        json_t *sv;
+        json_array_foreach(json_object_get(c, "signatures"), k, sv)
+            for (size_t i = 0; es && i < n; i++)
+                if (json_string_value(sv) && strcmp(es[i].sig, json_string_value(sv)) == 0) {
+                    es[i].cause = c;
+                    es[i].cause_no = (int)ci + 1;
+                }
+    }
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = write_finding_page(findings_dir, html_dir, &es[i], err, errlen);
+    json_array_foreach(causes, ci, c)
+    {
+        if (rc != 0)
+            break;
+        rc = write_cause_page(html_dir, c, (int)ci + 1, es, n, err, errlen);
+    }
     if (rc == 0)
         rc = write_index(html_dir, triage, es, n, err, errlen);
     free(es);

@@ -84,7 +84,7 @@ static int valid_switch(const char *s)
 {
     static const char *const keys[] = {"lock_interface=", "render=", "timers_lock=",
                                        "main_thread_guard=", "rna_safety=",
-                                       "drivers_gil_release="};
+                                       "drivers_gil_release=", "bpy_on_main="};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
         if (strncmp(s, keys[i], strlen(keys[i])) == 0 && s[strlen(keys[i])])
             return 1;

@@ -8,7 +8,9 @@
  * parent merges the findings by signature and saves each new one with its
  * schedule file. */
 #include "cli.h"
+#include "cli/causes.h"
 #include "cli/program.h"
+#include "host/host.h"
 #include "py/py.h"
 #include "report/report.h"
 #include "report/report_internal.h"
@@ -143,6 +145,9 @@ static const char run_usage[] =
     "                      rna_safety=0|1        track and invalidate sub-data wrappers\n"
     "                      drivers_gil_release=0|1  depsgraph evaluation releases the GIL\n"
     "                                            (1, the default; 0: Blender before 3.0)\n"
+    "                      bpy_on_main=0|1       the script-side remedy on every call: each\n"
+    "                                            bpy call of a script thread runs on main\n"
+    "                                            (bpy.app.run_on_main(fn, wait=True))\n"
     "  --json            print one JSON object on stdout (the script's own output\n"
     "                    goes to stderr)\n"
     "  --timeout S       wall-clock budget for each schedule (default 120); past it\n"
@@ -296,6 +301,10 @@ static json_t *access_json(const report_access *a)
     json_object_set_new(o, "access", json_string(a->is_write ? "write" : "read"));
     json_object_set_new(o, "size", json_integer(a->size));
     json_object_set_new(o, "site", json_string(a->site));
+    if (a->call[0])
+        json_object_set_new(o, "call", json_string(a->call));
+    if (a->delegated)
+        json_object_set_new(o, "for_script_thread", json_true());
     json_object_set_new(o, "thread", json_string(a->thread));
     json_object_set_new(o, "role", json_string(a->role));
     if (a->py_file[0])
@@ -333,6 +342,56 @@ static json_t *python_json(void)
                      "free_threaded", ii.free_threaded, "gil", ii.gil_enabled);
 }
 
+static char *program_src; /* a program's Python, made before the run */
+
+static const char *basename_of(const char *p);
+
+/* Line `line` of text, its indentation left out, in buf. */
+static const char *text_line(const char *text, int line, char *buf, size_t len)
+{
+    const char *p = text;
+    for (int i = 1; p && i < line; i++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p || !*p)
+        return NULL;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t n = strcspn(p, "\n");
+    if (n >= len)
+        n = len - 1;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    return buf;
+}
+
+/* The source of a script line, for a cause's script side: the program's
+ * generated Python, a repro trailer's code, or the file. */
+static const char *source_line(const char *file, int line, void *ud)
+{
+    (void)ud;
+    static char buf[256];
+    const char *base = basename_of(file);
+    if (program_src && strcmp(base, PROGRAM_PY) == 0)
+        return text_line(program_src, line, buf, sizeof(buf));
+    if (trailer.present && trailer.text && strcmp(base, trailer.name) == 0)
+        return text_line((const char *)trailer.text, line, buf, sizeof(buf));
+    FILE *f = fopen(file, "r");
+    if (!f)
+        return NULL;
+    char l[1024];
+    const char *r = NULL;
+    for (int i = 1; fgets(l, sizeof(l), f); i++)
+        if (i == line) {
+            r = text_line(l, 1, buf, sizeof(buf));
+            break;
+        }
+    fclose(f);
+    return r;
+}
+
 static json_t *finding_json(const report_finding *f)
 {
     int err = report_kind_severity(f->kind) == REPORT_ERROR;
@@ -356,16 +415,26 @@ static json_t *finding_json(const report_finding *f)
     if (f->detail[0])
         json_object_set_new(o, "detail", json_string(f->detail));
     json_object_set_new(o, "python", python_json());
+    report_cause c;
+    report_set_activity_namer(host_activity_of);
+    report_set_api_namer(bpy_api_name);
+    report_cause_of(f, &c);
+    json_object_set_new(o, "cause", hr_cause_json(&c, source_line, NULL));
     return o;
 }
 
 static json_t *host_json(void)
 {
-    return json_pack("{s:b, s:s, s:b, s:b, s:b, s:b}", "lock_interface", opts.sw.lock_interface,
-                     "render", opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
-                     "timers_lock", opts.sw.timers_lock, "main_thread_guard",
-                     opts.sw.main_thread_guard, "rna_safety", opts.sw.rna_safety,
-                     "drivers_gil_release", !opts.sw.drivers_gil_keep);
+    json_t *o = json_pack("{s:b, s:s, s:b, s:b, s:b, s:b}", "lock_interface",
+                          opts.sw.lock_interface, "render",
+                          opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke", "timers_lock",
+                          opts.sw.timers_lock, "main_thread_guard", opts.sw.main_thread_guard,
+                          "rna_safety", opts.sw.rna_safety, "drivers_gil_release",
+                          !opts.sw.drivers_gil_keep);
+    /* only when on: files written before the switch existed stay the same */
+    if (opts.sw.bpy_on_main)
+        json_object_set_new(o, "bpy_on_main", json_true());
+    return o;
 }
 
 static void host_string(char *out, size_t len)
@@ -375,6 +444,12 @@ static void host_string(char *out, size_t len)
              opts.sw.lock_interface, opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
              opts.sw.timers_lock, opts.sw.main_thread_guard, opts.sw.rna_safety,
              !opts.sw.drivers_gil_keep);
+    /* only when on: schedules and trailers written before it stay valid
+     * and the same */
+    if (opts.sw.bpy_on_main) {
+        size_t n = strlen(out);
+        snprintf(out + n, len - n, " bpy_on_main=1");
+    }
 }
 
 /* Distinct bpy names the run met that the mock does not model. */
@@ -1070,7 +1145,6 @@ static void install_crash_handlers(void)
 /* Runs the script once and ends the process (never returns). Scheduled:
  * with the strategy for opts.seed, result for the parent. */
 static void run_body(void) __attribute__((noreturn));
-static char *program_src; /* a program's Python, made before the run */
 
 static int served;        /* a schedule forked by the schedule server */
 static int serve_fd = -1; /* the schedule server: its end of the parent's socket */
@@ -1435,6 +1509,8 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
     NUM("rna_safety=%d", opts.sw.rna_safety);
     ARG("--host");
     NUM("drivers_gil_release=%d", !opts.sw.drivers_gil_keep);
+    ARG("--host");
+    NUM("bpy_on_main=%d", opts.sw.bpy_on_main);
     if (opts.trace)
         ARG("--trace");
     if (opts.json)
@@ -1863,6 +1939,25 @@ result:;
     return oc;
 }
 
+/* Every finding of the run as JSON, with where it was first found. */
+static json_t *findings_list(void)
+{
+    json_t *list = json_array();
+    report_finding *f = malloc(sizeof(*f));
+    for (int i = 0; f && report_get(i, f) == 0; i++) {
+        json_t *o = finding_json(f);
+        if (i < nseen_cap && !opts.is_replay) {
+            json_object_set_new(o, "schedule_index", json_integer(seen[i].schedule));
+            json_object_set_new(o, "schedule_seed", json_integer((json_int_t)seen[i].seed));
+            if (seen[i].dir[0])
+                json_object_set_new(o, "saved", json_string(seen[i].dir));
+        }
+        json_array_append_new(list, o);
+    }
+    free(f);
+    return list;
+}
+
 static void print_results_text(int explored, uint64_t steps_total)
 {
     fflush(stdout);
@@ -1895,6 +1990,14 @@ static void print_results_text(int explored, uint64_t steps_total)
         }
     }
     free(f);
+    if (n > 0) {
+        json_t *list = findings_list();
+        json_t *causes = hr_causes_group(list);
+        printf("\n");
+        hr_causes_print(stdout, causes, list, NULL, NULL, NULL);
+        json_decref(causes);
+        json_decref(list);
+    }
     fflush(stdout);
 }
 
@@ -1911,20 +2014,9 @@ static void print_results_json(int explored, uint64_t steps_total, uint64_t fram
     json_object_set_new(root, "frames_run", json_integer((json_int_t)frames_total));
     json_object_set_new(root, "host", host_json());
     json_object_set_new(root, "python", python_json());
-    json_t *list = json_array();
-    report_finding *f = malloc(sizeof(*f));
-    for (int i = 0; f && report_get(i, f) == 0; i++) {
-        json_t *o = finding_json(f);
-        if (i < nseen_cap && !opts.is_replay) {
-            json_object_set_new(o, "schedule_index", json_integer(seen[i].schedule));
-            json_object_set_new(o, "schedule_seed", json_integer((json_int_t)seen[i].seed));
-            if (seen[i].dir[0])
-                json_object_set_new(o, "saved", json_string(seen[i].dir));
-        }
-        json_array_append_new(list, o);
-    }
-    free(f);
+    json_t *list = findings_list();
     int errors = report_error_count();
+    json_object_set_new(root, "causes", hr_causes_group(list));
     json_object_set_new(root, "findings", list);
     json_object_set_new(root, "errors", json_integer(errors));
     json_object_set_new(root, "warnings", json_integer(report_count() - errors));

@@ -1,5 +1,6 @@
 /* SARIF 2.1.0 of a findings directory (`hostrace triage` output): one run,
- * one rule per finding kind, one result per finding.
+ * one rule per finding kind, one result per cause (below, by_cause), built
+ * from the result of each finding it groups.
  *
  * Where a result points:
  *  - a finding with accesses (data race, use-after-free, lock-order
@@ -12,7 +13,7 @@
  * are program.py's lines. C files under hostrace's source tree are given
  * relative to SRCROOT, the finding's own files relative to FINDINGS, so a
  * code-scanning UI can map them onto a checkout. partialFingerprints carry
- * the signature, which is what makes two runs' results the same result. */
+ * the cause's id, which is what makes two runs' results the same result. */
 #include "cli/sarif.h"
 #include "report/report.h"
 
@@ -281,6 +282,138 @@ static json_t *result_of(const char *dir, const char *sig, json_t *entry, json_t
     return r;
 }
 
+/* Appends every location of r (its locations and related ones) to related,
+ * except those already there, numbering them from *next_id. */
+static void add_related(json_t *related, json_t *r, int *next_id)
+{
+    static const char *const keys[] = {"locations", "relatedLocations"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t i, j;
+        json_t *l, *m;
+        json_array_foreach(json_object_get(r, keys[k]), i, l)
+        {
+            json_t *phys = json_object_get(l, "physicalLocation");
+            int dup = 0;
+            json_array_foreach(related, j, m) dup |= json_equal(
+                json_object_get(m, "physicalLocation"), phys);
+            if (dup)
+                continue;
+            json_t *c = json_deep_copy(l);
+            json_object_set_new(c, "id", json_integer((*next_id)++));
+            json_array_append_new(related, c);
+        }
+    }
+}
+
+/* One result per cause (triage.json's "causes"): the result of the cause's
+ * reproducer (its smallest input's signature), its message the cause's
+ * title and fix; its location the script line where the cause has one,
+ * every other site of every signature of the cause a related location;
+ * partialFingerprints the cause's id. sig_results are the per-signature
+ * results in sorted signature order (consumed). A triage.json without
+ * causes (an older hostrace) keeps one result per signature. */
+static json_t *by_cause(json_t *tri, json_t *findings, json_t *sig_results, const char *dir)
+{
+    json_t *causes = json_object_get(tri, "causes");
+    if (!json_array_size(causes))
+        return sig_results;
+    /* signature -> its result */
+    json_t *of = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(sig_results, i, r)
+    {
+        const char *sig = json_string_value(
+            json_object_get(json_object_get(r, "properties"), "signature"));
+        if (sig)
+            json_object_set(of, sig, r);
+    }
+    json_t *out = json_array();
+    json_t *c;
+    json_array_foreach(causes, i, c)
+    {
+        json_t *sigs = json_object_get(c, "signatures");
+        const char *repro = json_string_value(json_object_get(c, "reproducer"));
+        const char *rsig = repro ? strrchr(repro, '-') : NULL;
+        json_t *base = rsig ? json_object_get(of, rsig + 1) : NULL;
+        if (!base)
+            base = json_object_get(of, json_string_value(json_array_get(sigs, 0)) ?: "");
+        if (!base)
+            continue;
+        json_t *res = json_deep_copy(base);
+        json_t *related = json_array();
+        int next_id = 1;
+        /* the script line first, when the cause has one */
+        json_t *locs = json_array();
+        size_t k;
+        json_t *side;
+        const char *brel = json_string_value(
+            json_object_get(json_object_get(base, "properties"), "findingDir"));
+        json_array_foreach(json_object_get(c, "script"), k, side)
+        {
+            const char *file = json_string_value(json_object_get(side, "file"));
+            if (!file || json_array_size(locs))
+                continue;
+            char text[512];
+            snprintf(text, sizeof(text), "%s of %s by a %s",
+                     json_string_value(json_object_get(side, "access")) ?: "access",
+                     json_string_value(json_object_get(side, "site")) ?: "?",
+                     strcmp(json_string_value(json_object_get(side, "where")) ?: "", "thread")
+                             == 0 ? "Python thread" : "script callback on the main thread");
+            json_array_append_new(locs, location(file,
+                                                 (int)json_integer_value(
+                                                     json_object_get(side, "line")),
+                                                 text, brel ? brel : ""));
+        }
+        if (json_array_size(locs)) {
+            add_related(related, base, &next_id);
+            json_object_set_new(res, "locations", locs);
+        } else {
+            json_decref(locs);
+            json_t *rel0 = json_pack("{s:O?}", "relatedLocations",
+                                     json_object_get(base, "relatedLocations"));
+            add_related(related, rel0, &next_id);
+            json_decref(rel0);
+        }
+        /* the other signatures' sites */
+        int error = strcmp(json_string_value(json_object_get(base, "level")) ?: "", "error") == 0;
+        json_t *sv;
+        json_array_foreach(sigs, k, sv)
+        {
+            json_t *o = json_object_get(of, json_string_value(sv) ?: "");
+            if (!o || o == base)
+                continue;
+            add_related(related, o, &next_id);
+            error |= strcmp(json_string_value(json_object_get(o, "level")) ?: "", "error") == 0;
+        }
+        if (json_array_size(related))
+            json_object_set_new(res, "relatedLocations", related);
+        else {
+            json_decref(related);
+            json_object_del(res, "relatedLocations");
+        }
+        json_object_set_new(res, "level", json_string(error ? "error" : "warning"));
+        char msg[2048];
+        snprintf(msg, sizeof(msg), "%s (%zu signature%s). Fix: %s",
+                 json_string_value(json_object_get(c, "title")) ?: "",
+                 json_array_size(sigs), json_array_size(sigs) == 1 ? "" : "s",
+                 json_string_value(json_object_get(c, "fix")) ?: "");
+        json_object_set_new(res, "message", json_pack("{s:s}", "text", msg));
+        const char *id = json_string_value(json_object_get(c, "id")) ?: "";
+        json_object_set_new(res, "partialFingerprints", json_pack("{s:s}", "hostraceCause/v1", id));
+        json_t *props = json_object_get(res, "properties");
+        json_object_set_new(props, "cause", json_string(id));
+        json_object_set(props, "signatures", sigs);
+        json_object_set(props, "count", json_object_get(c, "count"));
+        json_array_append_new(out, res);
+    }
+    (void)findings;
+    (void)dir;
+    json_decref(of);
+    json_decref(sig_results);
+    return out;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -329,6 +462,8 @@ int hr_sarif_write(const char *findings_dir, const char *path, char *err, size_t
             json_array_append_new(results, r);
     }
     free(sigs);
+    if (rc == 0)
+        results = by_cause(tri, findings, results, findings_dir);
     json_decref(tri);
     if (rc != 0) {
         json_decref(rule_list);

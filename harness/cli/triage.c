@@ -22,11 +22,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli/causes.h"
 #include "cli/program.h"
 
 static const char usage[] =
     "usage: hostrace triage DIR... [--out DIR] [--script SCRIPT.py] [--timeout S]\n"
-    "                       [--json] [--sarif FILE] [--html DIR]\n"
+    "                       [--json] [--sarif FILE] [--html DIR] [--fixes[=N]]\n"
     "\n"
     "Replays every crash and hang input in the given fuzzer output directories\n"
     "and groups them into distinct findings by signature. DIR may be an AFL++\n"
@@ -45,6 +46,10 @@ static const char usage[] =
     "and --out gets triage.json (all of it) and flaky.txt (inputs that showed\n"
     "no error when replayed, with their exit code).\n"
     "\n"
+    "The findings are listed by cause (README, \"Causes\"): the script-side code\n"
+    "that one change removes, with the host activities it meets, its signatures,\n"
+    "the smallest reproducer and the pattern to use instead.\n"
+    "\n"
     "  --out DIR        where the findings go (default hostrace-out/triage)\n"
     "  --script S       the script of fuzz_schedule inputs where fuzzer_stats\n"
     "                   does not name it (libFuzzer artifacts of fuzz_schedule)\n"
@@ -52,6 +57,11 @@ static const char usage[] =
     "  --json           print triage.json on stdout instead of the listing\n"
     "  --sarif FILE     also write the findings as SARIF 2.1.0 (hostrace report)\n"
     "  --html DIR       also write the HTML report (hostrace report)\n"
+    "  --fixes[=N]      for each error cause, run its reproducer and N schedules\n"
+    "                   (pct from seed 0; default 5) as it is and with each host\n"
+    "                   switch and the script-side remedy (bpy_on_main=1: every\n"
+    "                   bpy call of a script thread on the main thread), and say\n"
+    "                   which make the cause disappear\n"
     "\n"
     "exit codes: 0 no error-level finding, 1 at least one, 2 usage or input\n"
     "error, 3 internal error.\n";
@@ -400,17 +410,263 @@ static int cmp_groups(const void *a, const void *b)
     return c ? c : strcmp(x->signature, y->signature);
 }
 
+/* ---- fixes --------------------------------------------------------------------- */
+
+/* The variants --fixes tries: each host switch away from Blender as it is,
+ * then the script-side remedy. */
+static const char *const fix_variants[] = {
+    "lock_interface=1", "render=exec", "timers_lock=1", "main_thread_guard=1",
+    "rna_safety=1",     "bpy_on_main=1",
+};
+#define NFIX_VARIANTS (sizeof(fix_variants) / sizeof(fix_variants[0]))
+
+/* One `hostrace run` of the reproducer (pct > 0: that many pct schedules
+ * from seed 0, else its own schedule bytes) with host switch sw (or
+ * none): how many schedules showed the cause (-1 when the run failed),
+ * and the other error-level causes it showed into others. */
+static int fix_run(const char *hostrace, const char *repro, const char *sw, int pct,
+                   int timeout, const char *cause_id, json_t *others)
+{
+    char tmp[PATH_MAX], tbuf[16], nbuf[16];
+    const char *tmproot = getenv("TMPDIR");
+    snprintf(tmp, sizeof(tmp), "%s/hostrace-fixes-XXXXXX", tmproot && *tmproot ? tmproot : "/tmp");
+    if (!mkdtemp(tmp))
+        return -1;
+    snprintf(tbuf, sizeof(tbuf), "%d", timeout);
+    snprintf(nbuf, sizeof(nbuf), "%d", pct);
+    char *av[24];
+    int n = 0;
+    av[n++] = (char *)hostrace;
+    av[n++] = "run";
+    av[n++] = (char *)repro;
+    if (pct > 0) {
+        av[n++] = "--strategy";
+        av[n++] = "pct";
+        av[n++] = "--seed";
+        av[n++] = "0";
+        av[n++] = "--schedules";
+        av[n++] = nbuf;
+    }
+    if (sw) {
+        av[n++] = "--host";
+        av[n++] = (char *)sw;
+    }
+    av[n++] = "--keep-going";
+    av[n++] = "--json";
+    av[n++] = "--out";
+    av[n++] = tmp;
+    av[n++] = "--timeout";
+    av[n++] = tbuf;
+    av[n] = NULL;
+    char *text = NULL;
+    hr_capture(av, &text);
+    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    json_t *root = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (!root)
+        return -1;
+    int seen = 0;
+    size_t k;
+    json_t *f;
+    json_array_foreach(json_object_get(root, "findings"), k, f)
+    {
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        if (!sev || strcmp(sev, "error") != 0)
+            continue;
+        json_t *c = json_object_get(f, "cause");
+        const char *id = json_string_value(json_object_get(c, "id"));
+        if (id && strcmp(id, cause_id) == 0) {
+            json_int_t cnt = json_integer_value(json_object_get(f, "count"));
+            seen += cnt > 0 ? (int)cnt : 1;
+        } else if (others) {
+            const char *title = json_string_value(json_object_get(c, "title"));
+            json_t *t = json_string(title ? title : json_string_value(json_object_get(f, "message")));
+            size_t j;
+            json_t *o;
+            int have = 0;
+            json_array_foreach(others, j, o) have |= json_equal(o, t);
+            if (!have)
+                json_array_append(others, t);
+            json_decref(t);
+        }
+    }
+    json_int_t sched = json_integer_value(json_object_get(root, "schedules"));
+    json_decref(root);
+    if (seen > sched && sched > 0)
+        seen = (int)sched; /* counts are per signature; a schedule shows a cause once */
+    return seen;
+}
+
+/* The host switches the reproducer already runs with (its trailer's). */
+static void repro_host(const char *repro, char *host, size_t len)
+{
+    host[0] = 0;
+    FILE *f = fopen(repro, "r");
+    char line[1024];
+    while (f && fgets(line, sizeof(line), f))
+        if (strncmp(line, "# hostrace-host:", 16) == 0 || strncmp(line, "# host:", 7) == 0) {
+            const char *v = strchr(line, ':') + 1;
+            snprintf(host, len, "%s", v + strspn(v, " "));
+            host[strcspn(host, "\n")] = 0;
+        }
+    if (f)
+        fclose(f);
+}
+
+/* --fixes for one cause: {"runs": 1 + N, "as_is": {...}, "variants": [...]}
+ * where each entry is {"switch", "reproducer": shown by the reproducer's own
+ * schedule, "seen": runs that showed it (of 1 + N), "other_errors": titles of
+ * error causes these runs showed that the runs as it is did not, "verdict":
+ * "gone" (in none of the runs) | "still there" | "already on" (the
+ * reproducer runs with it) | "failed" (hostrace could not run it) |
+ * "not reproduced" (the runs as it is did not show it either: no
+ * comparison)}. */
+static json_t *cause_fixes(const char *hostrace, const char *dir, const char *cause_id, int n,
+                           int timeout, int index, int ncauses)
+{
+    char repro[PATH_MAX + 16], host[512];
+    snprintf(repro, sizeof(repro), "%s/repro.py", dir);
+    repro_host(repro, host, sizeof(host));
+    json_t *res = json_object(), *vars = json_array(), *base_others = json_array();
+    json_object_set_new(res, "runs", json_integer(n + 1));
+    int base_seen = 0;
+    for (int v = -1; v < (int)NFIX_VARIANTS && !hr_interrupted(); v++) {
+        const char *sw = v < 0 ? NULL : fix_variants[v];
+        fprintf(stderr, "triage: fixes [%d/%d] %s: %s\n", index + 1, ncauses, cause_id,
+                sw ? sw : "as it is");
+        json_t *o = json_object(), *others = json_array();
+        json_object_set_new(o, "switch", json_string(sw ? sw : ""));
+        char want[128] = "";
+        if (sw) {
+            /* the switch already on in the reproducer ("render=exec" in its
+             * host line) */
+            snprintf(want, sizeof(want), " %s", sw);
+        }
+        char hostsp[600];
+        snprintf(hostsp, sizeof(hostsp), " %s", host);
+        if (sw && strstr(hostsp, want)) {
+            json_object_set_new(o, "verdict", json_string("already on"));
+            json_decref(others);
+            json_array_append_new(vars, o);
+            continue;
+        }
+        int r = fix_run(hostrace, repro, sw, 0, timeout, cause_id, others);
+        int k = r < 0 ? -1 : fix_run(hostrace, repro, sw, n, timeout, cause_id, others);
+        int seen = r < 0 || k < 0 ? 0 : (r > 0) + k;
+        const char *verdict = r < 0 || k < 0     ? "failed"
+                              : v < 0            ? (seen ? "reproduced" : "not reproduced")
+                              : base_seen == 0   ? "not reproduced"
+                              : seen == 0        ? "gone"
+                                                 : "still there";
+        json_object_set_new(o, "reproducer", json_boolean(r > 0));
+        json_object_set_new(o, "seen", json_integer(seen));
+        if (v < 0) {
+            base_seen = seen;
+            json_array_extend(base_others, others);
+        } else {
+            /* only the errors the runs as it is did not show */
+            json_t *fresh = json_array();
+            size_t i, j;
+            json_t *t, *b;
+            json_array_foreach(others, i, t)
+            {
+                int have = 0;
+                json_array_foreach(base_others, j, b) have |= json_equal(t, b);
+                if (!have)
+                    json_array_append(fresh, t);
+            }
+            json_decref(others);
+            others = fresh;
+        }
+        json_object_set_new(o, "other_errors", others);
+        json_object_set_new(o, "verdict", json_string(verdict));
+        if (v < 0)
+            json_object_set_new(res, "as_is", o);
+        else
+            json_array_append_new(vars, o);
+    }
+    json_decref(base_others);
+    json_object_set_new(res, "variants", vars);
+    return res;
+}
+
+/* "fixed by: a, b; gone, but with other errors, with: c [...]; still there
+ * with: d (3/6)" */
+static void print_fixes(FILE *out, json_t *fx)
+{
+    int n = (int)json_integer_value(json_object_get(fx, "runs"));
+    json_t *as = json_object_get(fx, "as_is");
+    fprintf(out, "    fixes (the reproducer and %d pct schedules each): as it is %lld/%d%s\n",
+            n - 1, (long long)json_integer_value(json_object_get(as, "seen")), n,
+            json_is_true(json_object_get(as, "reproducer")) ? "" : " (its own schedule did not "
+                                                                   "show it)");
+    static const char *const groups[] = {"gone", "gone, other errors", "still there",
+                                         "already on", "not reproduced", "failed"};
+    static const char *const labels[] = {"fixed by", "gone, but with other errors, with",
+                                         "still there with", "already on in the reproducer",
+                                         "no comparison (not reproduced as it is)",
+                                         "could not run"};
+    for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+        int first = 1;
+        size_t i;
+        json_t *o;
+        json_array_foreach(json_object_get(fx, "variants"), i, o)
+        {
+            const char *v = json_string_value(json_object_get(o, "verdict"));
+            int other = json_array_size(json_object_get(o, "other_errors")) > 0;
+            const char *grp = strcmp(v, "gone") == 0 ? (other ? groups[1] : groups[0]) : v;
+            if (strcmp(grp, groups[g]) != 0)
+                continue;
+            fprintf(out, "%s%s%s", first ? "      " : ", ", first ? labels[g] : "",
+                    first ? ": " : "");
+            fputs(json_string_value(json_object_get(o, "switch")), out);
+            if (strcmp(v, "gone") == 0 || strcmp(v, "still there") == 0)
+                fprintf(out, " (%lld/%d)", (long long)json_integer_value(json_object_get(o, "seen")),
+                        n);
+            if (g == 1) {
+                size_t j;
+                json_t *t;
+                fputs(" [", out);
+                json_array_foreach(json_object_get(o, "other_errors"), j, t)
+                    fprintf(out, "%s%.100s", j ? "; " : "", json_string_value(t));
+                fputs("]", out);
+            }
+            first = 0;
+        }
+        if (!first)
+            fputc('\n', out);
+    }
+}
+
+static void print_cause_fixes(FILE *out, json_t *cause, void *ud)
+{
+    (void)ud;
+    json_t *fx = json_object_get(cause, "fixes");
+    if (fx)
+        print_fixes(out, fx);
+}
+
+/* after each signature of the listing: its inputs and replay command */
+static void print_replay(FILE *out, json_t *f, void *ud)
+{
+    (void)ud;
+    char rp[PATH_MAX + 160], q[2 * PATH_MAX + 400];
+    snprintf(rp, sizeof(rp), "%s/replay.sh", json_string_value(json_object_get(f, "dir")));
+    fprintf(out, "        replay: %s\n", hr_shell_quote(rp, q, sizeof(q)));
+}
+
 int cli_triage(int argc, char **argv)
 {
     const char *out = "hostrace-out/triage", *script = NULL, *sarif = NULL, *html = NULL;
-    int timeout = 120, json = 0;
-    enum { O_OUT = 1, O_SCRIPT, O_TIMEOUT, O_JSON, O_HELP, O_SARIF, O_HTML };
+    int timeout = 120, json = 0, fixes = 0;
+    enum { O_OUT = 1, O_SCRIPT, O_TIMEOUT, O_JSON, O_HELP, O_SARIF, O_HTML, O_FIXES };
     static const struct option longopts[] = {{"out", required_argument, NULL, O_OUT},
                                              {"script", required_argument, NULL, O_SCRIPT},
                                              {"timeout", required_argument, NULL, O_TIMEOUT},
                                              {"json", no_argument, NULL, O_JSON},
                                              {"sarif", required_argument, NULL, O_SARIF},
                                              {"html", required_argument, NULL, O_HTML},
+                                             {"fixes", optional_argument, NULL, O_FIXES},
                                              {"help", no_argument, NULL, O_HELP},
                                              {NULL, 0, NULL, 0}};
     opterr = 0;
@@ -440,6 +696,13 @@ int cli_triage(int argc, char **argv)
         case O_HTML:
             html = optarg;
             break;
+        case O_FIXES: {
+            long v = 5;
+            if (optarg && hr_parse_range("triage", "fixes", optarg, 1, 10000, &v) < 0)
+                return CLI_EXIT_USAGE;
+            fixes = (int)v;
+            break;
+        }
         case 'h':
         case O_HELP:
             fputs(usage, stdout);
@@ -578,6 +841,8 @@ int cli_triage(int argc, char **argv)
     json_object_set_new(res, "replayed", json_integer(replayed));
     if (hr_interrupted())
         json_object_set_new(res, "interrupted", json_true());
+    /* each finding's saved JSON (its cause), in g_groups' order */
+    json_t *flist = json_array();
     for (int i = 0; i < g_ngroups && !internal; i++) {
         tr_group *g = &g_groups[i];
         char dir[PATH_MAX + 128];
@@ -596,9 +861,83 @@ int cli_triage(int argc, char **argv)
         for (int k = 0; k < g->ninputs; k++)
             json_array_append_new(ins, json_string(g_in[g->inputs[k]].path));
         json_object_set_new(o, "inputs", ins);
+        char fj[PATH_MAX + 160];
+        snprintf(fj, sizeof(fj), "%s/finding.json", dir);
+        json_t *fo = json_load_file(fj, 0, NULL);
+        if (!fo)
+            fo = json_pack("{s:s, s:s}", "kind", g->kind, "message", g->message);
+        json_object_set_new(fo, "signature", json_string(g->signature));
+        json_object_set_new(fo, "count", json_integer(g->ninputs));
+        json_object_set_new(fo, "dir", json_string(dir));
+        json_object_set_new(fo, "smallest_size", json_integer((json_int_t)g_in[g->best].size));
+        json_object_set_new(fo, "hostrace", json_string(g_in[g->best].hostrace));
+        json_array_append_new(flist, fo);
+        json_t *cid = json_object_get(json_object_get(fo, "cause"), "id");
+        json_object_set_new(o, "cause", json_string(json_string_value(cid) ? json_string_value(cid)
+                                                                           : g->signature));
         json_object_set_new(groups, g->signature, o);
     }
     json_object_set_new(res, "findings", groups);
+    json_t *causes = hr_causes_group(flist);
+    size_t ci;
+    json_t *cause;
+    int nerr_causes = 0;
+    json_array_foreach(causes, ci, cause)
+    {
+        /* the cause's reproducer: its smallest input's finding */
+        json_t *best = NULL;
+        int error = 0;
+        size_t k;
+        json_t *ix;
+        json_array_foreach(json_object_get(cause, "findings"), k, ix)
+        {
+            json_t *fo = json_array_get(flist, (size_t)json_integer_value(ix));
+            const char *sev = json_string_value(json_object_get(fo, "severity"));
+            error |= !sev || strcmp(sev, "error") == 0;
+            if (!best || json_integer_value(json_object_get(fo, "smallest_size")) <
+                             json_integer_value(json_object_get(best, "smallest_size")))
+                best = fo;
+        }
+        if (best) {
+            json_object_set(cause, "reproducer", json_object_get(best, "dir"));
+            json_object_set(cause, "reproducer_build", json_object_get(best, "hostrace"));
+        }
+        json_object_set_new(cause, "severity", json_string(error ? "error" : "warning"));
+        nerr_causes += error;
+    }
+    if (fixes && !internal) {
+        /* each error cause's reproducer, as it is and with each variant */
+        int idx = 0;
+        json_array_foreach(causes, ci, cause)
+        {
+            if (hr_interrupted())
+                break;
+            const char *dir = json_string_value(json_object_get(cause, "reproducer"));
+            const char *hr = json_string_value(json_object_get(cause, "reproducer_build"));
+            if (!dir || strcmp(json_string_value(json_object_get(cause, "severity")), "error"))
+                continue;
+            json_object_set_new(cause, "fixes",
+                                cause_fixes(hr ? hr : g_self, dir,
+                                            json_string_value(json_object_get(cause, "id")),
+                                            fixes, timeout, idx++, nerr_causes));
+        }
+    }
+    /* triage.json: each cause's signatures by name */
+    json_t *saved_causes = json_deep_copy(causes);
+    json_array_foreach(saved_causes, ci, cause)
+    {
+        json_t *sigs = json_array();
+        size_t k;
+        json_t *ix;
+        json_array_foreach(json_object_get(cause, "findings"), k, ix)
+            json_array_append(sigs, json_object_get(
+                                        json_array_get(flist, (size_t)json_integer_value(ix)),
+                                        "signature"));
+        json_object_set_new(cause, "signatures", sigs);
+        json_object_del(cause, "findings");
+        json_object_del(cause, "reproducer_build");
+    }
+    json_object_set_new(res, "causes", saved_causes);
     for (int i = 0; i < nflaky; i++) {
         json_t *o = json_object();
         json_object_set_new(o, "input", json_string(g_in[flaky[i]].path));
@@ -620,6 +959,8 @@ int cli_triage(int argc, char **argv)
     if (internal) {
         fprintf(stderr, "hostrace triage: internal error while writing '%s'\n", out);
         json_decref(res);
+        json_decref(flist);
+        json_decref(causes);
         return CLI_EXIT_INTERNAL;
     }
     if (json) {
@@ -628,16 +969,11 @@ int cli_triage(int argc, char **argv)
             puts(s);
         free(s);
     } else {
-        printf("hostrace triage: %d input%s, %d distinct finding%s, %d flaky\n", g_nin,
-               g_nin == 1 ? "" : "s", g_ngroups, g_ngroups == 1 ? "" : "s", nflaky);
-        for (int i = 0; i < g_ngroups; i++) {
-            tr_group *g = &g_groups[i];
-            char rp[PATH_MAX + 160], q[2 * PATH_MAX + 400];
-            snprintf(rp, sizeof(rp), "%s/%s-%s/replay.sh", out, g->kind, g->signature);
-            printf("  %-16s %s  %3d input%s  %.120s\n      replay: %s\n", g->kind, g->signature,
-                   g->ninputs, g->ninputs == 1 ? " " : "s", g->message,
-                   hr_shell_quote(rp, q, sizeof(q)));
-        }
+        printf("hostrace triage: %d input%s, %zu cause%s, %d distinct finding%s, %d flaky\n",
+               g_nin, g_nin == 1 ? "" : "s", json_array_size(causes),
+               json_array_size(causes) == 1 ? "" : "s", g_ngroups, g_ngroups == 1 ? "" : "s",
+               nflaky);
+        hr_causes_print(stdout, causes, flist, print_replay, print_cause_fixes, NULL);
         if (nflaky)
             printf("  flaky (no error when replayed): %d input%s, listed in %s/flaky.txt\n",
                    nflaky, nflaky == 1 ? "" : "s", out);
@@ -649,6 +985,8 @@ int cli_triage(int argc, char **argv)
                 "covers those, and `hostrace triage` of the same directories replays them all\n",
                 replayed, g_nin, g_nin == 1 ? "" : "s");
     json_decref(res);
+    json_decref(flist);
+    json_decref(causes);
     free(flaky);
     free(flaky_code);
     int rc = hr_report_outputs(out, sarif, html);

@@ -6,6 +6,7 @@
  * the pool with the GIL released (deg_evaluate_on_refresh's
  * BPy_BEGIN_ALLOW_THREADS), unless host switch drivers_gil_release=0. */
 #include "host_internal.h"
+#include "sched/tsan_annotate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,16 @@ static void *pool_worker(void *p)
         seen = dg->generation;
         HostEvalTask *t = &dg->tasks[index];
         sched_mutex_unlock(&dg->pool_mutex);
+        /* the origin is hostrace's bookkeeping, not Blender's task: read
+         * out of TSan's sight */
+        HR_TSAN_IGNORE_BEGIN();
+        int adopt = t->has_origin;
+        if (adopt)
+            sched_call_adopt(&t->origin);
+        HR_TSAN_IGNORE_END();
         eval_slice(a_host, t);
+        if (adopt)
+            sched_call_leave();
         sched_mutex_lock(&dg->pool_mutex);
         if (--dg->pending == 0)
             sched_cond_broadcast(&dg->done_cond);
@@ -185,17 +195,22 @@ void host_depsgraph_evaluate(Host *h)
     /* the copies, then (when any object has drivers) the drivers' values,
      * then their writes: the pool meets between the steps */
     int steps = host_drivers_any(h, orig, n) ? 3 : 1;
+    /* a script thread asking for the evaluation: the workers work for its
+     * call */
+    sched_call_origin origin;
+    int has_origin = sched_call_origin_get(&origin);
     for (int step = 0; step < steps; step++) {
         if (dg->nworkers == 0) {
             /* no thread could be started: evaluate here */
-            HostEvalTask t = {orig, eval, n, 0, n, step};
+            HostEvalTask t = {orig, eval, n, 0, n, step, origin, has_origin};
             eval_slice(h, &t);
             continue;
         }
         sched_mutex_lock(&dg->pool_mutex);
         for (int w = 0; w < dg->nworkers; w++)
-            dg->tasks[w] = (HostEvalTask){orig, eval, n, n * w / dg->nworkers,
-                                          n * (w + 1) / dg->nworkers, step};
+            dg->tasks[w] = (HostEvalTask){orig,   eval, n, n * w / dg->nworkers,
+                                          n * (w + 1) / dg->nworkers, step, origin,
+                                          has_origin};
         dg->pending = dg->nworkers;
         dg->generation++;
         sched_cond_broadcast(&dg->work_cond);

@@ -267,6 +267,11 @@ typedef struct host_switches {
      * thread that asked for it (Blender before 3.0, #91046); the default
      * (0 here, the key's 1) releases it as deg_evaluate_on_refresh does */
     int drivers_gil_keep;
+    /* bpy_on_main=1: not a host change but the script-side remedy applied
+     * to every call: each bpy call a script's Python thread makes runs on
+     * the main thread, as bpy.app.run_on_main(fn, wait=True) would run it
+     * (harness/py/lib/bpy.py). `triage --fixes` measures it. */
+    int bpy_on_main;
 } host_switches;
 
 /* Parses "key=value" into sw. Returns 0, or -1 with a message in err. */
@@ -363,6 +368,10 @@ typedef struct HostEvalTask {
     int n; /* all objects (driver variables look up their targets) */
     int begin, end;
     int step; /* 0: copy, 1: compute the drivers, 2: apply them */
+    /* the script thread's call the evaluation is for (frame_set from a
+     * Python thread), adopted by the worker: its accesses are that call's */
+    sched_call_origin origin;
+    int has_origin;
 } HostEvalTask;
 
 typedef struct HostDepsgraph {
@@ -815,5 +824,10 @@ void host_ctx_op_exit(Host *h);
 HostScene *host_ctx_scene(Host *h);
 HostObject *host_ctx_active_object(Host *h);
 void host_ctx_set_active_object(Host *h, HostObject *ob);
+
+/* What a host thread was doing at access a ("viewport draw", "render job",
+ * "timer walk"): the report's activity namer (report_set_activity_namer). */
+struct report_access;
+void host_activity_of(const struct report_access *a, char *out, size_t len);
 
 #endif

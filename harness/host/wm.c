@@ -26,7 +26,8 @@ static int parse_bool(const char *v, int *out)
 
 const char *host_switch_keys(void)
 {
-    return "lock_interface render timers_lock main_thread_guard rna_safety drivers_gil_release";
+    return "lock_interface render timers_lock main_thread_guard rna_safety drivers_gil_release "
+           "bpy_on_main";
 }
 
 int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errlen)
@@ -47,6 +48,7 @@ int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errle
         {"timers_lock", &sw->timers_lock},
         {"main_thread_guard", &sw->main_thread_guard},
         {"rna_safety", &sw->rna_safety},
+        {"bpy_on_main", &sw->bpy_on_main},
     };
     for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
         if (strlen(bools[i].key) == klen && strncmp(kv, bools[i].key, klen) == 0) {

@@ -509,6 +509,8 @@ static PyObject *py_switch(PyObject *self, PyObject *args)
         return PyBool_FromLong(sw->rna_safety);
     if (strcmp(name, "drivers_gil_release") == 0)
         return PyBool_FromLong(!sw->drivers_gil_keep);
+    if (strcmp(name, "bpy_on_main") == 0)
+        return PyBool_FromLong(sw->bpy_on_main);
     PyErr_Format(PyExc_KeyError, "no host switch '%s'", name);
     return NULL;
 }

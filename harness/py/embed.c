@@ -662,6 +662,18 @@ int bpy_runtime_start(const host_switches *sw, const char *script, const sched_c
         return -1;
     }
     bpy_host = host;
+    if (sw->bpy_on_main) {
+        /* the remedy: bpy.py's calls into _bpy go through run_on_main */
+        PyObject *bpy = PyImport_ImportModule("bpy");
+        PyObject *r = bpy ? PyObject_CallMethod(bpy, "_use_bpy_on_main", NULL) : NULL;
+        Py_XDECREF(bpy);
+        if (!r) {
+            PyErr_Print();
+            snprintf(err, errlen, "internal error: host switch bpy_on_main could not be applied");
+            return -1;
+        }
+        Py_DECREF(r);
+    }
     return 0;
 }
 

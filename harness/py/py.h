@@ -115,4 +115,8 @@ void bpy_interpreter(bpy_interp_info *out);
 /* "CPython 3.13.5 free-threaded, GIL disabled" and the like */
 void bpy_interpreter_describe(const bpy_interp_info *in, char *out, size_t len);
 
+/* The bpy API an entry point (its C function, bpy_enter's func)
+ * implements, as a script writes it ("Scene.frame_set()"), or NULL. */
+const char *bpy_api_name(const char *func);
+
 #endif

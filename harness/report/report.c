@@ -95,9 +95,14 @@ void report_set_generated_source(const char *name)
     unlock();
 }
 
+int report_is_generated(const char *file)
+{
+    return g_generated[0] && strcmp(basename_of(file), g_generated) == 0;
+}
+
 /* key without the line numbers of generated source: every "NAME:123"
  * becomes "NAME" */
-static void strip_generated_lines(const char *key, char *out, size_t len)
+void report_strip_generated(const char *key, char *out, size_t len)
 {
     size_t n = strlen(g_generated), o = 0;
     for (const char *p = key; *p && o + 1 < len;) {
@@ -122,8 +127,8 @@ static void compute_signature(report_finding *f)
     if (!f->key_b[0] && f->nacc > 1)
         report_access_key(&f->acc[1], f->key_b, sizeof(f->key_b));
     char ka[sizeof(f->key_a)], kb[sizeof(f->key_b)];
-    strip_generated_lines(f->key_a, ka, sizeof(ka));
-    strip_generated_lines(f->key_b, kb, sizeof(kb));
+    report_strip_generated(f->key_a, ka, sizeof(ka));
+    report_strip_generated(f->key_b, kb, sizeof(kb));
     /* unordered pair: sort the two keys */
     const char *a = ka, *b = kb;
     if (strcmp(a, b) > 0) {
@@ -267,7 +272,10 @@ static void print_access(FILE *out, const char *label, const report_access *a)
     if (a->has_step)
         fprintf(out, "      at step %llu of the interleaving\n", (unsigned long long)a->step);
     if (a->py_file[0])
-        fprintf(out, "      python: %s:%d\n", a->py_file, a->py_line);
+        fprintf(out, "      python: %s:%d%s%s%s\n", a->py_file, a->py_line,
+                a->call[0] ? ", in bpy call " : "", a->call,
+                a->delegated ? " (this host thread works for that call of a Python thread)"
+                             : "");
     for (int i = 0; i < a->nframes; i++)
         fprintf(out, "      #%d %s %s:%d\n", i, a->frames[i].func, a->frames[i].file,
                 a->frames[i].line);

@@ -58,6 +58,9 @@ typedef struct report_access {
     char thread[64]; /* managed thread name */
     char role[24];   /* sched role name */
     char site[64];   /* access site id, or C function when unknown */
+    char call[48];   /* the bpy call it was made in (its C function), or "" */
+    int delegated;   /* made by a host thread working for that call of a
+                        script thread (sched_call_adopt): the script's side */
     char py_file[192];
     int py_line;
     int has_step;  /* step is known (the access was annotated) */
@@ -127,5 +130,61 @@ void report_print_finding(FILE *out, const report_finding *f);
 /* A hook run when a sanitizer is about to end the process (ASan), so the
  * findings are printed before it dies. */
 void report_set_fatal_hook(void (*fn)(void));
+
+/* ---- causes ------------------------------------------------------------ */
+
+/* A cause groups findings that one change removes: the script-side code
+ * that does something against the host, whatever host activity was on the
+ * other side. The rule (README, "Causes"):
+ *   - data-race and use-after-free (family "memory"): the script side is
+ *     the access a script thread made (role "python"), else an access made
+ *     by script code on a host thread (one with a Python location: a timer,
+ *     handler or draw callback); the cause is where that code runs (a
+ *     Python thread or the main thread) and its file:line, or in generated
+ *     source (fuzz programs, whose line numbers vary) its access site. Both
+ *     sides when both are script code. With no script side (host against
+ *     host) the cause is the pair of sites.
+ *   - every other kind: the finding's own signature keys (one signature,
+ *     one cause).
+ * The id hashes only those parts, so it is as stable as a signature. */
+#define REPORT_CAUSE_SIDES 2
+
+typedef struct report_cause_side {
+    char where[16];  /* "thread" (a Python thread), "main" (script code on
+                        a host thread), "host" */
+    char thread[64];
+    char role[24];
+    char access[8];  /* "read", "write" */
+    char site[64];
+    char call[48];   /* the bpy call (C function) or "" */
+    char api[64];    /* the bpy API that call implements, or "" */
+    char file[192];  /* script file or "" */
+    int line;
+    char activity[48]; /* host side: what the host thread was doing */
+} report_cause_side;
+
+typedef struct report_cause {
+    char id[17];
+    char family[32]; /* "memory" or the kind id */
+    char title[256];
+    report_cause_side script[REPORT_CAUSE_SIDES];
+    int nscript;
+    report_cause_side against[REPORT_CAUSE_SIDES];
+    int nagainst;
+    char fix[512];   /* the pattern to use instead, for the script's author */
+} report_cause;
+
+/* The cause of finding f. */
+void report_cause_of(const report_finding *f, report_cause *out);
+
+/* The host model names what a host thread was doing at an access (its
+ * role, site and C stack): "viewport draw", "render job". Without a
+ * namer, the role is used. */
+typedef void (*report_activity_fn)(const report_access *a, char *out, size_t len);
+void report_set_activity_namer(report_activity_fn fn);
+/* The binding names the API a call (an access's call, its C function)
+ * implements: "Scene.frame_set()"; NULL when it does not know it. */
+typedef const char *(*report_api_fn)(const char *call);
+void report_set_api_namer(report_api_fn fn);
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef HOSTRACE_REPORT_INTERNAL_H
 #define HOSTRACE_REPORT_INTERNAL_H
 
+#include <stddef.h>
+
 /* Installs the ASan error callback (TSan's hook needs no installation). */
 void report_install_sanitizer_hooks(void);
 /* True in a build whose sanitizer (ASan) reports SIGSEGV itself. */
@@ -16,5 +18,10 @@ int selfsym_lookup(const void *pc, const char **name, int *runtime);
 /* Whether TSan can name frames in this build (0 in a TSan build without a
  * working symbolizer; 1 elsewhere). */
 int report_sanitizer_symbolizes(void);
+
+/* key with the line numbers of generated source left out ("NAME:12" ->
+ * "NAME"); whether file is that generated source. */
+void report_strip_generated(const char *key, char *out, size_t len);
+int report_is_generated(const char *file);
 
 #endif

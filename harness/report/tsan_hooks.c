@@ -47,6 +47,8 @@ typedef struct raw_access {
     const char *site;
     const char *func;
     const char *file;
+    const char *call;
+    int delegated;
     int line;
     uint64_t step;
     /* the thread's latest call of each bpy function, newest first, when
@@ -136,7 +138,7 @@ void __tsan_on_report(void *report)
         a->os_id = 0;
         a->size = a->write = 0;
         a->found = 0;
-        a->site = a->func = a->file = NULL;
+        a->site = a->func = a->file = a->call = NULL;
         a->line = 0;
         __tsan_get_report_mop(report, (unsigned long)i, &a->tid, &addr, &a->size, &a->write,
                               &atomic, a->trace, SLOT_FRAMES);
@@ -164,6 +166,8 @@ void __tsan_on_report(void *report)
             a->site = info.site;
             a->func = info.func;
             a->file = info.file;
+            a->call = info.call;
+            a->delegated = info.delegated;
             a->line = info.line;
             a->step = info.step;
         }
@@ -259,6 +263,12 @@ static const sched_call_info *call_of(const raw_access *ra, const char **names, 
         for (int k = 0; k < nnames; k++)
             if (ra->calls[c].func && strcmp(ra->calls[c].func, names[k]) == 0)
                 return &ra->calls[c];
+    /* a host thread working for a script thread's call (sched_call_adopt):
+     * its stack holds the host's work, not the call; the newest adopted
+     * call */
+    for (int c = 0; c < ra->ncalls; c++)
+        if (ra->calls[c].func && ra->calls[c].delegated)
+            return &ra->calls[c];
     return NULL;
 }
 
@@ -284,6 +294,8 @@ static void fold(const raw_report *r, report_finding *f)
              * was made in, and the step that call began at */
             a->has_step = 1;
             a->step = call->step;
+            snprintf(a->call, sizeof(a->call), "%s", call->func);
+            a->delegated = call->delegated;
             if (call->file) {
                 snprintf(a->py_file, sizeof(a->py_file), "%s", call->file);
                 a->py_line = call->line;
@@ -291,6 +303,9 @@ static void fold(const raw_report *r, report_finding *f)
         }
         if (ra->found) {
             snprintf(a->site, sizeof(a->site), "%s", ra->site);
+            if (ra->call)
+                snprintf(a->call, sizeof(a->call), "%s", ra->call);
+            a->delegated = ra->delegated;
             a->has_step = 1;
             a->step = ra->step;
             if (ra->file) {

@@ -162,11 +162,23 @@ static int access_record(const sched_site *site, const void *obj, size_t size, i
     sched_record *r = t_record;
     if (!r)
         return 0;
-    const char *file = NULL;
+    const char *file = NULL, *call = NULL;
     int line = 0;
     if (g_location && !g_location(&file, &line))
         file = NULL;
     hidden_begin();
+    int delegated = 0;
+    if (r->call_depth > 0 && r->call_depth <= SCHED_CALLS) {
+        const sched_call_entry *c = &r->call_open[r->call_depth - 1];
+        call = c->func;
+        delegated = c->delegated;
+        if (delegated) {
+            /* work for a script thread's call: its line, not the line of
+             * Python this host thread may be running for it (a driver) */
+            file = c->file;
+            line = c->line;
+        }
+    }
     if (!file && r->call_depth > 0 && r->call_depth <= SCHED_CALLS) {
         /* inside a bpy call that let the script's frames go (the GIL):
          * the call's line */
@@ -182,6 +194,8 @@ static int access_record(const sched_site *site, const void *obj, size_t size, i
     e->line = line;
     e->is_write = is_write;
     e->step = sched_steps();
+    e->call = call;
+    e->delegated = delegated;
     r->ring_next++;
     int managed = r->managed;
     hidden_end();
@@ -230,6 +244,8 @@ static int ring_lookup(sched_record *r, uintptr_t addr, int is_write, sched_acce
     out->line = any->line;
     out->is_write = any->is_write;
     out->step = any->step;
+    out->call = any->call;
+    out->delegated = any->delegated;
     return 1;
 }
 
@@ -244,6 +260,9 @@ int sched_access_lookup(uint64_t os_tid, uintptr_t addr, int is_write, sched_acc
  * thread calls few distinct functions, however often): an access TSan
  * reports long after it was made still finds its call, where a ring of
  * the last calls had forgotten it. */
+static void call_push(sched_record *r, const char *func, const char *file, int line,
+                      uint64_t step, int delegated);
+
 void sched_call_enter(const char *func)
 {
     sched_record *r = t_record;
@@ -253,6 +272,37 @@ void sched_call_enter(const char *func)
     int line = 0;
     if (g_location && !g_location(&file, &line))
         file = NULL;
+    call_push(r, func, file, line, sched_steps(), 0);
+}
+
+int sched_call_origin_get(sched_call_origin *out)
+{
+    sched_record *r = t_record;
+    memset(out, 0, sizeof(*out));
+    if (!r || r->role != SCHED_ROLE_PYTHON || r->call_depth <= 0 ||
+        r->call_depth > SCHED_CALLS)
+        return 0;
+    hidden_begin();
+    const sched_call_entry *c = &r->call_open[r->call_depth - 1];
+    out->func = c->func;
+    out->file = c->file;
+    out->line = c->line;
+    out->step = c->step;
+    hidden_end();
+    return out->func != NULL;
+}
+
+void sched_call_adopt(const sched_call_origin *o)
+{
+    sched_record *r = t_record;
+    if (!r || !o->func)
+        return;
+    call_push(r, o->func, o->file, o->line, o->step, 1);
+}
+
+static void call_push(sched_record *r, const char *func, const char *file, int line,
+                      uint64_t step, int delegated)
+{
     hidden_begin();
     sched_call_entry *e = NULL, *oldest = &r->calls[0];
     for (int i = 0; i < SCHED_CALLS && !e; i++) {
@@ -266,7 +316,8 @@ void sched_call_enter(const char *func)
     e->func = func;
     e->file = file;
     e->line = line;
-    e->step = sched_steps();
+    e->step = step;
+    e->delegated = delegated;
     e->seq = ++r->calls_next;
     if (r->call_depth < SCHED_CALLS)
         r->call_open[r->call_depth] = *e;
@@ -303,6 +354,7 @@ int sched_calls_lookup(uint64_t os_tid, sched_call_info *out, int max)
         out[k].file = best->file;
         out[k].line = best->line;
         out[k].step = best->step;
+        out[k].delegated = best->delegated;
         k++;
         below = best->seq;
     }

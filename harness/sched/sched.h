@@ -158,6 +158,8 @@ typedef struct sched_access_info {
     int is_write;
     uint64_t step;      /* scheduling points before the access (the
                            decision trace's step numbering) */
+    const char *call;   /* the bpy call it was made in (its C function), or NULL */
+    int delegated;      /* that call was adopted (sched_call_adopt) */
 } sched_access_info;
 
 /* The most recent recorded access by thread os_tid that touched addr (for a
@@ -182,7 +184,24 @@ typedef struct sched_call_info {
     const char *file; /* script file, or NULL */
     int line;
     uint64_t step;    /* scheduling points before the call began */
+    int delegated;    /* made by a host thread working for a script thread's
+                         call (sched_call_adopt) */
 } sched_call_info;
+
+/* Work a host thread does for a script thread's bpy call (the depsgraph's
+ * workers evaluating for a Python thread's frame_set): the requester takes
+ * its innermost open call with sched_call_origin_get (0 when the calling
+ * thread is not a script thread, or is in no call), the worker adopts it
+ * for the time of the work (sched_call_adopt ... sched_call_leave). The
+ * worker's accesses then name the script line that asked for them, and
+ * are the script's side of a race (report_access.delegated). */
+typedef struct sched_call_origin {
+    const char *func, *file;
+    int line;
+    uint64_t step;
+} sched_call_origin;
+int sched_call_origin_get(sched_call_origin *out);
+void sched_call_adopt(const sched_call_origin *o);
 
 /* The most recent calls of thread os_tid, newest first, at most max of
  * them; returns how many. Safe inside a sanitizer report callback, like

@@ -22,6 +22,7 @@ typedef struct sched_call_entry {
     int line;
     uint64_t step;
     uint64_t seq;
+    int delegated; /* adopted from a script thread (sched_call_adopt) */
 } sched_call_entry;
 
 typedef struct sched_ring_entry {
@@ -32,6 +33,8 @@ typedef struct sched_ring_entry {
     int line;
     int is_write;
     uint64_t step; /* scheduling points before this access */
+    const char *call; /* the innermost bpy call open (its C function), or NULL */
+    int delegated;    /* that call was adopted (sched_call_adopt) */
 } sched_ring_entry;
 
 /* A managed thread's scheduling state. */

@@ -3274,6 +3274,44 @@ def run_on_main(fn, wait=False):
     return call.result
 
 
+# Host switch bpy_on_main: the remedy hostrace recommends, applied to every
+# call so that `hostrace triage --fixes` can measure it. Each call of _bpy a
+# script's own thread makes runs on the main thread through run_on_main
+# (wait=True), as if the script had marshalled each bpy access itself.
+# Threads the host runs Python on (the render job, depsgraph workers: dummy
+# threads to `threading`) and main call _bpy directly, as do the calls the
+# marshalling itself is made of.
+_DIRECT = frozenset(("is_main_thread", "queue_on_main", "switch", "report_exception",
+                     "report_warning", "set_hooks", "process_end", "signal_is_default"))
+
+
+class _OnMain:
+    __slots__ = ("_raw", "__dict__")
+
+    def __init__(self, raw):
+        self._raw = raw
+
+    def __getattr__(self, name):
+        f = getattr(self._raw, name)
+        if name in _DIRECT or not callable(f):
+            return f
+
+        def call(*args, **kw):
+            t = _threading.current_thread()
+            if t is _threading.main_thread() or isinstance(t, _threading._DummyThread):
+                return f(*args, **kw)
+            return run_on_main(lambda: f(*args, **kw), wait=True)
+
+        self.__dict__[name] = call
+        return call
+
+
+def _use_bpy_on_main():
+    global _bpy
+    if not isinstance(_bpy, _OnMain):
+        _bpy = _OnMain(_bpy)
+
+
 def _run_queued(call):
     try:
         call.result = call.fn()
