@@ -312,7 +312,7 @@ static void add_related(json_t *related, json_t *r, int *next_id)
  * partialFingerprints the cause's id. sig_results are the per-signature
  * results in sorted signature order (consumed). A triage.json without
  * causes (an older hostrace) keeps one result per signature. */
-static json_t *by_cause(json_t *tri, json_t *findings, json_t *sig_results, const char *dir)
+static json_t *by_cause(json_t *tri, json_t *sig_results)
 {
     json_t *causes = json_object_get(tri, "causes");
     if (!json_array_size(causes))
@@ -407,8 +407,6 @@ static json_t *by_cause(json_t *tri, json_t *findings, json_t *sig_results, cons
         json_object_set(props, "count", json_object_get(c, "count"));
         json_array_append_new(out, res);
     }
-    (void)findings;
-    (void)dir;
     json_decref(of);
     json_decref(sig_results);
     return out;
@@ -463,7 +461,7 @@ int hr_sarif_write(const char *findings_dir, const char *path, char *err, size_t
     }
     free(sigs);
     if (rc == 0)
-        results = by_cause(tri, findings, results, findings_dir);
+        results = by_cause(tri, results);
     json_decref(tri);
     if (rc != 0) {
         json_decref(rule_list);
