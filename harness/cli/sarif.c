@@ -260,7 +260,14 @@ static json_t *result_of(const char *dir, const char *sig, json_t *entry, json_t
                                                                                     : "error"));
     json_object_set_new(r, "message", json_pack("{s:s}", "text", msg ? msg : kind));
     int next_id = 1;
-    if (json_array_size(json_object_get(f, "accesses"))) {
+    /* accesses with a C stack (TSan's); ASan's bad access has none, and its
+     * report's stacks (in the detail) are the locations */
+    int stacks = 0;
+    size_t ai;
+    json_t *acc;
+    json_array_foreach(json_object_get(f, "accesses"), ai, acc)
+        stacks += json_array_size(json_object_get(acc, "stack")) > 0;
+    if (stacks) {
         add_access_locations(r, f, rel, &next_id);
     } else {
         json_t *locs = json_array();

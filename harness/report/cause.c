@@ -172,8 +172,12 @@ void report_cause_of(const report_finding *f, report_cause *c)
     /* the script side: script threads' accesses; failing those, script
      * code on a host thread */
     int side[2] = {0, 0};
+    /* script code on a host thread: a Python location, or a bpy call (the
+     * script on main called it) */
     for (int k = 0; k < f->nacc && k < 2; k++)
-        side[k] = is_script_thread(&f->acc[k]) ? 2 : f->acc[k].py_file[0] ? 1 : 0;
+        side[k] = is_script_thread(&f->acc[k])                     ? 2
+                  : f->acc[k].py_file[0] || f->acc[k].call[0] ? 1
+                                                                : 0;
     int best = side[0] > side[1] ? side[0] : side[1];
     for (int k = 0; k < f->nacc && k < 2; k++) {
         if (best && side[k] == best)
@@ -192,10 +196,12 @@ void report_cause_of(const report_finding *f, report_cause *c)
                 kb[0] = 0;
         }
     } else {
-        /* host against host: the two sites */
-        snprintf(ka, sizeof(ka), "host@%s", c->against[0].site);
+        /* host against host: what the two threads were doing (a render
+         * job against the depsgraph update is one cause, whatever memory
+         * they met on) */
+        snprintf(ka, sizeof(ka), "host@%s", c->against[0].activity);
         if (c->nagainst > 1)
-            snprintf(kb, sizeof(kb), "host@%s", c->against[1].site);
+            snprintf(kb, sizeof(kb), "host@%s", c->against[1].activity);
     }
     hash_id(c, ka, kb);
     if (c->nscript == 2 && kb[0]) {
@@ -240,7 +246,7 @@ void report_cause_of(const report_finding *f, report_cause *c)
                      "starts or after it ends (render_complete and render_cancel handlers), "
                      "or render with EXEC_DEFAULT, which blocks until the render is done");
     } else {
-        snprintf(c->title, sizeof(c->title), "host against host: %s / %s",
+        snprintf(c->title, sizeof(c->title), "host against host: %s vs %s",
                  strcmp(ka, kb) <= 0 || !kb[0] ? ka + 5 : kb + 5,
                  !kb[0] ? "" : strcmp(ka, kb) <= 0 ? kb + 5 : ka + 5);
         snprintf(c->fix, sizeof(c->fix),

@@ -137,13 +137,14 @@ void report_set_fatal_hook(void (*fn)(void));
  * that does something against the host, whatever host activity was on the
  * other side. The rule (README, "Causes"):
  *   - data-race and use-after-free (family "memory"): the script side is
- *     the access a script thread made (role "python"), else an access made
- *     by script code on a host thread (one with a Python location: a timer,
- *     handler or draw callback); the cause is where that code runs (a
+ *     the access a script thread made (role "python", or a host thread
+ *     working for a script thread's call), else an access made by script
+ *     code on a host thread (one with a Python location or inside a bpy
+ *     call: a timer, handler or draw callback); the cause is where that code runs (a
  *     Python thread or the main thread) and its file:line, or in generated
- *     source (fuzz programs, whose line numbers vary) its access site. Both
- *     sides when both are script code. With no script side (host against
- *     host) the cause is the pair of sites.
+ *     source (fuzz programs, whose line numbers vary) the bpy call it was
+ *     made in. Both sides when both are script code. With no script side
+ *     (host against host) the cause is the pair of host activities.
  *   - every other kind: the finding's own signature keys (one signature,
  *     one cause).
  * The id hashes only those parts, so it is as stable as a signature. */

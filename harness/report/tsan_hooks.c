@@ -400,8 +400,39 @@ static void asan_report(const char *text)
         }
         p += 5;
     }
-    report_addf(kind, what, site, text, "AddressSanitizer %s in %s", what,
-                site[0] ? site : "??");
+    /* the bad access, made by this thread (ASan reports on it): its
+     * thread, and the bpy call it was made in, so that its cause is the
+     * script's. The signature keeps its keys (the error and the site). */
+    static report_finding f;
+    memset(&f, 0, sizeof(f));
+    f.kind = kind;
+    snprintf(f.message, sizeof(f.message), "AddressSanitizer %s in %s", what,
+             site[0] ? site : "??");
+    snprintf(f.detail, sizeof(f.detail), "%s", text);
+    snprintf(f.key_a, sizeof(f.key_a), "%s", what);
+    snprintf(f.key_b, sizeof(f.key_b), "%s", site);
+    sched_thread_info ti = sched_thread_lookup(sched_os_tid());
+    if (ti.found) {
+        report_access *a = &f.acc[f.nacc++];
+        a->is_write = strstr(text, "WRITE of size") != NULL;
+        const char *sz = strstr(text, " of size ");
+        a->size = sz ? atoi(sz + 9) : 0;
+        snprintf(a->thread, sizeof(a->thread), "%s", ti.name);
+        snprintf(a->role, sizeof(a->role), "%s", sched_role_name(ti.role));
+        snprintf(a->site, sizeof(a->site), "%s", site[0] ? site : "??");
+        sched_call_info call;
+        if (sched_call_current(&call)) {
+            snprintf(a->call, sizeof(a->call), "%s", call.func);
+            a->delegated = call.delegated;
+            a->has_step = 1;
+            a->step = call.step;
+            if (call.file) {
+                snprintf(a->py_file, sizeof(a->py_file), "%s", call.file);
+                a->py_line = call.line;
+            }
+        }
+    }
+    report_add(&f);
     if (g_fatal_hook)
         g_fatal_hook();
 }

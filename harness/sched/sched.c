@@ -292,6 +292,21 @@ int sched_call_origin_get(sched_call_origin *out)
     return out->func != NULL;
 }
 
+HR_IN_SANITIZER_REPORT
+int sched_call_current(sched_call_info *out)
+{
+    sched_record *r = t_record;
+    if (!r || r->call_depth <= 0 || r->call_depth > SCHED_CALLS)
+        return 0;
+    const sched_call_entry *c = &r->call_open[r->call_depth - 1];
+    out->func = c->func;
+    out->file = c->file;
+    out->line = c->line;
+    out->step = c->step;
+    out->delegated = c->delegated;
+    return c->func != NULL;
+}
+
 void sched_call_adopt(const sched_call_origin *o)
 {
     sched_record *r = t_record;

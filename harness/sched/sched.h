@@ -201,6 +201,9 @@ typedef struct sched_call_origin {
     uint64_t step;
 } sched_call_origin;
 int sched_call_origin_get(sched_call_origin *out);
+/* The calling thread's innermost open bpy call (of any role, adopted or
+ * its own): 1 and *out, or 0. Safe inside a sanitizer report callback. */
+int sched_call_current(sched_call_info *out);
 void sched_call_adopt(const sched_call_origin *o);
 
 /* The most recent calls of thread os_tid, newest first, at most max of
