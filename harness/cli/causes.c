@@ -199,6 +199,17 @@ static void print_side(FILE *out, json_t *s, int script)
     }
 }
 
+/* A cause found by many fuzz programs has as many script lines: the
+ * listing shows the first few, the JSON all of them. */
+#define SIDES_SHOWN 8
+
+static void print_more(FILE *out, json_t *sides)
+{
+    size_t n = json_array_size(sides);
+    if (n > SIDES_SHOWN)
+        fprintf(out, "      ... and %zu more (in the JSON)\n", n - SIDES_SHOWN);
+}
+
 /* text after first, wrapped at 96 columns, later lines after indent */
 static void print_wrapped(FILE *out, const char *first, const char *indent, const char *text)
 {
@@ -237,11 +248,13 @@ void hr_causes_print(FILE *out, json_t *causes, json_t *findings, hr_sig_line_fn
         json_t *script = json_object_get(c, "script"), *against = json_object_get(c, "against");
         if (json_array_size(script)) {
             fprintf(out, "    script side:\n");
-            json_array_foreach(script, k, s) print_side(out, s, 1);
+            json_array_foreach(script, k, s) if (k < SIDES_SHOWN) print_side(out, s, 1);
+            print_more(out, script);
         }
         if (json_array_size(against)) {
             fprintf(out, "    %s:\n", json_array_size(script) ? "against" : "host side");
-            json_array_foreach(against, k, s) print_side(out, s, 0);
+            json_array_foreach(against, k, s) if (k < SIDES_SHOWN) print_side(out, s, 0);
+            print_more(out, against);
         }
         json_t *idx = json_object_get(c, "findings");
         fprintf(out, "    %zu signature%s:\n", json_array_size(idx),
