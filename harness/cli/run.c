@@ -480,6 +480,7 @@ static void emit_json_free(void)
         json_array_append_new(list, finding_json(f));
     free(f);
     int errors = report_error_count();
+    json_object_set_new(root, "causes", hr_causes_group(list));
     json_object_set_new(root, "findings", list);
     json_object_set_new(root, "errors", json_integer(errors));
     json_object_set_new(root, "warnings", json_integer(report_count() - errors));
@@ -490,14 +491,25 @@ static void emit_json_free(void)
     json_decref(root);
 }
 
+static json_t *findings_list(void);
+
 static void print_summary_line(FILE *out)
 {
     int n = report_count();
     int errors = report_error_count();
     int gaps = unsupported_count();
-    fprintf(out, "\nhostrace: %s: %d finding%s (%d error%s, %d warning%s)\n", opts.script, n,
+    fprintf(out, "\nhostrace: %s: %d finding%s (%d error%s, %d warning%s)", opts.script, n,
             n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", n - errors,
             n - errors == 1 ? "" : "s");
+    if (n > 0) {
+        json_t *list = findings_list();
+        json_t *causes = hr_causes_group(list);
+        size_t nc = json_array_size(causes);
+        fprintf(out, " in %zu cause%s", nc, nc == 1 ? "" : "s");
+        json_decref(causes);
+        json_decref(list);
+    }
+    fputc('\n', out);
     if (gaps)
         fprintf(out, "hostrace: %s, but %d API%s not modelled (unsupported-api): this "
                      "result does not cover what %s in Blender\n",
