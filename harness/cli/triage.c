@@ -420,6 +420,15 @@ static const char *const fix_variants[] = {
 };
 #define NFIX_VARIANTS (sizeof(fix_variants) / sizeof(fix_variants[0]))
 
+/* Whether arr holds a value equal to v. */
+static int json_holds(json_t *arr, json_t *v)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(arr, i, x) if (json_equal(x, v)) return 1;
+    return 0;
+}
+
 /* One `hostrace run` of the reproducer (pct > 0: that many pct schedules
  * from seed 0, else its own schedule bytes) with host switch sw (or
  * none): how many schedules showed the cause (-1 when the run failed),
@@ -481,11 +490,7 @@ static int fix_run(const char *hostrace, const char *repro, const char *sw, int 
         } else if (others) {
             const char *title = json_string_value(json_object_get(c, "title"));
             json_t *t = json_string(title ? title : json_string_value(json_object_get(f, "message")));
-            size_t j;
-            json_t *o;
-            int have = 0;
-            json_array_foreach(others, j, o) have |= json_equal(o, t);
-            if (!have)
+            if (!json_holds(others, t))
                 json_array_append(others, t);
             json_decref(t);
         }
@@ -566,15 +571,10 @@ static json_t *cause_fixes(const char *hostrace, const char *dir, const char *ca
         } else {
             /* only the errors the runs as it is did not show */
             json_t *fresh = json_array();
-            size_t i, j;
-            json_t *t, *b;
-            json_array_foreach(others, i, t)
-            {
-                int have = 0;
-                json_array_foreach(base_others, j, b) have |= json_equal(t, b);
-                if (!have)
-                    json_array_append(fresh, t);
-            }
+            size_t i;
+            json_t *t;
+            json_array_foreach(others, i, t) if (!json_holds(base_others, t))
+                json_array_append(fresh, t);
             json_decref(others);
             others = fresh;
         }

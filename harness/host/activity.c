@@ -8,12 +8,22 @@
 
 #include <string.h>
 
-/* main thread: the innermost host function of the loop that says what it
- * was doing */
-static const struct {
-    const char *func;
+typedef struct name_pair {
+    const char *key;
     const char *activity;
-} main_funcs[] = {
+} name_pair;
+
+/* threads that do one thing, by role */
+static const name_pair roles[] = {
+    {"render-job", "render job"},
+    {"depsgraph-worker", "depsgraph evaluation"},
+    {"job", "window-manager job"},
+    {"python", "Python thread"},
+};
+
+/* the main thread: the innermost host function of the loop that says what
+ * it was doing */
+static const name_pair main_funcs[] = {
     {"draw_view3d", "viewport draw"},
     {"draw_header", "header draw"},
     {"draw_addon_ui", "panel draw"},
@@ -29,11 +39,8 @@ static const struct {
     {"host_shutdown", "shutdown"},
 };
 
-/* site prefixes, when the stack names none of the above */
-static const struct {
-    const char *prefix;
-    const char *activity;
-} main_sites[] = {
+/* the main thread: site prefixes, when the stack names none of the above */
+static const name_pair main_sites[] = {
     {"draw.", "viewport draw"},     {"region.", "viewport draw"},
     {"wm.timer", "timer walk"},     {"wm.event_timers", "timer walk"},
     {"wm.modal", "modal operators"}, {"wm.job", "job notifications"},
@@ -41,42 +48,29 @@ static const struct {
     {"handlers.", "handlers"},
 };
 
+#define NPAIRS(t) (sizeof(t) / sizeof((t)[0]))
+
+/* the activity of the pair whose key is s (prefix: whose key begins s) */
+static const char *find(const name_pair *t, size_t n, const char *s, int prefix)
+{
+    for (size_t k = 0; k < n; k++)
+        if (prefix ? strncmp(s, t[k].key, strlen(t[k].key)) == 0 : strcmp(s, t[k].key) == 0)
+            return t[k].activity;
+    return NULL;
+}
+
 void host_activity_of(const report_access *a, char *out, size_t len)
 {
-    if (strcmp(a->role, "render-job") == 0) {
-        snprintf(out, len, "render job");
-        return;
-    }
-    if (strcmp(a->role, "depsgraph-worker") == 0) {
-        snprintf(out, len, "depsgraph evaluation");
-        return;
-    }
-    if (strcmp(a->role, "job") == 0) {
-        snprintf(out, len, "window-manager job");
-        return;
-    }
-    if (strcmp(a->role, "python") == 0) {
-        snprintf(out, len, "Python thread");
-        return;
-    }
-    if (strcmp(a->role, "main") != 0) {
+    const char *act = find(roles, NPAIRS(roles), a->role, 0);
+    if (!act && strcmp(a->role, "main") != 0) {
         snprintf(out, len, "%s thread", a->role);
         return;
     }
-    if (a->py_file[0]) {
-        snprintf(out, len, "script code on main");
-        return;
-    }
-    for (int i = 0; i < a->nframes; i++)
-        for (size_t k = 0; k < sizeof(main_funcs) / sizeof(main_funcs[0]); k++)
-            if (strcmp(a->frames[i].func, main_funcs[k].func) == 0) {
-                snprintf(out, len, "%s", main_funcs[k].activity);
-                return;
-            }
-    for (size_t k = 0; k < sizeof(main_sites) / sizeof(main_sites[0]); k++)
-        if (strncmp(a->site, main_sites[k].prefix, strlen(main_sites[k].prefix)) == 0) {
-            snprintf(out, len, "%s", main_sites[k].activity);
-            return;
-        }
-    snprintf(out, len, "main loop");
+    if (!act && a->py_file[0])
+        act = "script code on main";
+    for (int i = 0; !act && i < a->nframes; i++)
+        act = find(main_funcs, NPAIRS(main_funcs), a->frames[i].func, 0);
+    if (!act)
+        act = find(main_sites, NPAIRS(main_sites), a->site, 1);
+    snprintf(out, len, "%s", act ? act : "main loop");
 }

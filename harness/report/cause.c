@@ -4,7 +4,6 @@
 #include "report_internal.h"
 
 #include <string.h>
-#include <xxhash.h>
 
 static report_activity_fn g_namer;
 static report_api_fn g_api;
@@ -77,24 +76,7 @@ static void side_place(const report_cause_side *s, char *out, size_t len)
 
 static void hash_id(report_cause *c, const char *a, const char *b)
 {
-    /* unordered pair */
-    if (strcmp(a, b) > 0) {
-        const char *t = a;
-        a = b;
-        b = t;
-    }
-    XXH64_state_t *st = XXH64_createState();
-    if (!st) {
-        snprintf(c->id, sizeof(c->id), "0000000000000000");
-        return;
-    }
-    XXH64_reset(st, 0);
-    XXH64_update(st, "cause", 6);
-    XXH64_update(st, c->family, strlen(c->family) + 1);
-    XXH64_update(st, a, strlen(a) + 1);
-    XXH64_update(st, b, strlen(b) + 1);
-    snprintf(c->id, sizeof(c->id), "%016llx", (unsigned long long)XXH64_digest(st));
-    XXH64_freeState(st);
+    report_pair_hash("cause", c->family, a, b, c->id);
 }
 
 static const char *kind_fix(report_kind k)

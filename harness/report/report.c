@@ -129,8 +129,13 @@ static void compute_signature(report_finding *f)
     char ka[sizeof(f->key_a)], kb[sizeof(f->key_b)];
     report_strip_generated(f->key_a, ka, sizeof(ka));
     report_strip_generated(f->key_b, kb, sizeof(kb));
+    report_pair_hash(report_kind_id(f->kind), NULL, ka, kb, f->signature);
+}
+
+void report_pair_hash(const char *tag_a, const char *tag_b, const char *a, const char *b,
+                      char out[17])
+{
     /* unordered pair: sort the two keys */
-    const char *a = ka, *b = kb;
     if (strcmp(a, b) > 0) {
         const char *t = a;
         a = b;
@@ -138,17 +143,17 @@ static void compute_signature(report_finding *f)
     }
     XXH64_state_t *st = XXH64_createState();
     if (!st) {
-        snprintf(f->signature, sizeof(f->signature), "0000000000000000");
+        snprintf(out, 17, "0000000000000000");
         return;
     }
     XXH64_reset(st, 0);
-    const char *id = report_kind_id(f->kind);
-    XXH64_update(st, id, strlen(id) + 1);
+    XXH64_update(st, tag_a, strlen(tag_a) + 1);
+    if (tag_b)
+        XXH64_update(st, tag_b, strlen(tag_b) + 1);
     XXH64_update(st, a, strlen(a) + 1);
     XXH64_update(st, b, strlen(b) + 1);
-    unsigned long long hv = XXH64_digest(st);
+    snprintf(out, 17, "%016llx", (unsigned long long)XXH64_digest(st));
     XXH64_freeState(st);
-    snprintf(f->signature, sizeof(f->signature), "%016llx", hv);
 }
 
 /* Adds f, or merges it into the finding with its signature; count is

@@ -22,6 +22,11 @@ int report_sanitizer_symbolizes(void);
 /* key with the line numbers of generated source left out ("NAME:12" ->
  * "NAME"); whether file is that generated source. */
 void report_strip_generated(const char *key, char *out, size_t len);
+/* 16 hex digits of XXH64 over tag_a, tag_b (each with its NUL; tag_b may
+ * be NULL) and the unordered pair of keys a and b: signatures and cause
+ * ids. */
+void report_pair_hash(const char *tag_a, const char *tag_b, const char *a, const char *b,
+                      char out[17]);
 int report_is_generated(const char *file);
 
 #endif
