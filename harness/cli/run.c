@@ -376,6 +376,14 @@ static const char *source_line(const char *file, int line, void *ud)
     const char *base = basename_of(file);
     if (program_src && strcmp(base, PROGRAM_PY) == 0)
         return text_line(program_src, line, buf, sizeof(buf));
+    if (program && strcmp(base, PROGRAM_PY) == 0) {
+        /* the parent: made for this line and freed, so that what the
+         * schedule processes it forks later inherit does not change */
+        char *src = hr_program_python(program);
+        const char *r = src ? text_line(src, line, buf, sizeof(buf)) : NULL;
+        free(src);
+        return r;
+    }
     if (trailer.present && trailer.text && strcmp(base, trailer.name) == 0)
         return text_line((const char *)trailer.text, line, buf, sizeof(buf));
     FILE *f = fopen(file, "r");
