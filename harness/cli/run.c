@@ -501,7 +501,9 @@ static void emit_json_free(void)
 
 static json_t *findings_list(void);
 
-static void print_summary_line(FILE *out)
+/* causes: the findings grouped (hr_causes_group), counted when there are
+ * findings */
+static void print_summary_line(FILE *out, json_t *causes)
 {
     int n = report_count();
     int errors = report_error_count();
@@ -510,12 +512,8 @@ static void print_summary_line(FILE *out)
             n == 1 ? "" : "s", errors, errors == 1 ? "" : "s", n - errors,
             n - errors == 1 ? "" : "s");
     if (n > 0) {
-        json_t *list = findings_list();
-        json_t *causes = hr_causes_group(list);
         size_t nc = json_array_size(causes);
         fprintf(out, " in %zu cause%s", nc, nc == 1 ? "" : "s");
-        json_decref(causes);
-        json_decref(list);
     }
     fputc('\n', out);
     if (gaps)
@@ -730,7 +728,11 @@ static void free_emit(void)
         emit_json_free();
     } else {
         fflush(stdout);
-        print_summary_line(stdout);
+        json_t *list = findings_list();
+        json_t *causes = hr_causes_group(list);
+        print_summary_line(stdout, causes);
+        json_decref(causes);
+        json_decref(list);
         report_print_text(stdout);
         fflush(stdout);
     }
@@ -1981,7 +1983,11 @@ static json_t *findings_list(void)
 static void print_results_text(int explored, uint64_t steps_total)
 {
     fflush(stdout);
-    print_summary_line(stdout);
+    /* the findings' JSON and causes, made once for the summary line and
+     * the causes at the end */
+    json_t *list = findings_list();
+    json_t *causes = hr_causes_group(list);
+    print_summary_line(stdout, causes);
     if (opts.is_replay)
         printf("replayed %s (%zu decisions)\n", opts.script, opts.replay.n);
     else if (explored == 1)
@@ -2011,13 +2017,11 @@ static void print_results_text(int explored, uint64_t steps_total)
     }
     free(f);
     if (n > 0) {
-        json_t *list = findings_list();
-        json_t *causes = hr_causes_group(list);
         printf("\n");
         hr_causes_print(stdout, causes, list, NULL, NULL, NULL);
-        json_decref(causes);
-        json_decref(list);
     }
+    json_decref(causes);
+    json_decref(list);
     fflush(stdout);
 }
 
