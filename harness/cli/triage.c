@@ -420,6 +420,15 @@ static const char *const fix_variants[] = {
 };
 #define NFIX_VARIANTS (sizeof(fix_variants) / sizeof(fix_variants[0]))
 
+/* A new directory $TMPDIR/hostrace-WHAT-XXXXXX (or under /tmp) in tmp;
+ * 0, or -1 with errno. */
+static int make_tmp(char *tmp, size_t len, const char *what)
+{
+    const char *root = getenv("TMPDIR");
+    snprintf(tmp, len, "%s/hostrace-%s-XXXXXX", root && *root ? root : "/tmp", what);
+    return mkdtemp(tmp) ? 0 : -1;
+}
+
 /* Whether arr holds a value equal to v. */
 static int json_holds(json_t *arr, json_t *v)
 {
@@ -437,9 +446,7 @@ static int fix_run(const char *hostrace, const char *repro, const char *sw, int 
                    int timeout, const char *cause_id, json_t *others)
 {
     char tmp[PATH_MAX], tbuf[16], nbuf[16];
-    const char *tmproot = getenv("TMPDIR");
-    snprintf(tmp, sizeof(tmp), "%s/hostrace-fixes-XXXXXX", tmproot && *tmproot ? tmproot : "/tmp");
-    if (!mkdtemp(tmp))
+    if (make_tmp(tmp, sizeof(tmp), "fixes") < 0)
         return -1;
     snprintf(tbuf, sizeof(tbuf), "%d", timeout);
     snprintf(nbuf, sizeof(nbuf), "%d", pct);
@@ -502,20 +509,30 @@ static int fix_run(const char *hostrace, const char *repro, const char *sw, int 
     return seen;
 }
 
-/* The host switches the reproducer already runs with (its trailer's). */
+/* The host switches the reproducer already runs with: its trailer's last
+ * "# host: k=v k=v" line. */
 static void repro_host(const char *repro, char *host, size_t len)
 {
     host[0] = 0;
     FILE *f = fopen(repro, "r");
     char line[1024];
     while (f && fgets(line, sizeof(line), f))
-        if (strncmp(line, "# hostrace-host:", 16) == 0 || strncmp(line, "# host:", 7) == 0) {
-            const char *v = strchr(line, ':') + 1;
-            snprintf(host, len, "%s", v + strspn(v, " "));
+        if (strncmp(line, "# host:", 7) == 0) {
+            snprintf(host, len, "%s", line + 7 + strspn(line + 7, " "));
             host[strcspn(host, "\n")] = 0;
         }
     if (f)
         fclose(f);
+}
+
+/* Whether the space-separated host line holds the switch sw ("k=v"). */
+static int host_has(const char *host, const char *sw)
+{
+    size_t n = strlen(sw);
+    for (const char *p = host; (p = strstr(p, sw)) != NULL; p += n)
+        if ((p == host || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+            return 1;
+    return 0;
 }
 
 /* --fixes for one cause: {"runs": 1 + N, "as_is": {...}, "variants": [...]}
@@ -541,15 +558,7 @@ static json_t *cause_fixes(const char *hostrace, const char *dir, const char *ca
                 sw ? sw : "as it is");
         json_t *o = json_object(), *others = json_array();
         json_object_set_new(o, "switch", json_string(sw ? sw : ""));
-        char want[128] = "";
-        if (sw) {
-            /* the switch already on in the reproducer ("render=exec" in its
-             * host line) */
-            snprintf(want, sizeof(want), " %s", sw);
-        }
-        char hostsp[600];
-        snprintf(hostsp, sizeof(hostsp), " %s", host);
-        if (sw && strstr(hostsp, want)) {
+        if (sw && host_has(host, sw)) {
             json_object_set_new(o, "verdict", json_string("already on"));
             json_decref(others);
             json_array_append_new(vars, o);
@@ -750,10 +759,7 @@ int cli_triage(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     char tmp[PATH_MAX];
-    const char *tmproot = getenv("TMPDIR");
-    snprintf(tmp, sizeof(tmp), "%s/hostrace-triage-XXXXXX",
-             tmproot && *tmproot ? tmproot : "/tmp");
-    if (!mkdtemp(tmp)) {
+    if (make_tmp(tmp, sizeof(tmp), "triage") < 0) {
         fprintf(stderr, "hostrace triage: internal error: mkdtemp: %s\n", strerror(errno));
         return CLI_EXIT_INTERNAL;
     }
