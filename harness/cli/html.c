@@ -1010,6 +1010,26 @@ static int entry_cmp(const void *pa, const void *pb)
     return c ? c : strcmp(a->sig, b->sig);
 }
 
+/* A finding in a table of signatures (the index's, a cause page's). */
+static void signature_head(sbuf *b)
+{
+    sb_puts(b, "<tr><th>kind</th><th>signature</th><th>message</th><th>inputs</th>"
+               "<th>page</th></tr>\n");
+}
+
+static void signature_row(sbuf *b, const entry *e)
+{
+    sb_puts(b, "<tr><td class=\"kind\">");
+    sb_html(b, e->kind);
+    sb_puts(b, "</td><td class=\"mono\">");
+    sb_html(b, e->sig);
+    sb_puts(b, "</td><td>");
+    sb_html(b, e->message);
+    sb_printf(b, "</td><td>%lld</td><td><a href=\"", e->count);
+    sb_html(b, e->page);
+    sb_puts(b, "\">details</a></td></tr>\n");
+}
+
 /* One side of a cause (triage.json causes[].script / .against) as a list
  * item. */
 static void cause_side(sbuf *b, const json_t *s, int script)
@@ -1133,21 +1153,11 @@ static int write_cause_page(const char *html_dir, const json_t *c, int no, const
         sb_html(&b, repro);
         sb_puts(&b, "/repro.py</span>)</p>\n");
     }
-    sb_puts(&b, "<h2>Signatures</h2>\n<table>\n<tr><th>kind</th><th>signature</th>"
-                "<th>message</th><th>inputs</th></tr>\n");
-    for (i = 0; i < n; i++) {
-        if (es[i].cause != c)
-            continue;
-        sb_puts(&b, "<tr><td class=\"kind\">");
-        sb_html(&b, es[i].kind);
-        sb_puts(&b, "</td><td class=\"mono\"><a href=\"");
-        sb_html(&b, es[i].page);
-        sb_puts(&b, "\">");
-        sb_html(&b, es[i].sig);
-        sb_puts(&b, "</a></td><td>");
-        sb_html(&b, es[i].message);
-        sb_printf(&b, "</td><td>%lld</td></tr>\n", es[i].count);
-    }
+    sb_puts(&b, "<h2>Signatures</h2>\n<table>\n");
+    signature_head(&b);
+    for (i = 0; i < n; i++)
+        if (es[i].cause == c)
+            signature_row(&b, &es[i]);
     sb_puts(&b, "</table>\n");
     page_end(&b);
     int rc = write_page(html_dir, page, &b, err, errlen);
@@ -1199,20 +1209,11 @@ static int write_index(const char *html_dir, const json_t *triage, const entry *
         sb_puts(&b, "</table>\n<h2>Signatures</h2>\n");
     }
     if (n) {
-        sb_puts(&b, "<table id=\"findings\">\n<tr><th>kind</th><th>signature</th><th>message</th>"
-                    "<th>inputs</th><th>page</th></tr>\n");
+        sb_puts(&b, "<table id=\"findings\">\n");
+        signature_head(&b);
     }
-    for (i = 0; i < n; i++) {
-        sb_puts(&b, "<tr><td class=\"kind\">");
-        sb_html(&b, es[i].kind);
-        sb_puts(&b, "</td><td class=\"mono\">");
-        sb_html(&b, es[i].sig);
-        sb_puts(&b, "</td><td>");
-        sb_html(&b, es[i].message);
-        sb_printf(&b, "</td><td>%lld</td><td><a href=\"", es[i].count);
-        sb_html(&b, es[i].page);
-        sb_puts(&b, "\">details</a></td></tr>\n");
-    }
+    for (i = 0; i < n; i++)
+        signature_row(&b, &es[i]);
     if (n)
         sb_puts(&b, "</table>\n");
     if (nflaky) {
