@@ -63,14 +63,20 @@ static int is_file(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Which sanitizer builds a case is checked in: races and lock-order
- * inversions only TSan sees; a use-after-free both see, but each reports
- * it its own way (ASan names the function, TSan both accesses), so its
- * signature holds in the build that promoted it; the findings the
- * scheduler and the script make (deadlock, hang, assertion, ...) are the
- * same in every build, the release one (no sanitizer) too. */
-static json_t *sanitizers_for(const char *kind)
+/* Which sanitizer builds a case is checked in: a data race hostrace's own
+ * detector found (detector "hostrace" or "both") in every build, as its
+ * accesses are annotated ones; a race only TSan saw (memory no annotation
+ * covers) and a lock-order inversion only under TSan; a use-after-free
+ * ASan and TSan both see, but each reports it its own way (ASan names the
+ * function, TSan both accesses), so its signature holds in the build that
+ * promoted it; the findings the scheduler and the script make (deadlock,
+ * hang, assertion, ...) are the same in every build, the release one (no
+ * sanitizer) too. */
+static json_t *sanitizers_for(const char *kind, const char *detector)
 {
+    if (strcmp(kind, "data-race") == 0 && detector &&
+        (strcmp(detector, "hostrace") == 0 || strcmp(detector, "both") == 0))
+        return json_pack("[s, s, s]", "thread", "address", "none");
     if (strcmp(kind, "data-race") == 0 || strcmp(kind, "lock-order-inversion") == 0)
         return json_pack("[s]", "thread");
     if (strcmp(kind, "use-after-free") == 0 &&
@@ -570,7 +576,8 @@ int cli_promote(int argc, char **argv)
                              message ? message : "", "expect", expect);
     if (sw)
         json_object_set_new(meta, "switch", json_string(sw));
-    json_t *sans = sanitizers_for(kind);
+    json_t *sans =
+        sanitizers_for(kind, json_string_value(json_object_get(finding, "detector")));
     json_object_set_new(meta, "sanitizers", sans);
     json_object_set_new(meta, "promoted-with", json_string(HR_SANITIZER));
     if (sched.program)

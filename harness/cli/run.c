@@ -118,6 +118,12 @@ static const char run_usage[] =
     "                    scheduling point (and script line), the thread chosen\n"
     "  --pct-depth D     pct: bug depth (default 3)\n"
     "  --pct-steps K     pct: expected number of choice points (default 2000)\n"
+    "  --detector D      which detector finds data races: tsan (ThreadSanitizer,\n"
+    "                    the default in TSan builds), hostrace (hostrace's own\n"
+    "                    happens-before detector over the scheduled run, the\n"
+    "                    default in other builds), both (TSan builds: a race\n"
+    "                    both see is confirmed), or none (data races are not\n"
+    "                    looked for); findings say which detector saw them\n"
     "  --input FILE      bytes: the bytes that drive the decisions\n"
     "  --program         the argument is a fuzz program input (its bytes, or the\n"
     "                    text form; see hostrace decode) instead of a script: it\n"
@@ -225,6 +231,7 @@ typedef struct run_opts {
     int trace;
     int pct_depth;
     uint64_t pct_steps;
+    unsigned detector;    /* REPORT_BY_* of the race detectors to run */
     const char *input;
     int program;          /* the script argument is a program input */
     int addon;            /* the script argument is an add-on (hostrace addon) */
@@ -409,6 +416,8 @@ static json_t *finding_json(const report_finding *f)
     json_object_set_new(o, "signature", json_string(f->signature));
     json_object_set_new(o, "message", json_string(f->message));
     json_object_set_new(o, "count", json_integer(f->count));
+    if (report_found_by_id(f->found_by))
+        json_object_set_new(o, "detector", json_string(report_found_by_id(f->found_by)));
     json_t *threads = json_array();
     json_t *accesses = json_array();
     for (int k = 0; k < f->nacc; k++) {
@@ -473,12 +482,23 @@ static int unsupported_count(void)
 
 /* ---- the free-running run's output (one process) --------------------- */
 
+/* The detector that looks for data races in this run: hostrace's needs the
+ * scheduler, so a free run has TSan or none. */
+static const char *detector_in_effect(int free_run)
+{
+    unsigned d = opts.detector;
+    if (free_run)
+        d &= REPORT_BY_TSAN;
+    return d ? report_found_by_id(d) : "none";
+}
+
 static void emit_json_free(void)
 {
     json_t *root = json_object();
     json_object_set_new(root, "hostrace", json_string(HOSTRACE_VERSION));
     json_object_set_new(root, "script", json_string(opts.script));
     json_object_set_new(root, "strategy", json_string("free"));
+    json_object_set_new(root, "detector", json_string(detector_in_effect(1)));
     json_object_set_new(root, "frames", json_integer(opts.frames));
     json_object_set_new(root, "host", host_json());
     json_object_set_new(root, "python", python_json());
@@ -733,6 +753,10 @@ static void free_emit(void)
         print_summary_line(stdout, causes);
         json_decref(causes);
         json_decref(list);
+        if ((opts.detector & REPORT_BY_HOSTRACE) && !(opts.detector & REPORT_BY_TSAN))
+            printf("hostrace: no data race was looked for: hostrace's race detector needs "
+                   "the scheduler (--strategy free has none); run a schedule, or a tsan "
+                   "build\n");
         report_print_text(stdout);
         fflush(stdout);
     }
@@ -1187,8 +1211,16 @@ static void *run_thread(void *arg)
 
 /* A program's Python, made before the run (not in the run's thread, which
  * then does the same work for a program and for its repro.py). */
+/* The race detectors a schedule process runs (opts.detector). */
+static void set_detectors(void)
+{
+    sched_hb_enable((opts.detector & REPORT_BY_HOSTRACE) != 0);
+    report_set_tsan_races((opts.detector & REPORT_BY_TSAN) != 0);
+}
+
 static void prepare_run(void)
 {
+    set_detectors();
     if (program && !program_src) {
         program_src = hr_program_python(program);
         if (!program_src) {
@@ -1507,6 +1539,8 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
     NUM("%" PRIu64, seed);
     ARG("--pct-depth");
     NUM("%d", opts.pct_depth);
+    ARG("--detector");
+    ARG(opts.detector ? report_found_by_id(opts.detector) : "none");
     ARG("--pct-steps");
     NUM("%" PRIu64, opts.pct_steps);
     ARG("--frames");
@@ -2031,6 +2065,7 @@ static void print_results_json(int explored, uint64_t steps_total, uint64_t fram
     json_object_set_new(root, "hostrace", json_string(HOSTRACE_VERSION));
     json_object_set_new(root, "script", json_string(opts.script));
     json_object_set_new(root, "strategy", json_string(opts.is_replay ? "replay" : opts.strategy));
+    json_object_set_new(root, "detector", json_string(detector_in_effect(0)));
     json_object_set_new(root, "seed", json_integer((json_int_t)opts.seed));
     json_object_set_new(root, "schedules", json_integer(explored));
     json_object_set_new(root, "steps", json_integer((json_int_t)steps_total));
@@ -2603,6 +2638,8 @@ static void defaults(const char *cmd)
     opts.out = DEFAULT_OUT;
     opts.pct_depth = 3;
     opts.pct_steps = 2000;
+    /* TSan where the build has it; hostrace's own detector elsewhere */
+    opts.detector = report_tsan_build() ? REPORT_BY_TSAN : REPORT_BY_HOSTRACE;
     opts.max_steps = DEFAULT_MAX_STEPS;
     opts.max_vtime_ms = (int64_t)DEFAULT_MAX_VTIME_S * 1000;
 }
@@ -2611,7 +2648,7 @@ int cli_run(int argc, char **argv)
 {
     enum {
         O_STRATEGY = 256, O_SEED, O_SCHEDULES, O_KEEP, O_OUT, O_TRACE, O_DEPTH, O_PSTEPS,
-        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM, O_INVOKE, O_EXPLORE,
+        O_INPUT, O_MAXSTEPS, O_MAXVT, O_STALL, O_PROGRAM, O_INVOKE, O_EXPLORE, O_DETECTOR,
         /* hidden: the process that runs one schedule */
         O_RESULT, O_SCHEDOUT, O_REPLAYFILE, O_MAXVTMS, O_JSONCHILD, O_SERVE,
     };
@@ -2635,6 +2672,7 @@ int cli_run(int argc, char **argv)
         {"max-steps", required_argument, NULL, O_MAXSTEPS},
         {"max-vtime", required_argument, NULL, O_MAXVT},
         {"stall", required_argument, NULL, O_STALL},
+        {"detector", required_argument, NULL, O_DETECTOR},
         {"result", required_argument, NULL, O_RESULT},
         {"schedule-out", required_argument, NULL, O_SCHEDOUT},
         {"replay-file", required_argument, NULL, O_REPLAYFILE},
@@ -2780,6 +2818,21 @@ int cli_run(int argc, char **argv)
             break;
         case O_JSONCHILD:
             opts.json = 2; /* trace to stderr; output is the parent's */
+            break;
+        case O_DETECTOR:
+            if (strcmp(optarg, "hostrace") == 0)
+                opts.detector = REPORT_BY_HOSTRACE;
+            else if (strcmp(optarg, "none") == 0)
+                opts.detector = 0;
+            else if (strcmp(optarg, "tsan") == 0 || strcmp(optarg, "both") == 0)
+                opts.detector = REPORT_BY_TSAN | (optarg[0] == 'b' ? REPORT_BY_HOSTRACE : 0);
+            else
+                return usage_error("--detector takes hostrace, tsan, both or none, not '%s'",
+                                   optarg);
+            if ((opts.detector & REPORT_BY_TSAN) && !report_tsan_build())
+                return usage_error("--detector %s: this build has no ThreadSanitizer (build the "
+                                   "tsan preset, or use --detector hostrace)",
+                                   optarg);
             break;
         case O_SERVE:
             if (parse_int(optarg, 0, 1023, &v) < 0)

@@ -50,7 +50,7 @@ HostDriver *host_driver_find(Host *h, HostObject *ob, int channel, int index, in
 static void driver_free(Host *h, HostDriver *d)
 {
     (void)h;
-    free(d);
+    host_mem_free(d);
 }
 
 int host_driver_remove(Host *h, HostObject *ob, int channel, int index)

@@ -39,7 +39,7 @@ static _Atomic unsigned freed_next;
 static void verts_free(void *p)
 {
 #ifdef HR_VERTS_ON_HEAP
-    free(p);
+    host_mem_free(p);
 #else
     if (!p)
         return;
@@ -49,6 +49,7 @@ static void verts_free(void *p)
     atomic_store(&freed_ring[slot].base, 0);
     atomic_store(&freed_ring[slot].end, (uintptr_t)base + len);
     atomic_store(&freed_ring[slot].base, (uintptr_t)base);
+    sched_hb_forget(base, len);
     munmap(base, len);
 #endif
 }
@@ -74,7 +75,7 @@ static void *verts_realloc(void *old, size_t keep, size_t n)
 {
 #ifdef HR_VERTS_ON_HEAP
     (void)keep;
-    return realloc(old, n);
+    return host_mem_realloc(old, n);
 #else
     size_t len = n + VERTS_HEAD;
     char *base = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -129,9 +130,9 @@ void host_id_init_data(Host *h, HostID *id)
 
 static void collection_free_arrays(HostCollection *c)
 {
-    free(c->objects);
-    free(c->children);
-    free(c->all_cache);
+    host_mem_free(c->objects);
+    host_mem_free(c->children);
+    host_mem_free(c->all_cache);
     c->objects = NULL;
     c->children = NULL;
     c->all_cache = NULL;
@@ -150,7 +151,7 @@ void host_id_free_data(Host *h, HostID *id)
         HostMesh *me = (HostMesh *)id;
         SCHED_WRITE("mesh.verts.free", me);
         verts_free(me->verts);
-        free(me->polys);
+        host_mem_free(me->polys);
         me->verts = NULL;
         me->polys = NULL;
         me->totvert = me->totpoly = 0;
@@ -167,9 +168,9 @@ void host_id_free_data(Host *h, HostID *id)
             sched_rwlock_unlock(&h->rr_lock);
         }
         SCHED_WRITE("image.pixels.free", im);
-        free(im->pixels);
+        host_mem_free(im->pixels);
         im->pixels = NULL;
-        free(im->packed);
+        host_mem_free(im->packed);
         im->packed = NULL;
         im->npacked = 0;
         im->w = im->h = 0;
@@ -184,7 +185,7 @@ void host_id_free_data(Host *h, HostID *id)
     case HOST_ID_TXT: {
         HostText *t = (HostText *)id;
         SCHED_WRITE("text.body", &t->body);
-        free(t->body);
+        host_mem_free(t->body);
         t->body = NULL;
         t->len = 0;
         break;
@@ -193,7 +194,7 @@ void host_id_free_data(Host *h, HostID *id)
         HostScene *sce = (HostScene *)id;
         if (sce->master) {
             collection_free_arrays(sce->master);
-            free(sce->master);
+            host_mem_free(sce->master);
             sce->master = NULL;
         }
         break;
@@ -452,7 +453,7 @@ void host_image_alloc(Host *h, HostImage *im, int w, int h_, const float rgba[4]
     for (size_t i = 0; i < (size_t)w * (size_t)h_; i++)
         memcpy(px + 4 * i, rgba, 4 * sizeof(float));
     SCHED_ACCESS("image.pixels.realloc", im, sizeof(*im), 1);
-    free(im->pixels);
+    host_mem_free(im->pixels);
     im->pixels = px;
     im->w = w;
     im->h = h_;
@@ -477,7 +478,7 @@ void host_image_scale(Host *h, HostImage *im, int w, int h_)
                 px[4 * ((size_t)y * w + x) + c] =
                     im->pixels ? im->pixels[4 * ((size_t)sy * im->w + sx) + c] : 0.0f;
         }
-    free(im->pixels);
+    host_mem_free(im->pixels);
     im->pixels = px;
     im->w = w;
     im->h = h_;
@@ -515,7 +516,7 @@ int host_image_pack(Host *h, HostImage *im)
         n = 0;
     }
     SCHED_WRITE("image.packed", &im->packed);
-    free(im->packed);
+    host_mem_free(im->packed);
     im->packed = copy;
     im->npacked = n;
     return 0;
@@ -527,7 +528,7 @@ int host_image_unpack(Host *h, HostImage *im)
     SCHED_WRITE("image.packed", &im->packed);
     if (!im->packed)
         return 0;
-    free(im->packed);
+    host_mem_free(im->packed);
     im->packed = NULL;
     im->npacked = 0;
     return 1;
@@ -560,7 +561,7 @@ int host_text_write(Host *h, HostText *t, const char *s, size_t n, int append)
         memcpy(body, t->body, keep);
     memcpy(body + keep, s, n);
     body[keep + n] = '\0';
-    free(t->body);
+    host_mem_free(t->body);
     t->body = body;
     t->len = keep + n;
     return 0;
@@ -599,7 +600,7 @@ static void *grow_array(void *arr, int n, int *cap, int first, size_t elem)
     if (n < *cap)
         return arr;
     int ncap = *cap ? *cap * 2 : first;
-    void *na = realloc(arr, (size_t)ncap * elem);
+    void *na = host_mem_realloc(arr, (size_t)ncap * elem);
     if (na)
         *cap = ncap;
     return na;
@@ -692,7 +693,7 @@ HostObject **host_collection_all_objects(Host *h, HostCollection *c, int *n)
     if (!c->all_valid) {
         /* Rebuilt in place by whichever thread reads it first. */
         SCHED_WRITE("collection.all_objects", &c->all_cache);
-        free(c->all_cache);
+        host_mem_free(c->all_cache);
         c->all_cache = NULL;
         c->all_count = 0;
         int cap = 0;

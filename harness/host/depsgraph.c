@@ -80,7 +80,7 @@ static void *pool_worker(void *p)
     Host *a_host = a->h;
     HostDepsgraph *dg = &a_host->depsgraph;
     int index = a->index;
-    free(a);
+    host_mem_free(a);
     int seen = 0;
     sched_mutex_lock(&dg->pool_mutex);
     for (;;) {
@@ -126,7 +126,7 @@ static void start_workers(Host *h, int want)
         snprintf(name, sizeof(name), "depsgraph-%d", w);
         if (sched_thread_create(&dg->workers[w], SCHED_ROLE_DEPSGRAPH_WORKER, name, pool_worker,
                                 a) != 0) {
-            free(a);
+            host_mem_free(a);
             break;
         }
         dg->nworkers++;
@@ -155,8 +155,8 @@ void host_depsgraph_free(Host *h)
     HostDepsgraph *dg = &h->depsgraph;
     SCHED_WRITE("depsgraph.eval.free", &dg->eval);
     for (int i = 0; i < dg->neval; i++)
-        free(dg->eval[i]);
-    free(dg->eval);
+        host_mem_free(dg->eval[i]);
+    host_mem_free(dg->eval);
     dg->eval = NULL;
     dg->neval = 0;
 }
@@ -172,8 +172,8 @@ void host_depsgraph_evaluate(Host *h)
     HostObject **orig = n ? malloc((size_t)n * sizeof(*orig)) : NULL;
     HostObject **eval = n ? calloc((size_t)n, sizeof(*eval)) : NULL;
     if (n && (!orig || !eval)) {
-        free(orig);
-        free(eval);
+        host_mem_free(orig);
+        host_mem_free(eval);
         return;
     }
     if (n)
@@ -227,6 +227,6 @@ void host_depsgraph_evaluate(Host *h)
     h->depsgraph.neval = n;
     h->depsgraph.scene = sce;
     h->depsgraph.updates++;
-    free(orig);
+    host_mem_free(orig);
     host_handlers_call(h, HOST_CB_DEPSGRAPH_UPDATE_POST, sce);
 }

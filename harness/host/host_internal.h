@@ -4,6 +4,29 @@
 #define HOSTRACE_HOST_INTERNAL_H
 
 #include "host.h"
+#include "sched/sched.h"
+
+#include <malloc.h>
+#include <stdlib.h>
+
+/* free() and realloc() of memory the host annotates: its access history
+ * ends there, as TSan's does when the allocator hands it out again. */
+__attribute__((always_inline)) static inline void host_mem_free(void *p)
+{
+    if (p && sched_hb_enabled())
+        sched_hb_forget(p, malloc_usable_size(p));
+    free(p);
+}
+
+__attribute__((always_inline)) static inline void *host_mem_realloc(void *p,
+                                                                            size_t n)
+{
+    size_t old = p && sched_hb_enabled() ? malloc_usable_size(p) : 0;
+    void *q = realloc(p, n);
+    if (q && q != p && old)
+        sched_hb_forget(p, old);
+    return q;
+}
 
 /* Type-specific initialisation after allocation (defaults, arrays). */
 void host_id_init_data(Host *h, HostID *id);

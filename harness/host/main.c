@@ -142,7 +142,7 @@ void host_id_remove(Host *h, HostID *id)
     sched_spin_unlock(&h->main.lock);
     host_id_free_data(h, id);
     SCHED_WRITE("main.id.free", id);
-    free(id);
+    host_mem_free(id);
 }
 
 static unsigned name_hash(host_id_type t, const char *s)
@@ -165,7 +165,7 @@ static void map_rebuild(Host *h)
         cap *= 2;
     SCHED_WRITE("main.namemap", &h->main.map);
     if (cap != h->main.map_cap) {
-        free(h->main.map);
+        host_mem_free(h->main.map);
         h->main.map = calloc((size_t)cap, sizeof(HostID *));
         h->main.map_cap = h->main.map ? cap : 0;
     } else {
@@ -268,12 +268,12 @@ void host_main_free_all(Host *h)
             if (h->cb.id_freed)
                 h->cb.id_freed(h->cb.ud, id);
             host_id_free_data(h, id);
-            free(id);
+            host_mem_free(id);
             id = next;
         }
         list_of(h, t)->first = list_of(h, t)->last = NULL;
     }
-    free(h->main.map);
+    host_mem_free(h->main.map);
     h->main.map = NULL;
     h->main.map_cap = 0;
     h->main.map_valid = 0;

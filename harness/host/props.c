@@ -21,7 +21,7 @@ HostProps *host_props_new(void)
 
 static void prop_clear_value(Host *h, HostProp *p)
 {
-    free(p->str);
+    host_mem_free(p->str);
     p->str = NULL;
     if (p->obj && h->cb.drop_value)
         h->cb.drop_value(h->cb.ud, p->obj);
@@ -32,7 +32,7 @@ static void prop_clear_value(Host *h, HostProp *p)
     }
     for (int i = 0; i < p->nitems; i++)
         host_props_free(h, p->items[i]);
-    free(p->items);
+    host_mem_free(p->items);
     p->items = NULL;
     p->nitems = p->cap = 0;
     p->len = 0;
@@ -50,7 +50,7 @@ void host_props_clear(Host *h, HostProps *g)
     while (p) {
         HostProp *next = p->next;
         prop_clear_value(h, p);
-        free(p);
+        host_mem_free(p);
         p = next;
     }
 }
@@ -60,7 +60,7 @@ void host_props_free(Host *h, HostProps *g)
     if (!g)
         return;
     host_props_clear(h, g);
-    free(g);
+    host_mem_free(g);
 }
 
 HostProp *host_prop_find(Host *h, HostProps *g, const char *name)
@@ -110,7 +110,7 @@ int host_prop_remove(Host *h, HostProps *g, const char *name)
             *pp = p->next;
             g->count--;
             prop_clear_value(h, p);
-            free(p);
+            host_mem_free(p);
             return 1;
         }
     }
@@ -152,7 +152,7 @@ void host_prop_set_str(Host *h, HostProp *p, const char *s, size_t len)
     char *old = p->str;
     p->str = copy;
     p->len = (int)len;
-    free(old);
+    host_mem_free(old);
 }
 
 const char *host_prop_get_str(Host *h, HostProp *p, size_t *len)
@@ -220,13 +220,13 @@ HostProps *host_prop_coll_add(Host *h, HostProp *p)
         int cap = p->cap ? p->cap * 2 : 4;
         HostProps **items = malloc((size_t)cap * sizeof(*items));
         if (!items) {
-            free(item);
+            host_mem_free(item);
             return NULL;
         }
         SCHED_WRITE("idprop.collection.items", &p->items);
         if (p->nitems)
             memcpy(items, p->items, (size_t)p->nitems * sizeof(*items));
-        free(p->items);
+        host_mem_free(p->items);
         p->items = items;
         p->cap = cap;
     }

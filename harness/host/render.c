@@ -53,10 +53,10 @@ void host_jobs_poll(Host *h)
     HostJob **pp = &h->jobs;
     while (*pp) {
         HostJob *job = *pp;
-        SCHED_READ("wm.job.progress", &job->progress);
-        SCHED_READ("wm.job.ready", &job->ready);
         /* plain fields the job thread writes: Blender's own race */
         HR_TSAN_HOST_INTERNAL_BEGIN();
+        SCHED_READ("wm.job.progress", &job->progress);
+        SCHED_READ("wm.job.ready", &job->ready);
         float progress = job->progress;
         int ready = job->ready;
         HR_TSAN_HOST_INTERNAL_END();
@@ -70,15 +70,15 @@ void host_jobs_poll(Host *h)
         *pp = job->next;
         if (job->endjob)
             job->endjob(job, job->data);
-        free(job);
+        host_mem_free(job);
     }
 }
 
 void host_jobs_kill_all(Host *h)
 {
     for (HostJob *job = h->jobs; job; job = job->next) {
-        SCHED_WRITE("wm.job.stop", &job->stop);
         HR_TSAN_HOST_INTERNAL_BEGIN(); /* the job thread polls it, plainly */
+        SCHED_WRITE("wm.job.stop", &job->stop);
         job->stop = 1;
         HR_TSAN_HOST_INTERNAL_END();
     }
@@ -88,7 +88,7 @@ void host_jobs_kill_all(Host *h)
         h->jobs = job->next;
         if (job->endjob)
             job->endjob(job, job->data);
-        free(job);
+        host_mem_free(job);
     }
 }
 
@@ -288,7 +288,7 @@ static void render_endjob(HostJob *job, void *data)
         set_interface_locked(h, 0);
     SCHED_WRITE("G.is_rendering", &h->G.is_rendering);
     h->G.is_rendering = 0;
-    free(data);
+    host_mem_free(data);
 }
 
 host_op_result host_render(Host *h, int invoke, int animation, int write_still)
@@ -317,8 +317,8 @@ host_op_result host_render(Host *h, int invoke, int animation, int write_still)
         HostJob *job = calloc(1, sizeof(*job));
         render_data *rd = calloc(1, sizeof(*rd));
         if (!job || !rd) {
-            free(job);
-            free(rd);
+            host_mem_free(job);
+            host_mem_free(rd);
             h->G.is_rendering = 0;
             return HOST_OP_CANCELLED;
         }
@@ -333,7 +333,7 @@ host_op_result host_render(Host *h, int invoke, int animation, int write_still)
             set_interface_locked(h, 1);
         if (jobs_start(h, job, "render-job", SCHED_ROLE_RENDER_JOB) != 0) {
             render_endjob(job, rd);
-            free(job);
+            host_mem_free(job);
             return HOST_OP_CANCELLED;
         }
         return HOST_OP_RUNNING_MODAL;
@@ -464,8 +464,8 @@ static void engine_depsgraph_build(Host *h, HostRenderEngine *re)
     re->orig = n ? malloc((size_t)n * sizeof(*re->orig)) : NULL;
     re->eval = n ? calloc((size_t)n, sizeof(*re->eval)) : NULL;
     if (n && (!re->orig || !re->eval)) {
-        free(re->orig);
-        free(re->eval);
+        host_mem_free(re->orig);
+        host_mem_free(re->eval);
         re->orig = re->eval = NULL;
         n = 0;
     }
@@ -493,8 +493,8 @@ static void engine_depsgraph_build(Host *h, HostRenderEngine *re)
     HostCollection *coll = calloc(1, sizeof(*coll));
     HostScene *sc = calloc(1, sizeof(*sc));
     if (!coll || !sc) {
-        free(coll);
-        free(sc);
+        host_mem_free(coll);
+        host_mem_free(sc);
         return;
     }
     coll->id.type = HOST_ID_GR;
@@ -534,23 +534,23 @@ static void engine_depsgraph_free(Host *h, HostRenderEngine *re)
 {
     for (int i = 0; i < re->neval; i++) {
         engine_id_freed(h, &re->eval[i]->id);
-        free(re->eval[i]);
+        host_mem_free(re->eval[i]);
     }
-    free(re->eval);
-    free(re->orig);
+    host_mem_free(re->eval);
+    host_mem_free(re->orig);
     re->eval = re->orig = NULL;
     re->neval = 0;
     if (re->coll_eval) {
         engine_id_freed(h, &re->coll_eval->id);
-        free(re->coll_eval->objects);
-        free(re->coll_eval->all_cache);
-        free(re->coll_eval->children);
-        free(re->coll_eval);
+        host_mem_free(re->coll_eval->objects);
+        host_mem_free(re->coll_eval->all_cache);
+        host_mem_free(re->coll_eval->children);
+        host_mem_free(re->coll_eval);
         re->coll_eval = NULL;
     }
     if (re->scene_eval) {
         engine_id_freed(h, &re->scene_eval->id);
-        free(re->scene_eval);
+        host_mem_free(re->scene_eval);
         re->scene_eval = NULL;
     }
 }
@@ -605,7 +605,7 @@ static void view_engine_free(Host *h)
     h->view_engine = NULL;
     if (re->py_instance)
         engine_call(h, re, HOST_ENGINE_FREE);
-    free(re);
+    host_mem_free(re);
 }
 
 /* view3d_main_region_draw with shading RENDERED and an add-on's engine:

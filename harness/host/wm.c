@@ -174,7 +174,7 @@ static void drop_wm_lists(Host *h)
         HostTimer *t = h->timers;
         h->timers = t->next;
         release(h, t->fn); /* removed entries are released by the sweep only */
-        free(t);
+        host_mem_free(t);
     }
     while (h->modals) {
         HostModal *m = h->modals;
@@ -184,19 +184,19 @@ static void drop_wm_lists(Host *h)
                 h->cb.cancel_modal(h->cb.ud, m->op);
             release(h, m->op);
         }
-        free(m);
+        host_mem_free(m);
     }
     while (h->event_timers) {
         HostEventTimer *t = h->event_timers;
         h->event_timers = t->next;
-        free(t);
+        host_mem_free(t);
     }
     while (h->draw_handlers) {
         HostDrawHandler *d = h->draw_handlers;
         h->draw_handlers = d->next;
         if (!d->removed)
             release(h, d->handler);
-        free(d);
+        host_mem_free(d);
     }
     sched_mutex_lock(&h->queue_mutex);
     HostQueued *q = h->queue;
@@ -206,7 +206,7 @@ static void drop_wm_lists(Host *h)
     while (q) {
         HostQueued *next = q->next;
         release(h, q->item);
-        free(q);
+        host_mem_free(q);
         q = next;
     }
 }
@@ -224,13 +224,13 @@ void host_free(Host *h)
     host_props_clear(h, &h->wm_props);
     host_props_clear(h, &h->wm_ui);
     for (int i = 0; i < HOST_NREGIONS; i++)
-        free(h->regions[i].buttons);
+        host_mem_free(h->regions[i].buttons);
     sched_spin_destroy(&h->main.lock);
     sched_mutex_destroy(&h->timers_mutex);
     sched_mutex_destroy(&h->queue_mutex);
     sched_mutex_destroy(&h->python_driver_lock);
     sched_rwlock_destroy(&h->rr_lock);
-    free(h);
+    host_mem_free(h);
 }
 
 /* ---- timers ----------------------------------------------------------- */
@@ -339,7 +339,7 @@ static void timers_run(Host *h)
     while (dead) {
         HostTimer *next = dead->next;
         release(h, dead->fn);
-        free(dead);
+        host_mem_free(dead);
         dead = next;
     }
 }
@@ -406,7 +406,7 @@ static void modal_run(Host *h)
         HostModal *m = *pp;
         if (m->finished) {
             *pp = m->next;
-            free(m);
+            host_mem_free(m);
         } else {
             pp = &m->next;
         }
@@ -416,7 +416,7 @@ static void modal_run(Host *h)
         HostEventTimer *t = *tp;
         if (t->removed) {
             *tp = t->next;
-            free(t);
+            host_mem_free(t);
         } else {
             tp = &t->next;
         }
@@ -507,7 +507,7 @@ static void draw_view3d(Host *h, HostScene *sce)
         HostDrawHandler *d = *pp;
         if (d->removed) {
             *pp = d->next;
-            free(d);
+            host_mem_free(d);
         } else {
             pp = &d->next;
         }
@@ -559,7 +559,7 @@ void host_ui_button(Host *h, HostRegion *r, HostProps *props, const char *name)
     (void)h;
     if (r->nbuttons == r->bcap) {
         int cap = r->bcap ? r->bcap * 2 : 16;
-        HostUIButton *b = realloc(r->buttons, (size_t)cap * sizeof(*b));
+        HostUIButton *b = host_mem_realloc(r->buttons, (size_t)cap * sizeof(*b));
         if (!b)
             return;
         r->buttons = b;
@@ -657,7 +657,7 @@ static void queue_run(Host *h)
         if (h->cb.call_queued)
             h->cb.call_queued(h->cb.ud, q->item);
         release(h, q->item);
-        free(q);
+        host_mem_free(q);
         q = next;
     }
 }
@@ -769,12 +769,12 @@ int host_wm_run(Host *h, int frames)
 
 int host_shutdown(Host *h, int timeout_ms)
 {
-    SCHED_WRITE("G.is_break", &h->G.is_break);
     /* the shutdown's writes (the break flag the jobs poll, the lists it
      * drops while threads that outlived the script may still run) are the
      * host's, in every run: the thread-outlives-script warning is the
      * finding there, not each race */
     HR_TSAN_HOST_INTERNAL_BEGIN();
+    SCHED_WRITE("G.is_break", &h->G.is_break);
     h->shutting_down = 1;
     h->G.is_break = 1;
     host_jobs_kill_all(h);

@@ -362,7 +362,7 @@ static int cb_driver_exec(void *ud, HostDriver *d, const double *vals, int nvals
     Py_XDECREF(names);
     Py_XDECREF(values);
     Py_XDECREF(owner);
-    PyGILState_Release(g);
+    bpy_gil_release(g);
     return rc;
 }
 

@@ -99,7 +99,7 @@ void bpy_cb_id_freed(void *ud, HostID *id)
     PyGILState_STATE g = bpy_gil_ensure();
     ((BpyID *)w)->id = NULL;
     Py_DECREF(w);
-    PyGILState_Release(g);
+    bpy_gil_release(g);
 }
 
 /* ---- vertex wrappers -------------------------------------------------- */
@@ -156,7 +156,7 @@ void bpy_cb_subdata_moved(void *ud, HostID *owner)
         if (&v->me->id == owner)
             v->invalid = 1;
     BPY_BOOKKEEPING_END();
-    PyGILState_Release(g);
+    bpy_gil_release(g);
 }
 
 static float *vert_co(PyObject *o)

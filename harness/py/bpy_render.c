@@ -328,6 +328,6 @@ int bpy_cb_engine_call(void *ud, HostRenderEngine *re, int step)
         Py_DECREF(inst);
     }
     PyErr_Clear();
-    PyGILState_Release(g);
+    bpy_gil_release(g);
     return ok;
 }

@@ -574,7 +574,7 @@ static int call_hook_gil(const char *name, PyObject *(*build)(void *), void *arg
     } else {
         bpy_report_exception(NULL, name);
     }
-    PyGILState_Release(g);
+    bpy_gil_release(g);
     return truth;
 }
 
@@ -658,7 +658,7 @@ static void cb_release(void *ud, void *obj)
         Py_XDECREF(r);
     }
     Py_DECREF(o);
-    PyGILState_Release(g);
+    bpy_gil_release(g);
 }
 
 /* A property's Python value goes with the property: dropped where the

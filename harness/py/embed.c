@@ -151,8 +151,9 @@ static int location_nogil(const char **file, int *line)
     if (!bpy_python_ready || !PyGILState_GetThisThreadState())
         return 0;
     PyGILState_STATE g = PyGILState_Ensure();
+    sched_hb_gil_changed();
     int found = bpy_current_location(file, line);
-    PyGILState_Release(g);
+    bpy_gil_release(g);
     return found;
 }
 
@@ -174,6 +175,7 @@ static int script_stack(uint64_t os_tid, char *buf, size_t len)
         return script_stack_nogil(os_tid, buf, len);
 #endif
     PyGILState_STATE g = PyGILState_Ensure();
+    sched_hb_gil_changed();
 #ifdef Py_GIL_DISABLED
     /* without a GIL nothing orders this read of another thread's frames
      * (it waits in the scheduler): a diagnostic, hidden from TSan */
@@ -212,7 +214,7 @@ static int script_stack(uint64_t os_tid, char *buf, size_t len)
 #ifdef Py_GIL_DISABLED
     HR_TSAN_IGNORE_END();
 #endif
-    PyGILState_Release(g);
+    bpy_gil_release(g);
     return found;
 }
 
@@ -235,10 +237,11 @@ static void dump_with_faulthandler(int fd)
     if (!faulthandler_mod)
         return;
     PyGILState_STATE g = PyGILState_Ensure();
+    sched_hb_gil_changed();
     PyObject *r = PyObject_CallMethod(faulthandler_mod, "dump_traceback", "ii", fd, 1);
     Py_XDECREF(r);
     PyErr_Clear();
-    PyGILState_Release(g);
+    bpy_gil_release(g);
 }
 
 int bpy_dump_stops_the_world(void)
@@ -648,6 +651,11 @@ int bpy_runtime_start(const host_switches *sw, const char *script, const sched_c
         cfg.hooks.gil_held = gil_held;
         cfg.hooks.script_stack = script_stack;
         cfg.hooks.location_nogil = location_nogil;
+#ifdef Py_GIL_DISABLED
+        cfg.hooks.gil_orders = 0;
+#else
+        cfg.hooks.gil_orders = 1;
+#endif
         sched_start(&cfg);
     }
     host_callbacks cb = {0};

@@ -33,13 +33,24 @@
 static inline PyGILState_STATE bpy_gil_ensure(void)
 {
     sched_gil_wait();
-    return PyGILState_Ensure();
+    PyGILState_STATE g = PyGILState_Ensure();
+    sched_hb_gil_changed();
+    return g;
+}
+
+/* Gives back what bpy_gil_ensure took; the race detector sees it at once
+ * (the thread may make no event before another takes the GIL). */
+static inline void bpy_gil_release(PyGILState_STATE g)
+{
+    PyGILState_Release(g);
+    sched_hb_gil_changed();
 }
 
 static inline void bpy_gil_restore(PyThreadState *ts)
 {
     sched_gil_wait();
     PyEval_RestoreThread(ts);
+    sched_hb_gil_changed();
 }
 
 extern Host *bpy_host;

@@ -28,7 +28,8 @@ static PyObject *orig_start_new_thread; /* _thread.start_new_thread */
  * acquire of the GIL, which TSan sees, so a lock or a join adds nothing.
  * Without one (a free-threaded interpreter) nothing else orders them: the
  * scheduler's own hand-offs are hidden from TSan, so the lock and the
- * join tell TSan what a real lock and a real join guarantee, and no more. */
+ * join tell TSan (and hostrace's own detector, sched/hb.c) what a real
+ * lock and a real join guarantee, and no more. */
 #ifdef Py_GIL_DISABLED
 void __tsan_acquire(void *addr) __attribute__((weak));
 void __tsan_release(void *addr) __attribute__((weak));
@@ -36,9 +37,11 @@ void __tsan_release(void *addr) __attribute__((weak));
     do {                          \
         if (__tsan_acquire)       \
             __tsan_acquire(p);    \
+        sched_hb_acquire(p);      \
     } while (0)
 #define HB_RELEASE(p)             \
     do {                          \
+        sched_hb_release(p);      \
         if (__tsan_release)       \
             __tsan_release(p);    \
     } while (0)
@@ -338,7 +341,7 @@ static void *py_thread_main(void *p)
     Py_DECREF(b->fn);
     Py_DECREF(b->args);
     Py_XDECREF(b->kw);
-    PyGILState_Release(g);
+    bpy_gil_release(g);
     HB_RELEASE(&exit_sync[b->slot % EXIT_SYNC_SLOTS]);
     free(b);
     sched_exit_current();

@@ -170,6 +170,7 @@ static int add_counted(const report_finding *in, int count, int *is_new)
     for (int i = 0; i < g_nfindings; i++)
         if (strcmp(g_findings[i].signature, f.signature) == 0) {
             g_findings[i].count += count;
+            g_findings[i].found_by |= f.found_by;
             unlock();
             return i;
         }
@@ -286,6 +287,20 @@ static void print_access(FILE *out, const char *label, const report_access *a)
                 a->frames[i].line);
 }
 
+const char *report_found_by_id(unsigned found_by)
+{
+    switch (found_by) {
+    case REPORT_BY_TSAN:
+        return "tsan";
+    case REPORT_BY_HOSTRACE:
+        return "hostrace";
+    case REPORT_BY_TSAN | REPORT_BY_HOSTRACE:
+        return "both";
+    default:
+        return NULL;
+    }
+}
+
 void report_print_finding(FILE *out, const report_finding *f)
 {
     fprintf(out, "%s [%s] %s: %s",
@@ -294,6 +309,11 @@ void report_print_finding(FILE *out, const report_finding *f)
     if (f->count > 1)
         fprintf(out, " (seen %d times)", f->count);
     fputc('\n', out);
+    if (f->found_by)
+        fprintf(out, "    found by: %s\n",
+                f->found_by == REPORT_BY_TSAN       ? "TSan"
+                : f->found_by == REPORT_BY_HOSTRACE ? "hostrace's happens-before detector"
+                                                    : "TSan and hostrace's detector (confirmed)");
     for (int k = 0; k < f->nacc; k++)
         print_access(out, k == 0 ? "access" : "other access", &f->acc[k]);
     if (!f->nacc && f->thread[0])

@@ -84,7 +84,13 @@ typedef struct report_finding {
     char key_a[256];
     char key_b[256];
     int count; /* times seen in this run */
+    unsigned found_by; /* data races: REPORT_BY_* of the detectors that saw it */
 } report_finding;
+
+#define REPORT_BY_TSAN 1u
+#define REPORT_BY_HOSTRACE 2u
+/* "tsan", "hostrace", "both", or NULL for 0. */
+const char *report_found_by_id(unsigned found_by);
 
 /* Adds f (copied); findings with an equal signature are merged and
  * counted. Computes the signature from kind, key_a and key_b (from the
@@ -109,8 +115,15 @@ void report_set_generated_source(const char *name);
 void report_access_key(const report_access *a, char *out, size_t len);
 
 /* Folds sanitizer reports captured since the last call into findings
- * (symbolises stacks). Call from a normal context, not from a hook. */
+ * (symbolises stacks). Call from a normal context, not from a hook.
+ * Also folds the races hostrace's own detector found (sched_hb_races_take),
+ * whose signatures are made as for the same pair of accesses from TSan. */
 void report_collect_sanitizer(void);
+/* Whether TSan's data races become findings (default 1): off when the run
+ * asked for hostrace's detector alone. Its other reports stay. */
+void report_set_tsan_races(int on);
+/* True in a ThreadSanitizer build. */
+int report_tsan_build(void);
 
 int report_count(void);
 /* Copies finding i into *out; returns 0, or -1 out of range. */

@@ -28,5 +28,8 @@ void report_strip_generated(const char *key, char *out, size_t len);
 void report_pair_hash(const char *tag_a, const char *tag_b, const char *a, const char *b,
                       char out[17]);
 int report_is_generated(const char *file);
+/* Folds the races hostrace's detector found since the last call into
+ * findings (hb_report.c); report_collect_sanitizer calls it. */
+void report_collect_hb(void);
 
 #endif

@@ -340,6 +340,10 @@ static void fold(const raw_report *r, report_finding *f)
                  x->is_write ? "write" : "read", x->site, x->thread, x->role);
 }
 
+static int g_tsan_races = 1;
+
+void report_set_tsan_races(int on) { g_tsan_races = on; }
+
 void report_collect_sanitizer(void)
 {
     int claimed = atomic_load(&g_slot_next);
@@ -354,11 +358,15 @@ void report_collect_sanitizer(void)
             break; /* still being written by its hook; next call */
         if (ready > 0) {
             fold(&g_slots[g_slot_done], f);
-            report_add(f);
+            if (f->kind == REPORT_DATA_RACE)
+                f->found_by = REPORT_BY_TSAN;
+            if (f->kind != REPORT_DATA_RACE || g_tsan_races)
+                report_add(f);
         }
         g_slot_done++;
     }
     free(f);
+    report_collect_hb();
     int overflow = atomic_exchange(&g_slot_overflow, 0);
     if (overflow)
         report_addf(REPORT_DATA_RACE, "sanitizer-overflow", "", NULL,
@@ -436,6 +444,8 @@ static void asan_report(const char *text)
     if (g_fatal_hook)
         g_fatal_hook();
 }
+
+int report_tsan_build(void) { return __tsan_get_current_report != NULL; }
 
 int report_sanitizer_reports_crashes(void) { return __asan_set_error_report_callback != NULL; }
 

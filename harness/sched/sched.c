@@ -198,6 +198,12 @@ static int access_record(const sched_site *site, const void *obj, size_t size, i
     e->delegated = delegated;
     r->ring_next++;
     int managed = r->managed;
+    if (managed && sched_hb_enabled()) {
+        sched_hb_access a = {.site = site, .file = file, .line = line, .call = call,
+                             .delegated = delegated, .is_write = is_write, .size = size,
+                             .step = e->step};
+        sched_hb_on_access(&a, (uintptr_t)obj);
+    }
     hidden_end();
     return managed;
 }

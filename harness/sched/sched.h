@@ -221,6 +221,61 @@ uint64_t sched_os_tid(void);
 /* Forgets all threads but the caller; for tests and the next iteration. */
 void sched_reset(void);
 
+/* ---- happens-before (hb.c) ---------------------------------------------
+ * hostrace's own race detector over the scheduled run: vector clocks per
+ * managed thread joined at the synchronisation the scheduler mediates, and
+ * each annotated access checked against its memory's history. Off unless
+ * enabled (before sched_start, which resets it); only managed threads are
+ * watched, and only while scheduled. */
+typedef struct sched_hb_access {
+    int slot;
+    const sched_site *site;
+    const char *file; /* script file, or NULL */
+    int line;
+    const char *call; /* the bpy call (C function), or NULL */
+    int delegated;
+    int is_write;
+    size_t size;
+    uint64_t step;
+} sched_hb_access;
+
+typedef struct sched_hb_race {
+    sched_hb_access a, b; /* a happened first */
+    uint32_t count;       /* times this pair of keys raced in the run */
+} sched_hb_race;
+
+void sched_hb_enable(int on);
+int sched_hb_enabled(void);
+/* Forgets every clock, history and race (sched_start calls it).
+ * gil_orders: the interpreter has a GIL, and gil_held tells whether the
+ * calling thread holds it. */
+void sched_hb_reset(int (*gil_held)(void), int gil_orders);
+/* The calling thread released / acquires obj (a lock, a join's word). */
+void sched_hb_release(const void *obj);
+void sched_hb_acquire(const void *obj);
+/* An rwlock: a reader acquires what writers released; a writer also what
+ * readers released. */
+void sched_hb_acquire_rw(const void *obj, int write);
+void sched_hb_release_rw(const void *obj, int write);
+/* The calling thread starts the thread in slot child / has joined it. */
+void sched_hb_fork(int child);
+void sched_hb_join(int child);
+/* The calling thread took or gave back the GIL outside the scheduler's
+ * hooks (PyGILState_Ensure/Release): lets the detector see it now. */
+void sched_hb_gil_changed(void);
+/* An event with no access: the GIL is looked at. */
+void sched_hb_point(void);
+/* An annotated access of the calling thread. */
+void sched_hb_on_access(const sched_hb_access *a, uintptr_t obj);
+/* Memory freed: its history ends (a new object may reuse it). */
+void sched_hb_forget(const void *addr, size_t size);
+/* The calling thread's accesses are the host's own, which no script can
+ * cause or avoid (HR_TSAN_HOST_INTERNAL): +1 to begin, -1 to end. */
+void sched_hb_ignore(int delta);
+/* Races found since the last call, in the order found, at most max;
+ * *dropped: those that did not fit the run's table since the last call. */
+int sched_hb_races_take(sched_hb_race *out, int max, int *dropped);
+
 /* ---- the token scheduler -------------------------------------------- */
 
 struct sched_strategy; /* strategy.h */
@@ -240,6 +295,9 @@ typedef struct sched_hooks {
      * GIL (it is about to wait in an external call); as the location
      * provider. */
     int (*location_nogil)(const char **file, int *line);
+    /* The interpreter has a GIL: holding it orders what its holders do
+     * (the race detector, sched_hb_reset). */
+    int gil_orders;
 } sched_hooks;
 
 typedef enum sched_stop_kind {

@@ -202,6 +202,7 @@ void sched_start(const sched_config *cfg)
     live_add(me->slot);
     g_current = me->slot;
     UNLOCK();
+    sched_hb_reset(cfg->hooks.gil_held, cfg->hooks.gil_orders);
 }
 
 /* ---- stopping ------------------------------------------------------------ */
@@ -1003,6 +1004,7 @@ void sched_point_ex(const char *label, int gil_boundary)
     sched_record *me = sched_self_;
     if (!me)
         return;
+    sched_hb_point();
     LOCK();
     if (!me->managed) {
         UNLOCK();
@@ -1249,6 +1251,10 @@ int sched_reserve(sched_role role, const char *name)
         slot = r->slot;
     }
     UNLOCK();
+    /* the thread is made now (pthread_create follows): it starts with
+     * everything its parent did so far */
+    if (slot >= 0)
+        sched_hb_fork(slot);
     return slot;
 }
 
@@ -1297,6 +1303,7 @@ void sched_exit_current(void)
     sched_record *me = sched_self_;
     if (!me)
         return;
+    sched_hb_point();
     LOCK();
     if (!me->managed) {
         me->alive = 0;
@@ -1353,8 +1360,10 @@ int sched_wait_exit(int slot, int64_t timeout_ns, int gil_boundary)
     sched_point_ex("thread.join", gil_boundary);
     int64_t deadline = timeout_ns < 0 ? -1 : sched_now_ns() + timeout_ns;
     for (;;) {
-        if (sched_slot_exited(slot))
+        if (sched_slot_exited(slot)) {
+            sched_hb_join(slot);
             return 1;
+        }
         if (deadline >= 0 && sched_now_ns() >= deadline)
             return 0;
         sched_block_until_ex(&sched_records_[slot], deadline, "thread.join", gil_boundary);
@@ -1437,7 +1446,7 @@ int sched_thread_create(sched_thread **out, sched_role role, const char *name,
 int sched_thread_join(sched_thread *t, void **ret)
 {
     if (t->slot >= 0 && sched_managed())
-        sched_wait_exit(t->slot, -1, 0);
+        sched_wait_exit(t->slot, -1, 0); /* the join's edge (sched_hb_join) */
     /* bounded: the thread has left the scheduler and only returns */
     int rc = pthread_join(t->pt, ret);
     free(t);
@@ -1466,10 +1475,12 @@ void sched_mutex_lock(sched_mutex *m)
         m->held++;
     }
     pthread_mutex_lock(&m->m);
+    sched_hb_acquire(m);
 }
 
 void sched_mutex_unlock(sched_mutex *m)
 {
+    sched_hb_release(m);
     pthread_mutex_unlock(&m->m);
     if (sched_managed()) {
         m->held--;
@@ -1513,6 +1524,7 @@ void sched_rwlock_rdlock(sched_rwlock *l)
         l->readers++;
     }
     pthread_rwlock_rdlock(&l->l);
+    sched_hb_acquire_rw(l, 0);
 }
 
 void sched_rwlock_wrlock(sched_rwlock *l)
@@ -1524,10 +1536,13 @@ void sched_rwlock_wrlock(sched_rwlock *l)
         l->writer++;
     }
     pthread_rwlock_wrlock(&l->l);
+    sched_hb_acquire_rw(l, 1);
 }
 
 void sched_rwlock_unlock(sched_rwlock *l)
 {
+    if (sched_managed())
+        sched_hb_release_rw(l, l->writer != 0);
     pthread_rwlock_unlock(&l->l);
     if (sched_managed()) {
         if (l->writer)
@@ -1554,10 +1569,12 @@ void sched_spin_lock(sched_spin *s)
         s->held++;
     }
     pthread_spin_lock(&s->s);
+    sched_hb_acquire(s);
 }
 
 void sched_spin_unlock(sched_spin *s)
 {
+    sched_hb_release(s);
     pthread_spin_unlock(&s->s);
     if (sched_managed()) {
         s->held--;

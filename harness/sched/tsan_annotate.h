@@ -66,7 +66,18 @@ void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
  * code, not by a suppression, because TSan matches suppressions against
  * symbolized names: without a symbolizer they would stop applying, and
  * with one a suppressed report still changes what TSan reports later. */
-#define HR_TSAN_HOST_INTERNAL_BEGIN() HR_TSAN_ACCESSES_BEGIN()
-#define HR_TSAN_HOST_INTERNAL_END() HR_TSAN_ACCESSES_END()
+/* hostrace's own detector (sched/hb.c) leaves them out too, annotations
+ * included: put a region's SCHED_ACCESS inside it. */
+void sched_hb_ignore(int delta);
+#define HR_TSAN_HOST_INTERNAL_BEGIN()                                        \
+    do {                                                                     \
+        HR_TSAN_ACCESSES_BEGIN();                                            \
+        sched_hb_ignore(1);                                                  \
+    } while (0)
+#define HR_TSAN_HOST_INTERNAL_END()                                          \
+    do {                                                                     \
+        sched_hb_ignore(-1);                                                 \
+        HR_TSAN_ACCESSES_END();                                              \
+    } while (0)
 
 #endif
