@@ -49,7 +49,8 @@ ERROR_KINDS = {"data-race", "use-after-free", "deadlock", "lock-order-inversion"
 WARNING_KINDS = {"thread-outlives-script", "operator-refused", "fork-with-threads",
                  "process-exit"}
 # which sanitizer builds can see each sanitizer-detected kind
-DETECTED_BY = {"data-race": {"thread"}, "lock-order-inversion": {"thread"},
+DETECTED_BY = {"data-race": {"thread", "address", "none"},  # TSan; hostrace's detector
+               "lock-order-inversion": {"thread"},
                "use-after-free": {"address", "thread", "none"}}  # a crash, without ASan
 # every run gets this virtual-time budget: no scenario needs more than a few
 # virtual seconds, and a hang is found in a tenth of the default's time
