@@ -5,13 +5,18 @@
  *   handoff   main and one managed worker ping-pong under rr: every
  *             sched_point hands the token to the other thread (futex wake of
  *             the other thread, futex wait for the token to come back).
+ *   access    main alone makes annotated accesses (SCHED_WRITE, a
+ *             scheduling point each) to 64 objects in turn, with hostrace's
+ *             race detector off (access_ns) and on (access_hb_ns): what the
+ *             detector adds to each access.
  *
  * Each is measured over several repetitions; the median (and min/max) ns per
  * point or per handoff is printed. Figures only: nothing is asserted.
  *
  * usage: hr_bench_sched [--points N] [--handoffs N] [--reps R]
  * The last lines are machine-readable: "RESULT noswitch_ns <median>" and
- * "RESULT handoff_ns <median>" (bench/run reads them).
+ * "RESULT handoff_ns <median>", "RESULT access_ns <median>" and
+ * "RESULT access_hb_ns <median>" (bench/run reads them).
  */
 #include "sched/sched.h"
 #include "sched/strategy.h"
@@ -99,7 +104,8 @@ int main(int argc, char **argv)
     cfg.record = 0; /* no decision list: it would grow by one per handoff */
     sched_start(&cfg);
 
-    double ns_noswitch[MAX_REPS], ns_handoff[MAX_REPS];
+    double ns_noswitch[MAX_REPS], ns_handoff[MAX_REPS], ns_access[2][MAX_REPS];
+    static float objs[64][3];
 
     /* warm-up: page in the scheduler's state */
     for (uint64_t i = 0; i < 10000; i++)
@@ -145,6 +151,19 @@ int main(int argc, char **argv)
         ns_handoff[r] = (double)(t1 - t0) / (double)steps;
     }
 
+    /* (c) annotated accesses, main alone: detector off, then on */
+    for (int hb = 0; hb < 2; hb++) {
+        sched_hb_enable(hb);
+        for (int r = 0; r < reps; r++) {
+            int64_t t0 = now_ns();
+            for (uint64_t i = 0; i < points; i++)
+                SCHED_WRITE("bench.access", &objs[i % 64]);
+            int64_t t1 = now_ns();
+            ns_access[hb][r] = (double)(t1 - t0) / (double)points;
+        }
+    }
+    sched_hb_enable(0);
+
     double a_min = ns_noswitch[0], a_max = ns_noswitch[0];
     double b_min = ns_handoff[0], b_max = ns_handoff[0];
     for (int r = 1; r < reps; r++) {
@@ -162,8 +181,15 @@ int main(int argc, char **argv)
            a_med, a_min, a_max, reps);
     printf("%-10s %12llu %10.1f %10.1f %10.1f %5d\n", "handoff",
            (unsigned long long)(2 * half), b_med, b_min, b_max, reps);
+    double c_med = median(ns_access[0], reps), d_med = median(ns_access[1], reps);
+    printf("%-10s %12llu %10.1f %10s %10s %5d\n", "access", (unsigned long long)points, c_med,
+           "", "", reps);
+    printf("%-10s %12llu %10.1f %10s %10s %5d\n", "access+hb", (unsigned long long)points,
+           d_med, "", "", reps);
     printf("RESULT noswitch_ns %.1f\n", a_med);
     printf("RESULT handoff_ns %.1f\n", b_med);
+    printf("RESULT access_ns %.1f\n", c_med);
+    printf("RESULT access_hb_ns %.1f\n", d_med);
 
     sched_strategy_free(st);
     return 0;
