@@ -36,14 +36,8 @@ SKIPPED = 77
 SITE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 
 
-def expects_race(path):
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                break
-            if line.startswith("# expect:") and "data-race" in line:
-                return True
-    return False
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from findings_check import expects_race  # noqa: E402
 
 
 def run(hostrace, script, args, cwd=None, env=None):

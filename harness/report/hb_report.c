@@ -51,14 +51,7 @@ void report_collect_hb(void)
             f->nacc = 2;
             describe(&races[i].a, &f->acc[0]);
             describe(&races[i].b, &f->acc[1]);
-            char ka[256], kb[256];
-            report_access_key(&f->acc[0], ka, sizeof(ka));
-            report_access_key(&f->acc[1], kb, sizeof(kb));
-            if (strcmp(ka, kb) > 0) {
-                report_access t = f->acc[0];
-                f->acc[0] = f->acc[1];
-                f->acc[1] = t;
-            }
+            report_order_accesses(f);
             const report_access *x = &f->acc[0], *y = &f->acc[1];
             snprintf(f->message, sizeof(f->message),
                      "data-race: %s %s in '%s' (%s) vs %s %s in '%s' (%s)",

@@ -120,6 +120,20 @@ void report_strip_generated(const char *key, char *out, size_t len)
     out[o] = 0;
 }
 
+void report_order_accesses(report_finding *f)
+{
+    if (f->nacc != 2)
+        return;
+    char ka[256], kb[256];
+    report_access_key(&f->acc[0], ka, sizeof(ka));
+    report_access_key(&f->acc[1], kb, sizeof(kb));
+    if (strcmp(ka, kb) > 0) {
+        report_access t = f->acc[0];
+        f->acc[0] = f->acc[1];
+        f->acc[1] = t;
+    }
+}
+
 static void compute_signature(report_finding *f)
 {
     if (!f->key_a[0] && f->nacc > 0)

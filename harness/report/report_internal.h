@@ -3,6 +3,8 @@
 #ifndef HOSTRACE_REPORT_INTERNAL_H
 #define HOSTRACE_REPORT_INTERNAL_H
 
+#include "report.h"
+
 #include <stddef.h>
 
 /* Installs the ASan error callback (TSan's hook needs no installation). */
@@ -28,6 +30,9 @@ void report_strip_generated(const char *key, char *out, size_t len);
 void report_pair_hash(const char *tag_a, const char *tag_b, const char *a, const char *b,
                       char out[17]);
 int report_is_generated(const char *file);
+/* Puts a finding's two accesses in a fixed order (by key), as every
+ * detector reports them. */
+void report_order_accesses(report_finding *f);
 /* Folds the races hostrace's detector found since the last call into
  * findings (hb_report.c); report_collect_sanitizer calls it. */
 void report_collect_hb(void);

@@ -316,19 +316,9 @@ static void fold(const raw_report *r, report_finding *f)
             snprintf(a->site, sizeof(a->site), "%s", own[0] ? own : "??");
         }
     }
-    /* the two accesses in a fixed order (by key): which of them TSan
-     * caught second is real timing inside TSan's shadow memory, not part
-     * of the finding */
-    if (f->nacc == 2) {
-        char ka[256], kb[256];
-        report_access_key(&f->acc[0], ka, sizeof(ka));
-        report_access_key(&f->acc[1], kb, sizeof(kb));
-        if (strcmp(ka, kb) > 0) {
-            report_access t = f->acc[0];
-            f->acc[0] = f->acc[1];
-            f->acc[1] = t;
-        }
-    }
+    /* which of the two TSan caught second is real timing inside TSan's
+     * shadow memory, not part of the finding */
+    report_order_accesses(f);
     const report_access *x = &f->acc[0];
     const report_access *y = f->nacc > 1 ? &f->acc[1] : NULL;
     if (y)
