@@ -39,7 +39,7 @@ def case_help(h):
     code, out, err = run(h, "run", "--help")
     check(code == 0, "hostrace run --help exit %d" % code, err)
     for word in ("--frames", "--host", "--json", "lock_interface", "render=invoke|exec",
-                 "timers_lock", "main_thread_guard", "rna_safety", "exit codes"):
+                 "timers_lock", "main_thread_guard", "rna_safety", "exit codes", "--detector"):
         check(word in out, "run --help does not mention %s" % word, out)
     # every command the top-level help lists answers --help with its usage
     code, top, err = run(h, "--help")
