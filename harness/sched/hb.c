@@ -68,6 +68,13 @@ typedef struct hb_sync {
     hb_vc r;        /* released by readers of an rwlock */
 } hb_sync;
 
+/* Entries of size bytes whose first member is their uintptr_t key (0:
+ * empty); a new entry is all zero but its key. */
+typedef struct hb_table {
+    char *e;
+    size_t size, n, used;
+} hb_table;
+
 static int g_on;
 static int g_gil_orders;
 static int (*g_gil_held)(void);
@@ -76,10 +83,8 @@ static hb_vc g_gil;
 static hb_vc g_thr[SCHED_MAX_THREADS];
 static int g_nthr; /* slots with a clock */
 
-static hb_cell *g_cells;
-static size_t g_ncells, g_cells_used;
-static hb_sync *g_syncs;
-static size_t g_nsyncs, g_syncs_used;
+static hb_table g_cells = {.size = sizeof(hb_cell)};
+static hb_table g_syncs = {.size = sizeof(hb_sync)};
 
 static sched_hb_race g_races[HB_RACES];
 static int g_nraces, g_races_taken, g_races_dropped;
@@ -144,77 +149,64 @@ static void release_into(hb_vc *s, int slot)
 
 /* ---- hash tables (open addressing, linear probing, never shrink) -------- */
 
+static uintptr_t *table_key(const hb_table *t, char *e, size_t i)
+{
+    return (uintptr_t *)(e + i * t->size);
+}
+
 static size_t mix(uintptr_t k)
 {
     uint64_t h = (uint64_t)k * 0x9e3779b97f4a7c15ull;
     return (size_t)(h ^ (h >> 29));
 }
 
-static hb_cell *cell_find(uintptr_t g, int create)
+static void *table_find(hb_table *t, uintptr_t key, int create)
 {
-    if (create && (g_cells_used + 1) * 2 > g_ncells) {
-        size_t n = g_ncells ? g_ncells * 2 : 256;
-        hb_cell *c = calloc(n, sizeof(*c));
-        if (!c)
+    if (create && (t->used + 1) * 2 > t->n) {
+        size_t n = t->n ? t->n * 2 : 256;
+        char *e = calloc(n, t->size);
+        if (!e)
             abort();
-        for (size_t i = 0; i < g_ncells; i++) {
-            if (!g_cells[i].granule)
+        for (size_t i = 0; i < t->n; i++) {
+            uintptr_t k = *table_key(t, t->e, i);
+            if (!k)
                 continue;
-            size_t j = mix(g_cells[i].granule) & (n - 1);
-            while (c[j].granule)
+            size_t j = mix(k) & (n - 1);
+            while (*table_key(t, e, j))
                 j = (j + 1) & (n - 1);
-            c[j] = g_cells[i];
+            memcpy(e + j * t->size, t->e + i * t->size, t->size);
         }
-        free(g_cells);
-        g_cells = c;
-        g_ncells = n;
+        free(t->e);
+        t->e = e;
+        t->n = n;
     }
-    if (!g_ncells)
+    if (!t->n)
         return NULL;
-    for (size_t j = mix(g) & (g_ncells - 1);; j = (j + 1) & (g_ncells - 1)) {
-        if (g_cells[j].granule == g)
-            return &g_cells[j];
-        if (!g_cells[j].granule) {
+    for (size_t j = mix(key) & (t->n - 1);; j = (j + 1) & (t->n - 1)) {
+        uintptr_t *k = table_key(t, t->e, j);
+        if (*k == key)
+            return k;
+        if (!*k) {
             if (!create)
                 return NULL;
-            g_cells[j].granule = g;
-            g_cells[j].n = 0;
-            g_cells_used++;
-            return &g_cells[j];
+            *k = key;
+            t->used++;
+            return k;
         }
     }
 }
 
-static hb_sync *sync_find(const void *addr)
+static void table_free(hb_table *t)
 {
-    uintptr_t a = (uintptr_t)addr;
-    if ((g_syncs_used + 1) * 2 > g_nsyncs) {
-        size_t n = g_nsyncs ? g_nsyncs * 2 : 256;
-        hb_sync *s = calloc(n, sizeof(*s));
-        if (!s)
-            abort();
-        for (size_t i = 0; i < g_nsyncs; i++) {
-            if (!g_syncs[i].addr)
-                continue;
-            size_t j = mix(g_syncs[i].addr) & (n - 1);
-            while (s[j].addr)
-                j = (j + 1) & (n - 1);
-            s[j] = g_syncs[i];
-        }
-        free(g_syncs);
-        g_syncs = s;
-        g_nsyncs = n;
-    }
-    for (size_t j = mix(a) & (g_nsyncs - 1);; j = (j + 1) & (g_nsyncs - 1)) {
-        if (g_syncs[j].addr == a)
-            return &g_syncs[j];
-        if (!g_syncs[j].addr) {
-            g_syncs[j].addr = a;
-            g_syncs_used++;
-            return &g_syncs[j];
-        }
-    }
+    free(t->e);
+    t->e = NULL;
+    t->n = t->used = 0;
 }
+
+/* keyed by granule + 1 (the key 0 means empty) */
+static hb_cell *cell_find(uintptr_t g, int create) { return table_find(&g_cells, g, create); }
+
+static hb_sync *sync_find(const void *addr) { return table_find(&g_syncs, (uintptr_t)addr, 1); }
 
 /* ---- the run ----------------------------------------------------------- */
 
@@ -230,16 +222,13 @@ void sched_hb_reset(int (*gil_held)(void), int gil_orders)
     g_gil_owner = -1;
     g_gil_held = gil_held;
     g_gil_orders = gil_orders;
-    for (size_t i = 0; i < g_nsyncs; i++) {
-        vc_free(&g_syncs[i].w);
-        vc_free(&g_syncs[i].r);
+    for (size_t i = 0; i < g_syncs.n; i++) {
+        hb_sync *y = (hb_sync *)(g_syncs.e + i * g_syncs.size);
+        vc_free(&y->w);
+        vc_free(&y->r);
     }
-    free(g_syncs);
-    g_syncs = NULL;
-    g_nsyncs = g_syncs_used = 0;
-    free(g_cells);
-    g_cells = NULL;
-    g_ncells = g_cells_used = 0;
+    table_free(&g_syncs);
+    table_free(&g_cells);
     g_nraces = g_races_taken = g_races_dropped = 0;
 }
 
@@ -280,24 +269,6 @@ void sched_hb_ignore(int delta) { t_ignore += delta; }
 
 /* ---- synchronisation ----------------------------------------------------- */
 
-void sched_hb_acquire(const void *obj)
-{
-    int s = me();
-    if (s < 0 || !obj)
-        return;
-    gil_observe(s);
-    vc_join(thr(s), &sync_find(obj)->w);
-}
-
-void sched_hb_release(const void *obj)
-{
-    int s = me();
-    if (s < 0 || !obj)
-        return;
-    gil_observe(s);
-    release_into(&sync_find(obj)->w, s);
-}
-
 void sched_hb_acquire_rw(const void *obj, int write)
 {
     int s = me();
@@ -320,15 +291,17 @@ void sched_hb_release_rw(const void *obj, int write)
     release_into(write ? &y->w : &y->r, s);
 }
 
+/* a lock (or a join's word): an rwlock's writer side */
+void sched_hb_acquire(const void *obj) { sched_hb_acquire_rw(obj, 0); }
+void sched_hb_release(const void *obj) { sched_hb_release_rw(obj, 1); }
+
 void sched_hb_fork(int child)
 {
     int s = me();
     if (s < 0 || child < 0 || child >= SCHED_MAX_THREADS)
         return;
     gil_observe(s);
-    hb_vc *c = thr(child);
-    vc_join(c, thr(s));
-    thr(s)->c[s]++;
+    release_into(thr(child), s);
 }
 
 void sched_hb_join(int child)
@@ -425,14 +398,15 @@ void sched_hb_forget(const void *addr, size_t size)
      * scheduler does not run is not forgotten); inside a host-internal
      * region too */
     sched_record *r = sched_self_;
-    if (!g_on || !r || !r->managed || !addr || !g_ncells)
+    if (!g_on || !r || !r->managed || !addr || !g_cells.n)
         return;
     uintptr_t a = (uintptr_t)addr, g0 = a >> 3, g1 = (a + (size ? size : 1) - 1) >> 3;
-    if (g1 - g0 > g_ncells) {
-        for (size_t i = 0; i < g_ncells; i++)
-            if (g_cells[i].granule && g_cells[i].granule - 1 >= g0 &&
-                g_cells[i].granule - 1 <= g1)
-                g_cells[i].n = 0;
+    if (g1 - g0 > g_cells.n) {
+        for (size_t i = 0; i < g_cells.n; i++) {
+            hb_cell *c = (hb_cell *)(g_cells.e + i * g_cells.size);
+            if (c->granule && c->granule - 1 >= g0 && c->granule - 1 <= g1)
+                c->n = 0;
+        }
         return;
     }
     for (uintptr_t g = g0; g <= g1; g++) {
