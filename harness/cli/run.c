@@ -418,7 +418,7 @@ static json_t *finding_json(const report_finding *f)
     json_object_set_new(o, "signature", json_string(f->signature));
     json_object_set_new(o, "message", json_string(f->message));
     json_object_set_new(o, "count", json_integer(f->count));
-    if (report_found_by_id(f->found_by))
+    if (f->found_by)
         json_object_set_new(o, "detector", json_string(report_found_by_id(f->found_by)));
     json_t *threads = json_array();
     json_t *accesses = json_array();
@@ -491,7 +491,7 @@ static const char *detector_in_effect(int free_run)
     unsigned d = opts.detector;
     if (free_run)
         d &= REPORT_BY_TSAN;
-    return d ? report_found_by_id(d) : "none";
+    return report_found_by_id(d);
 }
 
 static void emit_json_free(void)
@@ -1542,7 +1542,7 @@ static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
     ARG("--pct-depth");
     NUM("%d", opts.pct_depth);
     ARG("--detector");
-    ARG(opts.detector ? report_found_by_id(opts.detector) : "none");
+    ARG(report_found_by_id(opts.detector));
     ARG("--pct-steps");
     NUM("%" PRIu64, opts.pct_steps);
     ARG("--frames");
@@ -2822,13 +2822,11 @@ int cli_run(int argc, char **argv)
             opts.json = 2; /* trace to stderr; output is the parent's */
             break;
         case O_DETECTOR:
-            if (strcmp(optarg, "hostrace") == 0)
-                opts.detector = REPORT_BY_HOSTRACE;
-            else if (strcmp(optarg, "none") == 0)
-                opts.detector = 0;
-            else if (strcmp(optarg, "tsan") == 0 || strcmp(optarg, "both") == 0)
-                opts.detector = REPORT_BY_TSAN | (optarg[0] == 'b' ? REPORT_BY_HOSTRACE : 0);
-            else
+            for (v = 0; v <= (REPORT_BY_TSAN | REPORT_BY_HOSTRACE); v++)
+                if (strcmp(optarg, report_found_by_id((unsigned)v)) == 0)
+                    break;
+            opts.detector = (unsigned)v;
+            if (v > (REPORT_BY_TSAN | REPORT_BY_HOSTRACE))
                 return usage_error("--detector takes hostrace, tsan, both or none, not '%s'",
                                    optarg);
             if ((opts.detector & REPORT_BY_TSAN) && !report_tsan_build())

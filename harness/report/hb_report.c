@@ -52,11 +52,7 @@ void report_collect_hb(void)
             describe(&races[i].a, &f->acc[0]);
             describe(&races[i].b, &f->acc[1]);
             report_order_accesses(f);
-            const report_access *x = &f->acc[0], *y = &f->acc[1];
-            snprintf(f->message, sizeof(f->message),
-                     "data-race: %s %s in '%s' (%s) vs %s %s in '%s' (%s)",
-                     x->is_write ? "write" : "read", x->site, x->thread, x->role,
-                     y->is_write ? "write" : "read", y->site, y->thread, y->role);
+            report_access_message(f, report_kind_id(REPORT_DATA_RACE));
             report_add(f);
         }
     }

@@ -134,6 +134,19 @@ void report_order_accesses(report_finding *f)
     }
 }
 
+void report_access_message(report_finding *f, const char *what)
+{
+    const report_access *x = &f->acc[0];
+    const report_access *y = f->nacc > 1 ? &f->acc[1] : NULL;
+    if (y)
+        snprintf(f->message, sizeof(f->message), "%s: %s %s in '%s' (%s) vs %s %s in '%s' (%s)",
+                 what, x->is_write ? "write" : "read", x->site, x->thread, x->role,
+                 y->is_write ? "write" : "read", y->site, y->thread, y->role);
+    else
+        snprintf(f->message, sizeof(f->message), "%s: %s %s in '%s' (%s)", what,
+                 x->is_write ? "write" : "read", x->site, x->thread, x->role);
+}
+
 static void compute_signature(report_finding *f)
 {
     if (!f->key_a[0] && f->nacc > 0)
@@ -311,7 +324,7 @@ const char *report_found_by_id(unsigned found_by)
     case REPORT_BY_TSAN | REPORT_BY_HOSTRACE:
         return "both";
     default:
-        return NULL;
+        return "none";
     }
 }
 

@@ -89,7 +89,7 @@ typedef struct report_finding {
 
 #define REPORT_BY_TSAN 1u
 #define REPORT_BY_HOSTRACE 2u
-/* "tsan", "hostrace", "both", or NULL for 0. */
+/* "tsan", "hostrace", "both"; "none" for 0 (no detector). */
 const char *report_found_by_id(unsigned found_by);
 
 /* Adds f (copied); findings with an equal signature are merged and

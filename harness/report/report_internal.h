@@ -33,6 +33,9 @@ int report_is_generated(const char *file);
 /* Puts a finding's two accesses in a fixed order (by key), as every
  * detector reports them. */
 void report_order_accesses(report_finding *f);
+/* The message of a finding made of accesses: "WHAT: write SITE in 'THREAD'
+ * (ROLE) vs read ..." (what: TSan's description, "data-race"). */
+void report_access_message(report_finding *f, const char *what);
 /* Folds the races hostrace's detector found since the last call into
  * findings (hb_report.c); report_collect_sanitizer calls it. */
 void report_collect_hb(void);

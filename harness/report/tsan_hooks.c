@@ -319,15 +319,7 @@ static void fold(const raw_report *r, report_finding *f)
     /* which of the two TSan caught second is real timing inside TSan's
      * shadow memory, not part of the finding */
     report_order_accesses(f);
-    const report_access *x = &f->acc[0];
-    const report_access *y = f->nacc > 1 ? &f->acc[1] : NULL;
-    if (y)
-        snprintf(f->message, sizeof(f->message), "%s: %s %s in '%s' (%s) vs %s %s in '%s' (%s)",
-                 r->description, x->is_write ? "write" : "read", x->site, x->thread, x->role,
-                 y->is_write ? "write" : "read", y->site, y->thread, y->role);
-    else
-        snprintf(f->message, sizeof(f->message), "%s: %s %s in '%s' (%s)", r->description,
-                 x->is_write ? "write" : "read", x->site, x->thread, x->role);
+    report_access_message(f, r->description);
 }
 
 static int g_tsan_races = 1;
