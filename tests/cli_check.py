@@ -360,6 +360,35 @@ def case_no_process_left(h):
         check(not left, "left running after replay: %r" % left)
 
 
+def case_session_dir(h):
+    """bpy.app.tempdir and the user resources are the run's own: empty as
+    each schedule, replay and free run starts (session_dir.py fails
+    otherwise), and gone from $TMPDIR once the command returned."""
+    script = os.path.join(CLI, "session_dir.py")
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as out:
+        env = dict(os.environ, TMPDIR=tmp)
+
+        def cmd(*args):
+            p = subprocess.run([h, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env, timeout=300)
+            return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+        code, o, e = cmd("run", script, "--frames", "2", "--schedules", "4", "--out", out)
+        check(code == 0, "run over 4 schedules: exit %d" % code, o + e)
+        check(os.listdir(tmp) == [], "left in TMPDIR after run: %r" % os.listdir(tmp))
+        code, o, e = cmd("run", script, "--frames", "2", "--strategy", "free")
+        check(code == 0, "free run: exit %d" % code, o + e)
+        check(os.listdir(tmp) == [], "left in TMPDIR after a free run: %r" % os.listdir(tmp))
+        sched = [os.path.join(r, "schedule.txt") for r, _, fs in os.walk(out) if "schedule.txt" in fs]
+        check(len(sched) == 1, "one schedule saved (the thread left waiting): %r" % sched, o)
+        for _ in range(2):
+            code, o, e = cmd("replay", sched[0], "--json")
+            check(code == 0, "replay: exit %d" % code, o + e)
+            kinds = [f["kind"] for f in json.loads(o)["findings"]]
+            check(kinds == ["thread-outlives-script"], "replay found %r" % kinds, o + e)
+        check(os.listdir(tmp) == [], "left in TMPDIR after replay: %r" % os.listdir(tmp))
+
+
 def case_external_replay(h):
     """Calls that wait for other processes (subprocess, a multiprocessing
     process and queue) complete at recorded steps: the schedule file lists

@@ -5,6 +5,7 @@
 #include "cli/program.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,6 +299,29 @@ int hr_mkdirs(const char *path)
             *p = '/';
         }
     return mkdir(tmp, 0777) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    int r = type == FTW_DP ? rmdir(path) : unlink(path);
+    return r < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int hr_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path);
+    /* a script's thread may still write into it: a second pass takes what
+     * came after the first listed the directory */
+    for (int pass = 0; pass < 2; pass++)
+        if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)
+            return 0;
+    return -1;
 }
 
 /* Written beside the target and renamed over it: a full disk leaves no

@@ -19,6 +19,9 @@ uint8_t *hr_read_file(const char *path, size_t *len, char *err, size_t errlen);
 
 /* mkdir -p: 0, or -1 with errno set. */
 int hr_mkdirs(const char *path);
+/* rm -rf: removes path and everything under it, not following symbolic
+ * links; 0 (also when path does not exist), or -1. */
+int hr_remove_tree(const char *path);
 /* Copies a file: 0, or -1. */
 int hr_copy_file(const char *from, const char *to);
 

@@ -275,6 +275,8 @@ static atomic_int emitted;
 static int scheduled;    /* this process runs under the scheduler */
 static int frames_run;   /* the event-loop frames this run ran */
 static const char *result_path;   /* child: where the result goes */
+static char session_dir[4200];     /* child: the run's (begin_session) */
+static int session_owned;          /* made by this process: removed as it ends */
 static const char *schedule_path; /* child: where the schedule goes */
 static sched_strategy *strategy;
 static uint8_t *input_bytes;
@@ -648,6 +650,12 @@ static void end_watchdog_ignores(void)
  * stop, the watchdog, a crash, a sanitizer about to end the process). */
 static int write_result(void);
 static void finish_now(void);
+/* removes the run's session directory when this process made it */
+static void end_session(void)
+{
+    if (session_owned)
+        hr_remove_tree(session_dir);
+}
 static void child_finish(void) __attribute__((noreturn));
 static void child_finish(void)
 {
@@ -677,6 +685,7 @@ static void child_finish(void)
     write_schedule();
     int code = write_result();
     fflush(NULL);
+    end_session();
     if (before_exit)
         before_exit();
     end_watchdog_ignores();
@@ -762,6 +771,7 @@ static void free_emit(void)
         report_print_text(stdout);
         fflush(stdout);
     }
+    end_session();
 }
 
 static void finish_now(void)
@@ -1220,9 +1230,40 @@ static void set_detectors(void)
     report_set_tsan_races((opts.detector & REPORT_BY_TSAN) != 0);
 }
 
+/* The run's session directory (bpy_set_session_dir), empty as the run
+ * starts. A schedule's is "session" in its parent's run directory: the
+ * parent empties it before the schedule and removes it after, however the
+ * schedule ended. A run without such a parent (free, the fuzz drivers)
+ * makes blender_XXXXXX in $TMPDIR, as Blender does, and removes it as it
+ * ends (child_finish). */
+static void begin_session(void)
+{
+    const char *slash = result_path ? strrchr(result_path, '/') : NULL;
+    int ok;
+    if (slash) {
+        snprintf(session_dir, sizeof(session_dir), "%.*s/session", (int)(slash - result_path),
+                 result_path);
+        ok = mkdir(session_dir, 0700) == 0 || errno == EEXIST;
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(session_dir, sizeof(session_dir), "%s/blender_XXXXXX",
+                 tmp && *tmp ? tmp : "/tmp");
+        ok = mkdtemp(session_dir) != NULL;
+        session_owned = ok;
+    }
+    if (!ok) {
+        fprintf(stderr, "hostrace %s: cannot make the run's temporary directory %s: %s\n",
+                opts.cmd, session_dir, strerror(errno));
+        fflush(NULL);
+        _exit(CLI_EXIT_INTERNAL);
+    }
+    bpy_set_session_dir(session_dir);
+}
+
 static void prepare_run(void)
 {
     set_detectors();
+    begin_session();
     if (program && !program_src) {
         program_src = hr_program_python(program);
         if (!program_src) {
@@ -1928,11 +1969,13 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
 {
     child_outcome oc;
     memset(&oc, 0, sizeof(oc));
-    char rpath[4200], spath[4200];
+    char rpath[4200], spath[4200], session[4200];
     snprintf(rpath, sizeof(rpath), "%s/result.bin", tmpdir);
     snprintf(spath, sizeof(spath), "%s/schedule.txt", tmpdir);
+    snprintf(session, sizeof(session), "%s/session", tmpdir); /* begin_session */
     unlink(rpath);
     unlink(spath);
+    hr_remove_tree(session);
     fflush(NULL);
     int st = 0;
     if (use_server()) {
@@ -1970,6 +2013,7 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
     st = wait_schedule(pid);
     end_group(pid);
 result:;
+    hr_remove_tree(session); /* whatever the schedule's processes left there */
     FILE *rf = fopen(rpath, "rb");
     if (!rf || fread(&oc.r, sizeof(oc.r), 1, rf) != 1 || oc.r.magic != RESULT_MAGIC) {
         if (rf)
@@ -2260,12 +2304,7 @@ static int explore(void)
     stop_server();
     if (tty && opts.schedules > 1)
         fputc('\n', stderr);
-    char p[4200];
-    snprintf(p, sizeof(p), "%s/result.bin", tmpdir);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s/schedule.txt", tmpdir);
-    unlink(p);
-    rmdir(tmpdir);
+    hr_remove_tree(tmpdir);
     /* an input error lists nothing; an internal error or an interrupt
      * lists what the schedules before it found */
     if (code == CLI_EXIT_USAGE || (code == CLI_EXIT_INTERNAL && report_count() == 0))

@@ -638,10 +638,37 @@ int bpy_runtime_adopt(char *err, size_t errlen)
     return 0;
 }
 
+static char session_dir[4200];
+
+void bpy_set_session_dir(const char *dir)
+{
+    snprintf(session_dir, sizeof(session_dir), "%s", dir ? dir : "");
+}
+
+/* bpy.app.tempdir and the user resources into the session's directory */
+static int begin_session(char *err, size_t errlen)
+{
+    if (!session_dir[0])
+        return 0;
+    PyObject *bpy = PyImport_ImportModule("bpy");
+    PyObject *r = bpy ? PyObject_CallMethod(bpy, "_begin_session", "s", session_dir) : NULL;
+    Py_XDECREF(bpy);
+    if (!r) {
+        PyErr_Print();
+        snprintf(err, errlen, "internal error: cannot set up the session directory %s",
+                 session_dir);
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
 int bpy_runtime_start(const host_switches *sw, const char *script, const sched_config *sc,
                       char *err, size_t errlen)
 {
     if (bpy_runtime_init(script, sc != NULL, err, errlen) < 0)
+        return -1;
+    if (begin_session(err, errlen) < 0)
         return -1;
     sched_thread_register_current(SCHED_ROLE_MAIN, "main");
     if (sc) {

@@ -32,6 +32,14 @@ void bpy_runtime_after_fork(void);
 void bpy_runtime_release(void);
 int bpy_runtime_adopt(char *err, size_t errlen);
 
+/* The session's own directory (an existing, empty one) for the run that
+ * bpy_runtime_start starts next: bpy.app.tempdir and the user resources
+ * (bpy.utils.user_resource, script paths) lie under it, so every run
+ * starts from the same files whatever earlier runs wrote, as every Blender
+ * session has a temporary directory of its own. Without one they lie in
+ * the system's temporary directory. */
+void bpy_set_session_dir(const char *dir);
+
 /* Creates the host (startup scene) and the interpreter with bpy and
  * mathutils. Registers the calling thread as main and, with sc, starts the
  * scheduler (the GIL and script-stack hooks are filled in here) and puts

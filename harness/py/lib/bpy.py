@@ -4043,7 +4043,20 @@ def _preview_draw(icon_value, layout):
 import os as _os
 import tempfile as _tempfile
 
+# Blender's user resources (config, scripts, extensions) and its session
+# temporary directory (bpy.app.tempdir, blender_XXXXXX under the system's
+# temporary folder, made at start and removed at exit). hostrace gives each
+# run a directory of its own, empty as the run starts (_begin_session): a
+# file an earlier run (or an earlier schedule) left there must not change
+# what this one does.
 _config_root = _os.path.join(_tempfile.gettempdir(), "hostrace-blender", "4.2")
+
+
+def _begin_session(root):
+    global _config_root
+    _config_root = _os.path.join(root, "user", "4.2")
+    app.tempdir = _os.path.join(root, "tmp") + _os.sep
+    _os.makedirs(app.tempdir, exist_ok=True)
 
 
 def _user_resource(resource_type, path="", create=False):
@@ -4106,7 +4119,7 @@ path.is_subdir = lambda p, directory: _os.path.abspath(p).startswith(
 app.debug_value = 0
 app.online_access = True
 app.online_access_overriden = False
-app.tempdir = _os.path.join(_tempfile.gettempdir(), "hostrace-blender-tmp") + _os.sep
+app.tempdir = _os.path.join(_tempfile.gettempdir(), "") # until _begin_session
 app.build_platform = b"Linux"
 app.build_hash = b"hostrace"
 app.build_branch = b"main"
@@ -4136,10 +4149,6 @@ for _n in ("undo_pre", "undo_post", "redo_pre", "redo_post", "load_factory_start
     # events the mock never raises: their lists exist, and stay uncalled
     if not hasattr(_handlers_mod, _n):
         setattr(_handlers_mod, _n, [])
-try:
-    _os.makedirs(app.tempdir, exist_ok=True)
-except OSError:
-    pass
 
 
 # ---------------------------------------------------------------------------
