@@ -2,11 +2,11 @@
 """The campaign end to end, through scripts/campaign as the README runs it
 (the builds must exist: scripts/test builds them first).
 
-1. programs: a program campaign (--minutes 1, two AFL++ instances: TSan
-   and ASan) from the seed corpus must end with exit 1, print its status
-   lines, list at least one data race, and the replay command it prints
-   for each of three error findings must reproduce that finding's
-   signature.
+1. programs: a program campaign (--minutes 1, three AFL++ instances: TSan,
+   ASan and release) from the seed corpus must end with exit 1, print its
+   status lines, run the release instance (its execs counted), list at
+   least one data race, and the replay command it prints for each of three
+   error findings must reproduce that finding's signature.
 2. schedule: a schedule campaign on a clean corpus script must end with
    exit 0 and no error-level finding.
 3. addon: an add-on campaign (--addon corpus/addons/live_link: its race
@@ -26,6 +26,11 @@
 7. sighup-replays: SIGHUP while the campaign replays its crash inputs: the
    replays stop, exit 130, the inputs not replayed are listed
    (not_triaged, complete false), nothing left.
+8. release-confirm: a crash input a release instance saved (a race
+   program, left by an unfinished campaign in earlier/) is replayed in the
+   release build and once more in the TSan build: its data race is listed
+   as a release instance's, confirmed by TSan, in the listing and in
+   findings.json.
 
 Usage: campaign_check.py [--minutes M] [CASE...]   (default: every case)
 """
@@ -211,13 +216,27 @@ def listed(text):
 
 def case_programs(tmp, minutes):
     out = os.path.join(tmp, "programs")
-    code, text = campaign(["--minutes", minutes, "--jobs", "2"], out)
+    code, text = campaign(["--minutes", minutes, "--jobs", "3"], out)
     print(text[-4000:])
     if code != 1:
         print("FAIL: the program campaign exited %d, expected 1 (findings)" % code)
         return False
     if "execs" not in text or "/s)" not in text:
         print("FAIL: no status line")
+        return False
+    if "release2: afl-release" not in text:
+        print("FAIL: no release instance among the campaign's instances")
+        return False
+    rel_execs = 0
+    try:
+        with open(os.path.join(out, "afl", "release2", "fuzzer_stats")) as f:
+            for line in f:
+                if line.split(":")[0].strip() == "execs_done":
+                    rel_execs = int(line.split(":", 1)[1])
+    except (OSError, ValueError):
+        pass
+    if not rel_execs:
+        print("FAIL: the release instance ran no input")
         return False
     res = json.load(open(os.path.join(out, "findings.json")))
     errors = {s: g for s, g in res["findings"].items() if g["severity"] == "error"}
@@ -468,9 +487,47 @@ def case_sighup_replays(tmp, minutes):
     return ok
 
 
+def case_release_confirm(tmp, minutes):
+    out = os.path.join(tmp, "release-confirm")
+    inst = os.path.join(out, "earlier", "1", "release2")
+    os.makedirs(os.path.join(inst, "crashes"))
+    with open(os.path.join(inst, "cmdline"), "w") as f:
+        f.write("%s\n--timeout\n45\n" % os.path.join(ROOT, "build/afl-release/fuzz_program"))
+    crash = os.path.join(inst, "crashes", "id:000000,sig:06,src:000000,time:1,execs:1,op:havoc")
+    r = subprocess.run([os.path.join(ROOT, "build/tsan/hostrace"), "encode",
+                        os.path.join(ROOT, "corpus/programs/daemon_location_draw.txt"), "-o", crash],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode:
+        print("FAIL: encode: %s" % r.stdout.decode(errors="replace"))
+        return False
+    code, text = campaign(["--minutes", "0.1", "--jobs", "1"], out)
+    print(text[-3000:])
+    res = findings_json(out)
+    if res is None:
+        return False
+    mine = {s: g for s, g in res["findings"].items() if crash in g["inputs"]}
+    races = {s: g for s, g in mine.items() if g["kind"] == "data-race"}
+    if code != 1 or not races:
+        print("FAIL: exit %d; the release instance's input gave %d data races (of %d findings)"
+              % (code, len(races), len(mine)))
+        return False
+    for s, g in sorted(races.items()):
+        if g.get("tsan") != "confirmed":
+            print("FAIL: data race %s of the release instance's input: tsan %r, expected "
+                  "'confirmed' (the TSan build sees this race)" % (s, g.get("tsan")))
+            return False
+        line = [l for l in text.splitlines() if s in l]
+        if not line or "a release instance's; TSan confirmed it" not in line[0]:
+            print("FAIL: the listing's line of %s does not say TSan confirmed it: %r" % (s, line))
+            return False
+    print("release-confirm: %d data races of a release instance's input, each confirmed by TSan"
+          % len(races))
+    return True
+
+
 CASES = {"programs": case_programs, "schedule": case_schedule, "addon": case_addon,
          "sigterm": case_sigterm, "sigkill": case_sigkill, "sigint-seeds": case_sigint_seeds,
-         "sighup-replays": case_sighup_replays}
+         "sighup-replays": case_sighup_replays, "release-confirm": case_release_confirm}
 
 
 def main():
