@@ -94,8 +94,9 @@ static const char *kind_fix(report_kind k)
                "threads, poll from a timer instead of waiting, and end every thread before the "
                "script or add-on does";
     case REPORT_ASSERTION:
-        return "an update was lost: a read-modify-write of host data from several threads is "
-               "not atomic, even under the GIL; do it on the main thread or under one "
+        return "the script's own check failed: where threads change what it checks, an "
+               "update was lost (a read-modify-write of host data from several threads is not "
+               "atomic, even under the GIL): do it on the main thread or under one "
                "threading.Lock";
     case REPORT_SCRIPT_ERROR:
         return "the script raised an exception: see its traceback";
