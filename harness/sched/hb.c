@@ -333,10 +333,8 @@ static void record_race(const hb_acc *prev, const hb_acc *cur)
     for (int i = 0; i < g_nraces; i++) {
         sched_hb_race *r = &g_races[i];
         if ((same_key(&r->a, &prev->info) && same_key(&r->b, &cur->info)) ||
-            (same_key(&r->a, &cur->info) && same_key(&r->b, &prev->info))) {
-            r->count++;
+            (same_key(&r->a, &cur->info) && same_key(&r->b, &prev->info)))
             return;
-        }
     }
     if (g_nraces >= HB_RACES) {
         g_races_dropped++;
@@ -345,7 +343,6 @@ static void record_race(const hb_acc *prev, const hb_acc *cur)
     sched_hb_race *r = &g_races[g_nraces++];
     r->a = prev->info;
     r->b = cur->info;
-    r->count = 1;
 }
 
 void sched_hb_on_access(const sched_hb_access *info, uintptr_t obj)

@@ -241,7 +241,6 @@ typedef struct sched_hb_access {
 
 typedef struct sched_hb_race {
     sched_hb_access a, b; /* a happened first */
-    uint32_t count;       /* times this pair of keys raced in the run */
 } sched_hb_race;
 
 void sched_hb_enable(int on);
