@@ -2196,7 +2196,8 @@ static int no_result_finding(int i, int st, const char *tmpdir, uint64_t *steps_
 
 /* The temporary directories of runs that were killed (SIGKILL leaves no
  * chance to remove them): hostrace-run-PID-XXXXXX whose PID is gone. Only
- * the two files a run puts there are removed, then the directory. */
+ * what a run puts there (two files and the schedules' session directory)
+ * is removed, then the directory. */
 static void remove_stale_run_dirs(const char *tmp)
 {
     DIR *d = opendir(tmp);
@@ -2215,6 +2216,8 @@ static void remove_stale_run_dirs(const char *tmp)
             snprintf(p, sizeof(p), "%s/%s/%s", tmp, e->d_name, files[i]);
             unlink(p);
         }
+        snprintf(p, sizeof(p), "%s/%s/session", tmp, e->d_name);
+        hr_remove_tree(p);
         snprintf(p, sizeof(p), "%s/%s", tmp, e->d_name);
         rmdir(p);
     }
