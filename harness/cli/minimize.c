@@ -42,7 +42,6 @@
 #include "sched/strategy.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -200,19 +199,6 @@ static int write_bytes(const char *path, const uint8_t *b, size_t n)
     return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void rm_tree(const char *p)
-{
-    nftw(p, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* ---- running a candidate ----------------------------------------------------- */
 
 
@@ -300,7 +286,7 @@ static int run_input(mz_ctx *c, const char *path, const char *rdir, char *saved,
     av[n++] = "--timeout";
     av[n++] = tbuf;
     av[n] = NULL;
-    rm_tree(rdir);
+    hr_remove_tree(rdir);
     char *text = NULL;
     c->runs++;
     hr_capture(av, &text);
@@ -1054,13 +1040,13 @@ int cli_minimize(int argc, char **argv)
     /* the finding as it is */
     mz_cand x;
     if (cand_copy(&c->cur, &x) < 0) {
-        rm_tree(c->tmp);
+        hr_remove_tree(c->tmp);
         return CLI_EXIT_INTERNAL;
     }
     int r = try_cand(c, &x, &c->tr, c->saved, sizeof(c->saved));
     cand_free(&x);
     if (r != 1) {
-        rm_tree(c->tmp);
+        hr_remove_tree(c->tmp);
         if (r < 0) {
             fprintf(stderr, "hostrace minimize: internal error while running the finding\n");
             return CLI_EXIT_INTERNAL;
@@ -1079,12 +1065,12 @@ int cli_minimize(int argc, char **argv)
         minimize_bytes(c);
     mz_figures after = figures(c);
     if (c->internal || finish(c) < 0) {
-        rm_tree(c->tmp);
+        hr_remove_tree(c->tmp);
         fprintf(stderr, "hostrace minimize: internal error while writing '%s'\n", c->out);
         return CLI_EXIT_INTERNAL;
     }
     after.runs = c->runs;
-    rm_tree(c->tmp);
+    hr_remove_tree(c->tmp);
     print_result(c, &before, &after, json);
     cand_free(&c->cur);
     trace_free(&c->tr);

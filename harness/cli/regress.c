@@ -24,7 +24,6 @@
  * gives a real new interleaving rather than a diverged replay. */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -424,18 +423,11 @@ static int make_tmp(char *tmp, size_t len, const char *what)
     return mkdtemp(tmp) ? 0 : -1;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    return flag == FTW_DP ? rmdir(p) : unlink(p);
-}
-
 /* Removes one of our own mkdtemp directories. */
 static void rm_tree(const char *dir)
 {
     if (strncmp(dir, "/tmp/hostrace-", 14) == 0)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        hr_remove_tree(dir);
 }
 
 static int copy_into(const char *from_dir, const char *name, const char *to_dir, const char *as)

@@ -10,7 +10,6 @@
  * files. */
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -312,14 +311,6 @@ static int write_text(const char *path, const char *text, int executable)
     return ok ? 0 : -1;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 /* One finding's directory. */
 static int write_group(const char *out, const tr_group *g, char *dir, size_t dlen)
 {
@@ -476,7 +467,7 @@ static int fix_run(const char *hostrace, const char *repro, const char *sw, int 
     av[n] = NULL;
     char *text = NULL;
     hr_capture(av, &text);
-    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    hr_remove_tree(tmp);
     json_t *root = text ? json_loads(text, 0, NULL) : NULL;
     free(text);
     if (!root)
@@ -961,7 +952,7 @@ int cli_triage(int argc, char **argv)
         fprintf(ff, "%s exit %d\n", g_in[flaky[i]].path, flaky_code[i]);
     if (!internal && (!ff || fclose(ff) != 0))
         internal = 1;
-    nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    hr_remove_tree(tmp);
     if (internal) {
         fprintf(stderr, "hostrace triage: internal error while writing '%s'\n", out);
         json_decref(res);
