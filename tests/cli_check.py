@@ -366,12 +366,8 @@ def case_session_dir(h):
     otherwise), and gone from $TMPDIR once the command returned."""
     script = os.path.join(CLI, "session_dir.py")
     with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as out:
-        env = dict(os.environ, TMPDIR=tmp)
-
         def cmd(*args):
-            p = subprocess.run([h, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=env, timeout=300)
-            return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+            return run_env(h, {"TMPDIR": tmp}, *args)
 
         code, o, e = cmd("run", script, "--frames", "2", "--schedules", "4", "--out", out)
         check(code == 0, "run over 4 schedules: exit %d" % code, o + e)
