@@ -360,6 +360,32 @@ def case_no_process_left(h):
         check(not left, "left running after replay: %r" % left)
 
 
+def case_main_thread(h):
+    """The script runs on Python's main thread in every schedule and in a
+    free run: threading's main thread, and the interpreter's
+    (signal.signal works). The free-threaded build's schedules run on a
+    thread that cannot take the interpreter's main thread over
+    (docs/design-notes.md, "The schedule server"): signal.signal raises
+    there, and this checks that it is that and nothing else."""
+    script = os.path.join(CLI, "main_thread.py")
+    with tempfile.TemporaryDirectory() as out:
+        code, o, e = run(h, "run", script, "--frames", "2", "--schedules", "3", "--json",
+                         "--out", out)
+        rep = json.loads(o)
+        ft = rep.get("python", {}).get("free_threaded")
+        kinds = [f["kind"] for f in rep["findings"]]
+        if ft:
+            check(code == 1 and kinds == ["script-error"] and
+                  "signal only works in main thread" in rep["findings"][0]["message"],
+                  "free-threaded: expected signal.signal's ValueError only", o + e)
+            return
+        check(code == 0 and kinds == [], "3 schedules: exit %d, findings %r" % (code, kinds), o + e)
+        code, o, e = run(h, "run", script, "--frames", "2", "--strategy", "free")
+        check(code == 0, "free run: exit %d" % code, o + e)
+        code, o, e = run(h, "run", script, "--frames", "2", "--seed", "7")
+        check(code == 0, "seed 7: exit %d" % code, o + e)
+
+
 def case_session_dir(h):
     """bpy.app.tempdir and the user resources are the run's own: empty as
     each schedule, replay and free run starts (session_dir.py fails

@@ -1204,6 +1204,11 @@ static void install_crash_handlers(void)
  * with the strategy for opts.seed, result for the parent. */
 static void run_body(void) __attribute__((noreturn));
 
+#ifndef HR_SANITIZER
+#define HR_SANITIZER "none"
+#endif
+static int under_tsan(void) { return strcmp(HR_SANITIZER, "thread") == 0; }
+
 static int served;        /* a schedule forked by the schedule server */
 static int serve_fd = -1; /* the schedule server: its end of the parent's socket */
 
@@ -1286,6 +1291,15 @@ static void run_once(void) __attribute__((noreturn));
 static void run_once(void)
 {
     prepare_run();
+    if (served && !under_tsan()) {
+        /* no TSan history to keep equal: the schedule runs on the thread
+         * that started the interpreter and forked, Python's main thread,
+         * as the fuzz drivers' inputs do (cli_run_input). Under TSan it
+         * runs on a fresh thread (below), whose count of TSan events
+         * starts from zero whichever schedules the server forked before;
+         * that thread takes the interpreter over (bpy_runtime_adopt). */
+        run_body();
+    }
     if (served)
         bpy_runtime_release();
     pthread_t t;
@@ -1737,17 +1751,18 @@ static int wait_schedule(pid_t pid)
     }
 }
 
-/* ---- the schedule server (free-threaded builds) ---------------------------------
+/* ---- the schedule server ---------------------------------------------------------
  *
- * A TSan-built free-threaded interpreter takes seconds to start, and a
- * schedule's own run a fraction of that. There, one server process per
- * exploration starts the interpreter once, and forks every schedule from
- * that state: the same start state for every schedule (the server does
- * nothing between forks but wait), and the same for a replay, which goes
- * through a server too. The schedule runs on a fresh thread of its own, as
- * in a schedule process, which takes the interpreter over as Python's main
- * thread (bpy_runtime_adopt). Builds with the GIL keep one process image
- * per schedule. */
+ * Starting the interpreter with bpy is most of a short schedule's cost (in
+ * the release build about 0.1 s of a 0.17 s schedule; a TSan-built
+ * free-threaded interpreter takes seconds). One server process per
+ * exploration or replay starts the interpreter once and forks every
+ * schedule from that state: the same start state for every schedule (the
+ * server does nothing between forks but wait), and the same for a replay,
+ * which goes through a server too. Under TSan the schedule runs on a fresh
+ * thread, whose count of TSan events starts from zero, which takes the
+ * interpreter over as Python's main thread (bpy_runtime_adopt); elsewhere
+ * it runs on the thread that forked, the interpreter's own main thread. */
 
 #define SERVE_MAGIC 0x68727376u /* "hrsv" */
 
@@ -1801,7 +1816,11 @@ static void serve(void)
         pid_t server = getpid();
         pid_t pid = fork();
         if (pid == 0) {
-            setpgid(0, 0); /* as in run_child */
+            /* a process group of its own: whatever the script starts
+             * (servers, subprocesses, multiprocessing's workers) ends with
+             * the schedule, and a script's killpg(0, ...) reaches only the
+             * schedule */
+            setpgid(0, 0);
             forked_for_parent(server);
             close(serve_fd);
             served = 1;
@@ -1843,13 +1862,6 @@ static void serve(void)
 
 static int server_sock = -1; /* the parent's end */
 static pid_t server_pid;
-
-static int use_server(void)
-{
-    bpy_interp_info ii;
-    bpy_interpreter(&ii);
-    return ii.free_threaded;
-}
 
 /* Starts the server for this exploration. Returns 0, or -1. */
 static int start_server(char **av)
@@ -1977,42 +1989,14 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
     unlink(spath);
     hr_remove_tree(session);
     fflush(NULL);
-    int st = 0;
-    if (use_server()) {
-        st = served_schedule(seed, child_argv(seed, rpath, spath));
-        if (st == -1) {
-            oc.lost = 1;
-            return oc;
-        }
-        goto result;
-    }
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) {
+    /* every schedule forks from the schedule server, an interpreter
+     * started once per exploration or replay: the interpreter's start is
+     * most of a short schedule's cost (docs/design-notes.md) */
+    int st = served_schedule(seed, child_argv(seed, rpath, spath));
+    if (st == -1) {
         oc.lost = 1;
         return oc;
     }
-    if (pid == 0) {
-        /* a process group of its own: whatever the script starts (servers,
-         * subprocesses, multiprocessing's workers) ends with the schedule,
-         * and a script's killpg(0, ...) reaches only the schedule */
-        setpgid(0, 0);
-        forked_for_parent(parent);
-        /* a fresh process image for every schedule: the same start state
-         * (heap, addresses, Python's objects) whichever command and
-         * whichever earlier schedules came before */
-        char **av = child_argv(seed, rpath, spath);
-        if (av)
-            execv("/proc/self/exe", av);
-        fprintf(stderr, "hostrace %s: internal error: cannot start a schedule process: %s\n",
-                opts.cmd, strerror(errno));
-        _exit(127);
-    }
-    setpgid(pid, pid); /* whichever of the two runs first */
-    child_group = pid;
-    st = wait_schedule(pid);
-    end_group(pid);
-result:;
     hr_remove_tree(session); /* whatever the schedule's processes left there */
     FILE *rf = fopen(rpath, "rb");
     if (!rf || fread(&oc.r, sizeof(oc.r), 1, rf) != 1 || oc.r.magic != RESULT_MAGIC) {

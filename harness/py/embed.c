@@ -626,6 +626,7 @@ int bpy_runtime_adopt(char *err, size_t errlen)
         return -1;
     }
     (void)PyGILState_Ensure(); /* kept for the rest of the process */
+    (void)bpy_take_main_thread(); /* signal.signal() works here (not free-threaded) */
     PyObject *g = PyDict_New();
     PyObject *r = g ? PyRun_String(adopt_src, Py_file_input, g, g) : NULL;
     Py_XDECREF(g);

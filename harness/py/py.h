@@ -28,7 +28,8 @@ void bpy_runtime_after_fork(void);
  * bpy_runtime_init, whose run is to happen on a new thread (the schedule
  * server, harness/cli/run.c): the forking thread lets go of the
  * interpreter (bpy_runtime_release), and the new thread takes it over
- * (bpy_runtime_adopt) as Python's main thread, for threading too. */
+ * (bpy_runtime_adopt) as Python's main thread, for threading and (with
+ * the GIL) signal.signal() too. */
 void bpy_runtime_release(void);
 int bpy_runtime_adopt(char *err, size_t errlen);
 

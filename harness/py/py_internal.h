@@ -69,6 +69,10 @@ extern PyMethodDef bpy_props_methods[];
 extern PyMethodDef bpy_anim_methods[];
 /* The driver callbacks of the host (bpy_anim.c). */
 void bpy_anim_fill_callbacks(host_callbacks *cb);
+/* The calling thread becomes the interpreter's C-level main thread, the
+ * one signal.signal() requires (main_thread.c); -1 where the build cannot
+ * (the free-threaded interpreter). */
+int bpy_take_main_thread(void);
 extern PyMethodDef bpy_render_methods[];
 /* host_callbacks.engine_call (bpy_render.c) */
 int bpy_cb_engine_call(void *ud, HostRenderEngine *re, int step);
