@@ -1563,9 +1563,11 @@ fail:
     return -1;
 }
 
-/* The command line of the process that runs one schedule: the hidden
- * options --result and --schedule-out make `hostrace run` that process. */
-static char **child_argv(uint64_t seed, const char *rpath, const char *spath)
+/* The command line of the schedule server (start_server adds --serve FD):
+ * the hidden options --result and --schedule-out make `hostrace run` a
+ * process that runs schedules. It is the first schedule's; the server
+ * takes each later schedule's seed (and replay) from its request. */
+static char **server_argv(uint64_t seed, const char *rpath, const char *spath)
 {
     static char buf[64][64];
     static char *av[96];
@@ -1920,9 +1922,9 @@ static void stop_server(void)
 
 /* Runs one schedule in the server; its wait status, or -1 when the
  * server is gone. */
-static int served_schedule(uint64_t seed, char **av)
+static int served_schedule(uint64_t seed, const char *rpath, const char *spath)
 {
-    if (server_sock < 0 && start_server(av) < 0)
+    if (server_sock < 0 && start_server(server_argv(seed, rpath, spath)) < 0)
         return -1;
     serve_req rq;
     memset(&rq, 0, sizeof(rq));
@@ -1992,7 +1994,7 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
     /* every schedule forks from the schedule server, an interpreter
      * started once per exploration or replay: the interpreter's start is
      * most of a short schedule's cost (docs/design-notes.md) */
-    int st = served_schedule(seed, child_argv(seed, rpath, spath));
+    int st = served_schedule(seed, rpath, spath);
     if (st == -1) {
         oc.lost = 1;
         return oc;
