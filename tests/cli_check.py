@@ -386,6 +386,58 @@ def case_main_thread(h):
         check(code == 0, "seed 7: exit %d" % code, o + e)
 
 
+def case_shared_server(h):
+    """A run told of a shared schedule server (HOSTRACE_SERVER, which
+    hostrace minimize and triage set for the runs they start) that is not
+    there, closes the connection, or answers in another protocol runs its
+    schedules with a server of its own: the same findings as without it,
+    none of its schedules counted as shared, no error of its own."""
+    import socket
+    import threading
+    script = os.path.join(HERE, "..", "corpus", "scripts", "deadlock_run_on_main_join.py")
+    args = ["run", script, "--schedules", "2", "--keep-going", "--json"]
+
+    def sigs(o):
+        return sorted(f["signature"] for f in json.loads(o)["findings"])
+
+    with tempfile.TemporaryDirectory() as tmp:
+        code, o, e = run(h, *args, "--out", os.path.join(tmp, "plain"))
+        check(code == 1 and sigs(o), "plain run: exit %d" % code, o + e)
+        want = sigs(o)
+
+        def fake(path, answer):
+            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            srv.bind(path)
+            srv.listen(4)
+
+            def loop():
+                while True:
+                    try:
+                        c, _ = srv.accept()
+                    except OSError:
+                        return
+                    if answer:
+                        c.recv(1 << 16)
+                        c.sendall(b"\x00" * 12)  # no SERVE_MAGIC
+                    c.close()
+            threading.Thread(target=loop, daemon=True).start()
+            return srv
+
+        for n, (what, answer) in enumerate((("missing", None), ("closing", False),
+                                            ("other protocol", True))):
+            path = os.path.join(tmp, "sock%d" % n)
+            srv = fake(path, answer) if answer is not None else None
+            code, o, e = run_env(h, {"HOSTRACE_SERVER": path}, *args,
+                                 "--out", os.path.join(tmp, "out%d" % n))
+            if srv:
+                srv.close()
+            check(code == 1 and sigs(o) == want,
+                  "%s server: exit %d, findings %r (want %r)" % (what, code, sigs(o), want), o + e)
+            check(json.loads(o).get("shared_server_schedules") == 0,
+                  "%s server: schedules counted as shared" % what, o)
+            check("internal error" not in e, "%s server: an internal error" % what, e)
+
+
 def case_session_dir(h):
     """bpy.app.tempdir and the user resources are the run's own: empty as
     each schedule, replay and free run starts (session_dir.py fails

@@ -8,7 +8,9 @@ nothing to do with their finding, then checks:
     finding's signature (the reproducer trailer); a malformed trailer is a
     one-line error with exit 2
   - minimize of a deadlock and of a data race (TSan's in a TSan build,
-    hostrace's detector's elsewhere): exit 0; operations, preemptions and bytes
+    hostrace's detector's elsewhere) of programs, and of a deadlock of a
+    script's schedule bytes: exit 0; every run's schedules forked from the
+    one schedule server minimize started; operations, preemptions and bytes
     do not grow and the operations shrink; the result's replay.sh and
     repro.py show the signature; the finding's own files are unchanged; a
     second minimize writes byte-identical files
@@ -18,6 +20,7 @@ nothing to do with their finding, then checks:
 import hashlib
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -126,9 +129,9 @@ def check_triaged_repros(h, found):
             check_repro(h, d, sig, "%s-%s" % (kind, sig))
 
 
-def minimize_one(h, d, sig, what, env):
-    """Minimizes the finding in d twice and checks everything; returns its
-    before/after figures."""
+def minimize_one(h, d, sig, what, env, twice=True):
+    """Minimizes the finding in d (twice: and again, which must give the
+    same) and checks everything; returns its before/after figures."""
     orig = tree_digest(d)
     t0 = time.time()
     code, out, err = run([h, "minimize", d, "--json"])
@@ -140,6 +143,11 @@ def minimize_one(h, d, sig, what, env):
         check(after[k] <= before[k], "%s: %s grew: %s -> %s" % (what, k, before[k], after[k]),
               out + err)
     check(res["signature"] == sig, "%s: minimized another signature" % what, out)
+    # every candidate's schedules forked from the one server minimize
+    # started (its options, directory and environment are the runs' own)
+    check(res["shared_server_runs"] == res["runs"],
+          "%s: %d of %d runs on minimize's schedule server" % (what, res["shared_server_runs"],
+                                                              res["runs"]), out)
     mdir = os.path.join(d, "minimized")
     for f in ("input", "schedule.txt", "report.txt", "finding.json", "repro.py", "replay.sh"):
         check(os.path.isfile(os.path.join(mdir, f)), "%s: minimized/%s missing" % (what, f))
@@ -148,11 +156,12 @@ def minimize_one(h, d, sig, what, env):
     check(sig in signatures(out2), "%s: minimized replay.sh does not show %s" % (what, sig),
           out2 + err2)
     check_repro(h, mdir, sig, what + " (minimized)")
-    first = tree_digest(mdir)
-    code, out3, err3 = run([h, "minimize", d, "--json"])
-    check(code == 0 and json.loads(out3) == res, "%s: a second minimize differs" % what,
-          out + out3 + err3)
-    check(tree_digest(mdir) == first, "%s: a second minimize wrote other files" % what)
+    if twice:
+        first = tree_digest(mdir)
+        code, out3, err3 = run([h, "minimize", d, "--json"])
+        check(code == 0 and json.loads(out3) == res, "%s: a second minimize differs" % what,
+              out + out3 + err3)
+        check(tree_digest(mdir) == first, "%s: a second minimize wrote other files" % what)
     print("minimize_check: %s: ops %d -> %d, threads %d -> %d, preemptions %d -> %d, "
           "bytes %d -> %d, %d runs, %.1f s" % (what, before["ops"], after["ops"],
                                              before["threads"], after["threads"],
@@ -227,6 +236,24 @@ def main():
         check(races, "the build reports no data race of the race fixture", repr(extra))
         before, after = minimize_one(h, races[0][1], races[0][0], "data-race", env)
         check(after["ops"] < before["ops"], "data-race: no operation was dropped")
+        # a fuzz_schedule finding: schedule bytes for a script, the script
+        # the same for every run (libFuzzer artifacts of three fixed inputs)
+        arts = os.path.join(tmp, "script-artifacts")
+        os.makedirs(arts)
+        rnd = random.Random(5)
+        for i in range(3):
+            with open(os.path.join(arts, "crash-%d" % i), "wb") as f:
+                f.write(bytes(rnd.randrange(256) for _ in range(40)))
+        script = os.path.join(ROOT, "corpus", "scripts", "deadlock_run_on_main_join.py")
+        code, out, err = run([h, "triage", arts, "--script", script, "--out",
+                              os.path.join(tmp, "script"), "--json"])
+        check(code in (0, 1), "triage --script exit %d" % code, out + err)
+        dl = sorted((s, f["dir"]) for s, f in json.loads(out)["findings"].items()
+                    if f["kind"] == "deadlock")
+        check(dl, "the script's inputs show no deadlock", out + err)
+        # (once: the programs' minimizes above show that a second gives the same)
+        before, after = minimize_one(h, dl[0][1], dl[0][0], "script deadlock", env, twice=False)
+        check(after["bytes"] < before["bytes"], "script deadlock: no schedule byte was dropped")
         print("minimize_check: ok (%.1f s)" % (time.time() - t_start))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -15,6 +15,7 @@ enum {
 #define HOSTRACE_VERSION "0.1.0"
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <stdint.h>
 
 typedef struct prog_program prog_program;
@@ -41,6 +42,19 @@ typedef struct cli_input {
     void (*before_exit)(void); /* called as the run ends (may be NULL) */
 } cli_input;
 void cli_run_input(const cli_input *in) __attribute__((noreturn));
+
+/* A schedule server shared by the runs a command starts one after another
+ * (hostrace minimize's candidates, hostrace triage's inputs): started as
+ * `HOSTRACE run RUN_ARGV...` would start its own (RUN_ARGV: what follows
+ * "run" on such a run's command line), listening on a socket in dir (made
+ * here), whose path goes to the processes this one starts as
+ * HOSTRACE_SERVER. A run whose executable, options (but for its input and
+ * schedule), working directory and environment are the server's has its
+ * schedules forked by it; any other run starts a server of its own.
+ * Returns the server's pid, or -1 (every run then starts its own). */
+pid_t cli_shared_server_start(const char *hostrace, char *const run_argv[], const char *dir);
+/* Stops it and takes HOSTRACE_SERVER out of the environment. */
+void cli_shared_server_stop(pid_t server);
 /* Appends op, an --invoke operator (IDNAME[:KEY=VALUE,...]: one dot in the
  * bl_idname, no spaces), to the space-separated list (cap bytes): 0, -1
  * when op is not one, -2 when it does not fit. */

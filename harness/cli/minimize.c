@@ -4,7 +4,9 @@
  * a fuzz program followed by schedule bytes, or (fuzz_schedule findings)
  * schedule bytes for a script. Every candidate is re-run as a fresh
  * process (`hostrace run ... --json`, this executable) and counts when the
- * finding's signature shows in its findings. Three phases, in a fixed
+ * finding's signature shows in its findings. The runs' schedules fork from
+ * one schedule server minimize starts (cli_shared_server_start): the
+ * interpreter starts once, not once per candidate. Three phases, in a fixed
  * order, so the same finding always minimizes to the same result:
  *
  *   program   drop top-level operations (halves, quarters, ... single
@@ -59,7 +61,8 @@ static const char usage[] =
     "the program (fewer operations, body operations, threads and loop counts),\n"
     "the schedule (fewer preemptions: decisions that switch away from a thread\n"
     "that could go on) and the input's bytes. Every candidate is re-run as its\n"
-    "own process; the same finding always gives the same result.\n"
+    "own process, forked from one interpreter started for the whole minimize;\n"
+    "the same finding always gives the same result.\n"
     "\n"
     "The result is a finding directory of the same layout (input, schedule.txt,\n"
     "report.txt, finding.json, repro.py, replay.sh, inputs.txt) in --out; the\n"
@@ -110,6 +113,9 @@ typedef struct mz_ctx {
     mz_trace tr;    /* its run */
     char saved[PATH_MAX]; /* its run's saved finding (schedule.txt, ...) */
     int internal;   /* an internal error happened */
+    int server_started;
+    pid_t server;   /* the runs' shared schedule server, or -1 */
+    int served;     /* runs it served */
 } mz_ctx;
 
 static void trace_free(mz_trace *t)
@@ -247,17 +253,20 @@ static int trace_load(const char *schedule, mz_trace *t)
     return 0;
 }
 
-/* Runs the input at path (program or script finding) with its results
- * under rdir. Returns 1 when the signature shows (saved: where its finding
- * was saved), 0 when not, -1 on an internal error. */
-static int run_input(mz_ctx *c, const char *path, const char *rdir, char *saved, size_t slen)
-{
-    char tbuf[16], fbuf[16];
-    snprintf(tbuf, sizeof(tbuf), "%d", c->timeout);
-    snprintf(fbuf, sizeof(fbuf), "%d", c->frames);
-    char hostbuf[256];
-    snprintf(hostbuf, sizeof(hostbuf), "%s", c->host);
+/* The command line of a run of the input at path (program or script
+ * finding) with its results under rdir: av[0] this executable, av[1]
+ * "run". a holds its strings. */
+typedef struct mz_args {
+    char tbuf[16], fbuf[16], hostbuf[256];
     char *av[40];
+} mz_args;
+
+static void run_args(mz_ctx *c, const char *path, const char *rdir, mz_args *a)
+{
+    snprintf(a->tbuf, sizeof(a->tbuf), "%d", c->timeout);
+    snprintf(a->fbuf, sizeof(a->fbuf), "%d", c->frames);
+    snprintf(a->hostbuf, sizeof(a->hostbuf), "%s", c->host);
+    char **av = a->av;
     int n = 0;
     av[n++] = c->self;
     av[n++] = "run";
@@ -273,19 +282,37 @@ static int run_input(mz_ctx *c, const char *path, const char *rdir, char *saved,
     }
     /* the finding's host switches and frames (a program's own switches
      * are among them) */
-    for (char *save = NULL, *tok = strtok_r(hostbuf, " ", &save); tok && n < 30;
+    for (char *save = NULL, *tok = strtok_r(a->hostbuf, " ", &save); tok && n < 30;
          tok = strtok_r(NULL, " ", &save)) {
         av[n++] = "--host";
         av[n++] = tok;
     }
     av[n++] = "--frames";
-    av[n++] = fbuf;
+    av[n++] = a->fbuf;
     av[n++] = "--json";
     av[n++] = "--out";
     av[n++] = (char *)rdir;
     av[n++] = "--timeout";
-    av[n++] = tbuf;
+    av[n++] = a->tbuf;
     av[n] = NULL;
+}
+
+/* Runs the input at path (program or script finding) with its results
+ * under rdir. Returns 1 when the signature shows (saved: where its finding
+ * was saved), 0 when not, -1 on an internal error. The first run starts
+ * the schedule server every run of this minimize uses (the runs'
+ * interpreter starts once, not once per candidate). */
+static int run_input(mz_ctx *c, const char *path, const char *rdir, char *saved, size_t slen)
+{
+    mz_args a;
+    run_args(c, path, rdir, &a);
+    char **av = a.av;
+    if (!c->server_started) {
+        c->server_started = 1;
+        char sdir[PATH_MAX + 32];
+        snprintf(sdir, sizeof(sdir), "%s/server", c->tmp);
+        c->server = cli_shared_server_start(c->self, av + 2, sdir);
+    }
     hr_remove_tree(rdir);
     char *text = NULL;
     c->runs++;
@@ -298,6 +325,7 @@ static int run_input(mz_ctx *c, const char *path, const char *rdir, char *saved,
     int holds = 0;
     size_t k;
     json_t *f;
+    c->served += (int)json_integer_value(json_object_get(root, "shared_server_schedules"));
     json_array_foreach(json_object_get(root, "findings"), k, f)
     {
         const char *sig = json_string_value(json_object_get(f, "signature"));
@@ -986,6 +1014,9 @@ static void print_result(const mz_ctx *c, const mz_figures *before, const mz_fig
         json_object_set_new(o, "before", figures_json(before));
         json_object_set_new(o, "after", figures_json(after));
         json_object_set_new(o, "runs", json_integer(c->runs));
+        /* the runs whose schedules the shared server ran (the others
+         * started a server of their own) */
+        json_object_set_new(o, "shared_server_runs", json_integer(c->served));
         json_object_set_new(o, "out", json_string(c->out));
         char *s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
         if (s)
@@ -1002,6 +1033,15 @@ static void print_result(const mz_ctx *c, const mz_figures *before, const mz_fig
            before->threads, after->threads, before->preemptions, after->preemptions,
            before->bytes, after->bytes);
     printf("  result: %s (replay: %s/replay.sh)\n", c->out, c->out);
+}
+
+/* Stops the runs' schedule server and removes the scratch directory. */
+static void cleanup(mz_ctx *c)
+{
+    if (c->server > 0)
+        cli_shared_server_stop(c->server);
+    c->server = -1;
+    hr_remove_tree(c->tmp);
 }
 
 int cli_minimize(int argc, char **argv)
@@ -1040,13 +1080,13 @@ int cli_minimize(int argc, char **argv)
     /* the finding as it is */
     mz_cand x;
     if (cand_copy(&c->cur, &x) < 0) {
-        hr_remove_tree(c->tmp);
+        cleanup(c);
         return CLI_EXIT_INTERNAL;
     }
     int r = try_cand(c, &x, &c->tr, c->saved, sizeof(c->saved));
     cand_free(&x);
     if (r != 1) {
-        hr_remove_tree(c->tmp);
+        cleanup(c);
         if (r < 0) {
             fprintf(stderr, "hostrace minimize: internal error while running the finding\n");
             return CLI_EXIT_INTERNAL;
@@ -1065,12 +1105,12 @@ int cli_minimize(int argc, char **argv)
         minimize_bytes(c);
     mz_figures after = figures(c);
     if (c->internal || finish(c) < 0) {
-        hr_remove_tree(c->tmp);
+        cleanup(c);
         fprintf(stderr, "hostrace minimize: internal error while writing '%s'\n", c->out);
         return CLI_EXIT_INTERNAL;
     }
     after.runs = c->runs;
-    hr_remove_tree(c->tmp);
+    cleanup(c);
     print_result(c, &before, &after, json);
     cand_free(&c->cur);
     trace_free(&c->tr);

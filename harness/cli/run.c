@@ -27,6 +27,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -35,6 +36,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1766,11 +1768,10 @@ static int wait_schedule(pid_t pid)
  * interpreter over as Python's main thread (bpy_runtime_adopt); elsewhere
  * it runs on the thread that forked, the interpreter's own main thread. */
 
-#define SERVE_MAGIC 0x68727376u /* "hrsv" */
-
 typedef struct serve_req {
     uint32_t magic;
     int is_replay;
+    uint64_t key; /* server_key() of the parent: a shared server refuses another */
     uint64_t seed;
     char strategy[32];
     int pct_depth;
@@ -1778,7 +1779,103 @@ typedef struct serve_req {
     uint64_t max_steps;
     int64_t max_vtime_ms;
     char replay_path[4096];
+    char result[4096];   /* the parent's --result and --schedule-out */
+    char schedule[4096];
+    char program[4096];  /* --program: the program's path (else empty) */
+    char input[4096];    /* --input (else empty) */
 } serve_req;
+
+/* "hrsv", and the request's size: a server of another version of the
+ * protocol (a shared server of another build) answers nothing */
+#define SERVE_MAGIC (0x68727376u ^ (uint32_t)sizeof(serve_req))
+
+typedef struct serve_reply {
+    uint32_t magic; /* SERVE_MAGIC */
+    int status;     /* the schedule's wait status */
+    int refused;    /* a shared server's key is not the request's: nothing ran */
+} serve_reply;
+
+/* What a served schedule takes from its server rather than from the
+ * request: its executable, its command line but for the request's own
+ * parts (the seed, strategy and its bounds, the result and schedule paths,
+ * the replay, the input and a program's path), its working directory and
+ * its environment. A shared server (HOSTRACE_SERVER, below) serves a run
+ * only when the run's key is its own, so that what it serves is what a
+ * server of the run's own would have. */
+static char **server_argv(uint64_t seed, const char *rpath, const char *spath);
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xffu) * 1099511628211ull; /* the end of one string */
+}
+
+static uint64_t server_key(void)
+{
+    static const char *per_request[] = {"--result",    "--schedule-out", "--strategy",
+                                        "--seed",      "--pct-depth",    "--pct-steps",
+                                        "--max-steps", "--max-vtime-ms", "--input",
+                                        "--replay-file"};
+    char **av = server_argv(0, "", "");
+    uint64_t h = 1469598103934665603ull;
+    for (int i = 0; av[i]; i++) {
+        if (i == 2 && opts.program)
+            continue; /* the program's path */
+        int skip = 0;
+        for (size_t k = 0; k < sizeof(per_request) / sizeof(per_request[0]); k++)
+            skip |= strcmp(av[i], per_request[k]) == 0;
+        if (skip && av[i + 1]) {
+            i++;
+            continue;
+        }
+        h = fnv_str(h, av[i]);
+    }
+    char cwd[4096];
+    h = fnv_str(h, getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+    ssize_t n = readlink("/proc/self/exe", cwd, sizeof(cwd) - 1); /* the build */
+    cwd[n > 0 ? n : 0] = '\0';
+    h = fnv_str(h, cwd);
+    extern char **environ;
+    for (char **e = environ; *e; e++)
+        h = fnv_str(h, *e);
+    return h;
+}
+
+/* In a schedule the shared server forked: the request's input in place of
+ * the server's (the program it decodes and its Python, or the schedule
+ * bytes). 0, or -1 with the error in child_msg. */
+static int take_request_input(const serve_req *rq)
+{
+    static char program_path[4096], input_path[4096];
+    char err[1024];
+    if (rq->input[0]) {
+        memcpy(input_path, rq->input, sizeof(input_path));
+        input_path[sizeof(input_path) - 1] = '\0';
+        opts.input = input_path;
+        FILE *f = fopen(opts.input, "rb");
+        input_bytes = f ? hr_read_stream(f, opts.input, &input_len, err, sizeof(err)) : NULL;
+        if (f)
+            fclose(f);
+        if (!input_bytes) {
+            snprintf(child_msg, sizeof(child_msg), "cannot read --input '%s'", opts.input);
+            return -1;
+        }
+    }
+    if (rq->program[0]) {
+        memcpy(program_path, rq->program, sizeof(program_path));
+        program_path[sizeof(program_path) - 1] = '\0';
+        opts.script = program_path;
+        program = prog_new();
+        if (!program || hr_program_load(opts.script, program, err, sizeof(err)) < 0) {
+            snprintf(child_msg, sizeof(child_msg), "%s", program ? err : "out of memory");
+            return -1;
+        }
+        program_src = NULL; /* made again by prepare_run, for this program */
+        if (!rq->input[0])
+            input_bytes = (uint8_t *)prog_schedule(program, &input_len);
+    }
+    return 0;
+}
 
 static int io_full(int fd, void *buf, size_t len, int writing)
 {
@@ -1796,24 +1893,23 @@ static int io_full(int fd, void *buf, size_t len, int writing)
     return 0;
 }
 
-static void serve(void) __attribute__((noreturn));
-static void serve(void)
+/* Serves the requests of one parent on fd until it closes it. Returns
+ * when it does, or when a reply cannot be written (the parent is gone). */
+static void serve_parent(int fd, uint64_t key)
 {
-    static char strategy_name[32], replay_path[4096];
-    int generated = program || (trailer.present && trailer.generated);
+    static char strategy_name[32], replay_path[4096], rpath[4096], spath[4096];
     char err[1024];
-    prepare_run();
-    dies_on_interrupt = 1;
-    install_interrupt_handlers();
-    if (bpy_runtime_init(generated ? NULL : opts.script, 1, err, sizeof(err)) < 0) {
-        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
-        fflush(NULL);
-        _exit(CLI_EXIT_INTERNAL);
-    }
     for (;;) {
         serve_req rq;
-        if (io_full(serve_fd, &rq, sizeof(rq), 0) < 0 || rq.magic != SERVE_MAGIC)
-            _exit(CLI_EXIT_CLEAN); /* the parent is done */
+        if (io_full(fd, &rq, sizeof(rq), 0) < 0 || rq.magic != SERVE_MAGIC)
+            return; /* the parent is done */
+        serve_reply rp = {SERVE_MAGIC, 0, 0};
+        if (rq.key != key) {
+            rp.refused = 1;
+            if (io_full(fd, &rp, sizeof(rp), 1) < 0)
+                return;
+            continue;
+        }
         fflush(NULL);
         pid_t server = getpid();
         pid_t pid = fork();
@@ -1824,7 +1920,9 @@ static void serve(void)
              * schedule */
             setpgid(0, 0);
             forked_for_parent(server);
-            close(serve_fd);
+            close(fd);
+            if (serve_fd != fd)
+                close(serve_fd);
             served = 1;
             scheduled = 1;
             memcpy(strategy_name, rq.strategy, sizeof(strategy_name));
@@ -1835,6 +1933,16 @@ static void serve(void)
             opts.pct_steps = rq.pct_steps;
             opts.max_steps = rq.max_steps;
             opts.max_vtime_ms = rq.max_vtime_ms;
+            memcpy(rpath, rq.result, sizeof(rpath));
+            rpath[sizeof(rpath) - 1] = '\0';
+            memcpy(spath, rq.schedule, sizeof(spath));
+            spath[sizeof(spath) - 1] = '\0';
+            result_path = rpath;
+            schedule_path = spath;
+            if (take_request_input(&rq) < 0) {
+                child_stat = CHILD_INPUT_ERROR;
+                child_finish();
+            }
             if (rq.is_replay) {
                 memcpy(replay_path, rq.replay_path, sizeof(replay_path));
                 replay_path[sizeof(replay_path) - 1] = '\0';
@@ -1848,22 +1956,61 @@ static void serve(void)
             }
             run_once();
         }
-        int st = 0;
         if (pid < 0) {
-            st = 127 << 8;
+            rp.status = 127 << 8;
         } else {
             setpgid(pid, pid);
             child_group = pid;
-            st = wait_schedule(pid);
+            rp.status = wait_schedule(pid);
             end_group(pid);
+            child_group = 0;
         }
-        if (io_full(serve_fd, &st, sizeof(st), 1) < 0)
-            _exit(CLI_EXIT_CLEAN);
+        if (io_full(fd, &rp, sizeof(rp), 1) < 0)
+            return;
+    }
+}
+
+/* The schedule server (--serve FD): FD is its end of one parent's socket,
+ * or a listening socket (a shared server, cli_shared_server_start), whose
+ * parents it serves one at a time. */
+static void serve(void) __attribute__((noreturn));
+static void serve(void)
+{
+    int generated = program || (trailer.present && trailer.generated);
+    char err[1024];
+    prepare_run();
+    dies_on_interrupt = 1;
+    install_interrupt_handlers();
+    if (bpy_runtime_init(generated ? NULL : opts.script, 1, err, sizeof(err)) < 0) {
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
+        fflush(NULL);
+        _exit(CLI_EXIT_INTERNAL);
+    }
+    uint64_t key = server_key();
+    int listening = 0;
+    socklen_t ll = sizeof(listening);
+    if (getsockopt(serve_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &ll) < 0 || !listening) {
+        serve_parent(serve_fd, key);
+        _exit(CLI_EXIT_CLEAN);
+    }
+    for (;;) {
+        int conn = accept(serve_fd, NULL, NULL);
+        if (conn < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            _exit(CLI_EXIT_CLEAN); /* the listening socket is gone */
+        }
+        serve_parent(conn, key);
+        close(conn);
     }
 }
 
 static int server_sock = -1; /* the parent's end */
-static pid_t server_pid;
+static pid_t server_pid;       /* the server's pid, or 0 for a shared server */
+static int shared_tried;       /* HOSTRACE_SERVER was looked at */
+static char shared_path[108];  /* HOSTRACE_SERVER: a shared server's socket */
+static int shared_named;       /* HOSTRACE_SERVER was set */
+static int shared_served;      /* schedules a shared server ran */
 
 /* Starts the server for this exploration. Returns 0, or -1. */
 static int start_server(char **av)
@@ -1912,24 +2059,67 @@ static void stop_server(void)
         return;
     close(server_sock);
     server_sock = -1;
+    if (!server_pid)
+        return; /* a shared server: its owner stops it */
     if (interrupted)
         kill(server_pid, SIGTERM);
     int st;
     while (waitpid(server_pid, &st, 0) < 0 && errno == EINTR) {
     }
+    server_pid = 0;
     server_group = 0;
 }
 
+/* HOSTRACE_SERVER (set by hostrace minimize and triage for their runs): the
+ * socket of a shared server, which runs this run's schedules when its key
+ * is this run's. Read once and taken out of the environment, so that no
+ * process this one starts sees it. */
+static void take_shared_server_name(void)
+{
+    if (shared_tried)
+        return;
+    shared_tried = 1;
+    const char *p = getenv("HOSTRACE_SERVER");
+    shared_named = p && *p;
+    if (p && *p && strlen(p) < sizeof(shared_path))
+        snprintf(shared_path, sizeof(shared_path), "%s", p);
+    unsetenv("HOSTRACE_SERVER");
+}
+
+static int connect_shared_server(void)
+{
+    if (!shared_path[0])
+        return -1;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    memcpy(a.sun_path, shared_path, strlen(shared_path));
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+        if (fd >= 0)
+            close(fd);
+        shared_path[0] = '\0';
+        return -1;
+    }
+    server_sock = fd;
+    server_pid = 0;
+    return 0;
+}
+
 /* Runs one schedule in the server; its wait status, or -1 when the
- * server is gone. */
+ * server is gone. A shared server that refuses the run or is gone before
+ * it answers leaves the run to a server of its own. */
 static int served_schedule(uint64_t seed, const char *rpath, const char *spath)
 {
-    if (server_sock < 0 && start_server(server_argv(seed, rpath, spath)) < 0)
+    take_shared_server_name();
+    if (server_sock < 0 && connect_shared_server() < 0 &&
+        start_server(server_argv(seed, rpath, spath)) < 0)
         return -1;
     serve_req rq;
     memset(&rq, 0, sizeof(rq));
     rq.magic = SERVE_MAGIC;
     rq.is_replay = opts.is_replay;
+    rq.key = server_key();
     rq.seed = seed;
     snprintf(rq.strategy, sizeof(rq.strategy), "%s", opts.strategy);
     rq.pct_depth = opts.pct_depth;
@@ -1938,13 +2128,107 @@ static int served_schedule(uint64_t seed, const char *rpath, const char *spath)
     rq.max_vtime_ms = opts.max_vtime_ms;
     if (opts.is_replay)
         snprintf(rq.replay_path, sizeof(rq.replay_path), "%s", opts.replay_path);
-    int st;
+    snprintf(rq.result, sizeof(rq.result), "%s", rpath);
+    snprintf(rq.schedule, sizeof(rq.schedule), "%s", spath);
+    if (opts.program)
+        snprintf(rq.program, sizeof(rq.program), "%s", opts.script);
+    if (opts.input)
+        snprintf(rq.input, sizeof(rq.input), "%s", opts.input);
+    serve_reply rp;
+    int shared = server_pid == 0;
     if (io_full(server_sock, &rq, sizeof(rq), 1) < 0 ||
-        io_full(server_sock, &st, sizeof(st), 0) < 0) {
+        io_full(server_sock, &rp, sizeof(rp), 0) < 0 || rp.magic != SERVE_MAGIC || rp.refused) {
         stop_server();
+        if (!shared)
+            return -1;
+        /* a server of this run's own from now on, and the schedule again
+         * from nothing (a shared server that died may have run some) */
+        shared_path[0] = '\0';
+        char session[4200];
+        const char *slash = strrchr(rpath, '/');
+        snprintf(session, sizeof(session), "%.*s/session", slash ? (int)(slash - rpath) : 1,
+                 slash ? rpath : ".");
+        unlink(rpath);
+        unlink(spath);
+        hr_remove_tree(session);
+        return served_schedule(seed, rpath, spath);
+    }
+    shared_served += shared;
+    return rp.status;
+}
+
+pid_t cli_shared_server_start(const char *hostrace, char *const run_argv[], const char *dir)
+{
+    char sock[sizeof(shared_path) + 1], rpath[PATH_MAX], spath[PATH_MAX];
+    if (snprintf(sock, sizeof(sock), "%s/sock", dir) >= (int)sizeof(shared_path) ||
+        (mkdir(dir, 0700) < 0 && errno != EEXIST))
+        return -1; /* too long a path for a socket: the runs start their own */
+    snprintf(rpath, sizeof(rpath), "%s/result.bin", dir);
+    snprintf(spath, sizeof(spath), "%s/schedule.txt", dir);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    memcpy(a.sun_path, sock, strlen(sock));
+    unlink(sock);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4) < 0) {
+        if (fd >= 0)
+            close(fd);
         return -1;
     }
-    return st;
+    int n = 0;
+    while (run_argv[n])
+        n++;
+    char **av = calloc((size_t)n + 10, sizeof(char *));
+    if (!av) {
+        close(fd);
+        return -1;
+    }
+    fflush(NULL);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        forked_for_parent(parent);
+        int sfd = fcntl(fd, F_DUPFD, 100); /* without CLOEXEC */
+        char num[16];
+        snprintf(num, sizeof(num), "%d", sfd);
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) { /* as a run's own server under minimize: quiet */
+            dup2(null, STDIN_FILENO);
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+        }
+        int k = 0;
+        av[k++] = "hostrace";
+        av[k++] = "run";
+        for (int i = 0; i < n; i++)
+            av[k++] = run_argv[i];
+        av[k++] = "--result";
+        av[k++] = rpath;
+        av[k++] = "--schedule-out";
+        av[k++] = spath;
+        av[k++] = "--serve";
+        av[k++] = num;
+        av[k] = NULL;
+        if (sfd >= 0)
+            execv(hostrace, av);
+        _exit(127);
+    }
+    free(av);
+    close(fd); /* the server's alone: a server that dies closes it */
+    if (pid < 0)
+        return -1;
+    setenv("HOSTRACE_SERVER", sock, 1);
+    return pid;
+}
+
+void cli_shared_server_stop(pid_t server)
+{
+    unsetenv("HOSTRACE_SERVER");
+    kill(server, SIGTERM);
+    int st;
+    while (waitpid(server, &st, 0) < 0 && errno == EINTR) {
+    }
 }
 
 typedef struct child_outcome {
@@ -2105,6 +2389,8 @@ static void print_results_json(int explored, uint64_t steps_total, uint64_t fram
     json_object_set_new(root, "frames_run", json_integer((json_int_t)frames_total));
     json_object_set_new(root, "host", host_json());
     json_object_set_new(root, "python", python_json());
+    if (shared_named) /* hostrace minimize's runs: how many its server ran */
+        json_object_set_new(root, "shared_server_schedules", json_integer(shared_served));
     json_t *list = findings_list();
     int errors = report_error_count();
     json_object_set_new(root, "causes", hr_causes_group(list));

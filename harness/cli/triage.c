@@ -759,6 +759,11 @@ int cli_triage(int argc, char **argv)
     int internal = !flaky || !flaky_code;
     hr_capture_interruptible();
     int replayed = 0;
+    /* one schedule server per build replays its inputs (their interpreter
+     * starts once, not once per input); an input whose switches are not
+     * the server's first input's is run with a server of its own */
+    pid_t server = -1;
+    const char *server_for = NULL;
     for (int i = 0; i < g_nin && !internal && !hr_interrupted(); i++) {
         tr_input *in = &g_in[i];
         char rdir[PATH_MAX], tbuf[16];
@@ -784,6 +789,14 @@ int cli_triage(int argc, char **argv)
         av[n++] = "--timeout";
         av[n++] = tbuf;
         av[n] = NULL;
+        if (!server_for || strcmp(server_for, in->hostrace) != 0) {
+            if (server > 0)
+                cli_shared_server_stop(server);
+            char sdir[PATH_MAX + 16];
+            snprintf(sdir, sizeof(sdir), "%s/server", tmp);
+            server = cli_shared_server_start(in->hostrace, av + 2, sdir);
+            server_for = in->hostrace;
+        }
         char *text = NULL;
         int code = hr_capture(av, &text);
         if (hr_interrupted()) { /* this input's replay was cut short */
@@ -831,6 +844,8 @@ int cli_triage(int argc, char **argv)
         fprintf(stderr, "triage: [%d/%d] %s: %s\n", i + 1, g_nin, in->path,
                 errors ? "reproduces" : "no error when replayed (flaky)");
     }
+    if (server > 0)
+        cli_shared_server_stop(server);
     qsort(g_groups, (size_t)g_ngroups, sizeof(*g_groups), cmp_groups);
 
     json_t *res = json_object(), *groups = json_object(), *fl = json_array();
