@@ -79,12 +79,13 @@ class Running:
     """A campaign started in the background (in a process group of its
     own, as a shell starts a job), its output read as it comes."""
 
-    def __init__(self, args, out):
+    def __init__(self, args, out, env=None):
         self.out = out
         self.t0 = time.time()
         self.watch = campaign_procs.Watch()
         self.p = subprocess.Popen([CAMPAIGN, "--no-build", "--out", out] + args,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=ENV,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  env=env or ENV,
                                   start_new_session=True)
         self.sel = selectors.DefaultSelector()
         self.sel.register(self.p.stdout, selectors.EVENT_READ)
@@ -187,6 +188,9 @@ def nothing_left(run, what):
             except OSError:
                 pass
     campaign_procs.kill_all()
+    if os.path.exists(os.path.join(run.out, "tmp")):
+        print("FAIL: %s: the campaign's TMPDIR (%s/tmp) remains" % (what, run.out))
+        ok = False
     if ours:
         print("FAIL: %s: its temporary directories remain: %s" % (what, sorted(ours)))
         ok = False
@@ -329,7 +333,11 @@ def case_addon(tmp, minutes):
 
 def case_sigterm(tmp, minutes):
     out = os.path.join(tmp, "sigterm")
-    run = Running(["--minutes", "2", "--jobs", "2"], out)
+    # a TMPDIR of the campaign's own: whatever is left in it afterwards (a
+    # killed run's blender_XXXXXX, a run directory) the campaign leaked
+    tmpdir = os.path.join(tmp, "sigterm-tmpdir")
+    os.makedirs(tmpdir)
+    run = Running(["--minutes", "2", "--jobs", "2"], out, env=dict(ENV, TMPDIR=tmpdir))
     # the corpus's seeds make AFL++ save a crash within seconds
     reached, code = run.interrupt_when(lambda: "fuzzing for" in run.text and run.crash_files(),
                                        120, "crash saved by AFL++", signal.SIGTERM, finish=180)
@@ -358,6 +366,10 @@ def case_sigterm(tmp, minutes):
         print("FAIL: no findings/ after SIGTERM")
         ok = False
     ok = nothing_left(run, "SIGTERM while fuzzing") and ok
+    if os.listdir(tmpdir):
+        print("FAIL: SIGTERM while fuzzing: left in the campaign's TMPDIR: %s"
+              % sorted(os.listdir(tmpdir)))
+        ok = False
     if ok:
         print("sigterm: exit 130 %.1f s after SIGTERM while fuzzing, %d findings from %d inputs "
               "listed, nothing left running" % (took, len(res["findings"]), res["inputs"]))

@@ -19,8 +19,10 @@ import time
 
 PR_SET_CHILD_SUBREAPER = 36
 # mkdtemp's names (hostrace's /tmp/hostrace-run-XXXXXX, Python's
-# tempfile): not the fixed /tmp/hostrace-blender-tmp the host shares
-TMPDIR = re.compile(r"^/tmp/hostrace-[a-z]+-[A-Za-z0-9_]{6,8}$")
+# tempfile), and a run's session directory (Blender's blender_XXXXXX, which
+# the fuzz drivers' runs make in the campaign's own TMPDIR): not the fixed
+# /tmp/hostrace-blender-tmp the host shares
+TMPDIR = re.compile(r"^/tmp/(hostrace-[a-z]+-[A-Za-z0-9_]{6,8}|blender_[A-Za-z0-9]{6})$")
 
 
 def tmpdirs():
