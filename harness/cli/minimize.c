@@ -113,8 +113,7 @@ typedef struct mz_ctx {
     mz_trace tr;    /* its run */
     char saved[PATH_MAX]; /* its run's saved finding (schedule.txt, ...) */
     int internal;   /* an internal error happened */
-    int server_started;
-    pid_t server;   /* the runs' shared schedule server, or -1 */
+    pid_t server;   /* the runs' shared schedule server; 0 before the first run, -1 none */
     int served;     /* runs it served */
 } mz_ctx;
 
@@ -307,8 +306,7 @@ static int run_input(mz_ctx *c, const char *path, const char *rdir, char *saved,
     mz_args a;
     run_args(c, path, rdir, &a);
     char **av = a.av;
-    if (!c->server_started) {
-        c->server_started = 1;
+    if (!c->server) {
         char sdir[PATH_MAX + 32];
         snprintf(sdir, sizeof(sdir), "%s/server", c->tmp);
         c->server = cli_shared_server_start(c->self, av + 2, sdir);

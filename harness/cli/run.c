@@ -1825,11 +1825,14 @@ static uint64_t server_key(void)
         for (size_t k = 0; k < sizeof(per_request) / sizeof(per_request[0]); k++)
             skip |= strcmp(av[i], per_request[k]) == 0;
         if (skip && av[i + 1]) {
-            i++;
+            i++; /* the request's */
             continue;
         }
         h = fnv_str(h, av[i]);
     }
+    /* with --input or without, the schedule bytes come from another place
+     * (the request's file; the program's, or a repro.py trailer's) */
+    h = fnv_str(h, opts.input ? "--input" : "");
     char cwd[4096];
     h = fnv_str(h, getcwd(cwd, sizeof(cwd)) ? cwd : "?");
     ssize_t n = readlink("/proc/self/exe", cwd, sizeof(cwd) - 1); /* the build */
@@ -1841,38 +1844,28 @@ static uint64_t server_key(void)
     return h;
 }
 
-/* In a schedule the shared server forked: the request's input in place of
- * the server's (the program it decodes and its Python, or the schedule
- * bytes). 0, or -1 with the error in child_msg. */
+/* In a schedule the server forked: the request's input in place of the
+ * server's (the schedule bytes, or the program it decodes and its Python).
+ * 0, or -1 with the error in child_msg. */
+static int read_input(char *msg, size_t mlen);
+static int load_program(char *msg, size_t mlen);
 static int take_request_input(const serve_req *rq)
 {
     static char program_path[4096], input_path[4096];
-    char err[1024];
     if (rq->input[0]) {
         memcpy(input_path, rq->input, sizeof(input_path));
         input_path[sizeof(input_path) - 1] = '\0';
         opts.input = input_path;
-        FILE *f = fopen(opts.input, "rb");
-        input_bytes = f ? hr_read_stream(f, opts.input, &input_len, err, sizeof(err)) : NULL;
-        if (f)
-            fclose(f);
-        if (!input_bytes) {
-            snprintf(child_msg, sizeof(child_msg), "cannot read --input '%s'", opts.input);
+        if (read_input(child_msg, sizeof(child_msg)) < 0)
             return -1;
-        }
     }
     if (rq->program[0]) {
         memcpy(program_path, rq->program, sizeof(program_path));
         program_path[sizeof(program_path) - 1] = '\0';
         opts.script = program_path;
-        program = prog_new();
-        if (!program || hr_program_load(opts.script, program, err, sizeof(err)) < 0) {
-            snprintf(child_msg, sizeof(child_msg), "%s", program ? err : "out of memory");
+        if (load_program(child_msg, sizeof(child_msg)) < 0)
             return -1;
-        }
         program_src = NULL; /* made again by prepare_run, for this program */
-        if (!rq->input[0])
-            input_bytes = (uint8_t *)prog_schedule(program, &input_len);
     }
     return 0;
 }
@@ -2086,15 +2079,22 @@ static void take_shared_server_name(void)
     unsetenv("HOSTRACE_SERVER");
 }
 
+/* The address of the unix socket at path (shorter than sun_path). */
+static struct sockaddr_un unix_address(const char *path)
+{
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof(a));
+    a.sun_family = AF_UNIX;
+    memcpy(a.sun_path, path, strlen(path));
+    return a;
+}
+
 static int connect_shared_server(void)
 {
     if (!shared_path[0])
         return -1;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un a;
-    memset(&a, 0, sizeof(a));
-    a.sun_family = AF_UNIX;
-    memcpy(a.sun_path, shared_path, strlen(shared_path));
+    struct sockaddr_un a = unix_address(shared_path);
     if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
         if (fd >= 0)
             close(fd);
@@ -2108,7 +2108,10 @@ static int connect_shared_server(void)
 
 /* Runs one schedule in the server; its wait status, or -1 when the
  * server is gone. A shared server that refuses the run or is gone before
- * it answers leaves the run to a server of its own. */
+ * it answers leaves the run to a server of its own: SERVED_AGAIN, the
+ * schedule to be run again from nothing (a shared server that died may
+ * have run some of it). */
+#define SERVED_AGAIN (-2)
 static int served_schedule(uint64_t seed, const char *rpath, const char *spath)
 {
     take_shared_server_name();
@@ -2119,7 +2122,13 @@ static int served_schedule(uint64_t seed, const char *rpath, const char *spath)
     memset(&rq, 0, sizeof(rq));
     rq.magic = SERVE_MAGIC;
     rq.is_replay = opts.is_replay;
-    rq.key = server_key();
+    static uint64_t key; /* the run's options do not change between schedules */
+    static int key_known;
+    if (!key_known) {
+        key = server_key();
+        key_known = 1;
+    }
+    rq.key = key;
     rq.seed = seed;
     snprintf(rq.strategy, sizeof(rq.strategy), "%s", opts.strategy);
     rq.pct_depth = opts.pct_depth;
@@ -2141,17 +2150,8 @@ static int served_schedule(uint64_t seed, const char *rpath, const char *spath)
         stop_server();
         if (!shared)
             return -1;
-        /* a server of this run's own from now on, and the schedule again
-         * from nothing (a shared server that died may have run some) */
-        shared_path[0] = '\0';
-        char session[4200];
-        const char *slash = strrchr(rpath, '/');
-        snprintf(session, sizeof(session), "%.*s/session", slash ? (int)(slash - rpath) : 1,
-                 slash ? rpath : ".");
-        unlink(rpath);
-        unlink(spath);
-        hr_remove_tree(session);
-        return served_schedule(seed, rpath, spath);
+        shared_path[0] = '\0'; /* a server of this run's own from now on */
+        return SERVED_AGAIN;
     }
     shared_served += shared;
     return rp.status;
@@ -2166,10 +2166,7 @@ pid_t cli_shared_server_start(const char *hostrace, char *const run_argv[], cons
     snprintf(rpath, sizeof(rpath), "%s/result.bin", dir);
     snprintf(spath, sizeof(spath), "%s/schedule.txt", dir);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_un a;
-    memset(&a, 0, sizeof(a));
-    a.sun_family = AF_UNIX;
-    memcpy(a.sun_path, sock, strlen(sock));
+    struct sockaddr_un a = unix_address(sock);
     unlink(sock);
     if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 4) < 0) {
         if (fd >= 0)
@@ -2271,14 +2268,17 @@ static child_outcome run_child(int index, uint64_t seed, const char *tmpdir, int
     snprintf(rpath, sizeof(rpath), "%s/result.bin", tmpdir);
     snprintf(spath, sizeof(spath), "%s/schedule.txt", tmpdir);
     snprintf(session, sizeof(session), "%s/session", tmpdir); /* begin_session */
-    unlink(rpath);
-    unlink(spath);
-    hr_remove_tree(session);
-    fflush(NULL);
     /* every schedule forks from the schedule server, an interpreter
      * started once per exploration or replay: the interpreter's start is
      * most of a short schedule's cost (docs/design-notes.md) */
-    int st = served_schedule(seed, rpath, spath);
+    int st;
+    do {
+        unlink(rpath);
+        unlink(spath);
+        hr_remove_tree(session);
+        fflush(NULL);
+        st = served_schedule(seed, rpath, spath);
+    } while (st == SERVED_AGAIN);
     if (st == -1) {
         oc.lost = 1;
         return oc;
@@ -2650,20 +2650,18 @@ static int check_script(void)
     return 0;
 }
 
-static int read_input(void)
+static int read_input(char *msg, size_t mlen)
 {
     FILE *f = fopen(opts.input, "rb");
     if (!f) {
-        fprintf(stderr, "hostrace %s: cannot open --input '%s': %s\n", opts.cmd, opts.input,
-                strerror(errno));
+        snprintf(msg, mlen, "cannot open --input '%s': %s", opts.input, strerror(errno));
         return -1;
     }
     char err[512];
     input_bytes = hr_read_stream(f, opts.input, &input_len, err, sizeof(err));
     fclose(f);
     if (!input_bytes) {
-        fprintf(stderr, "hostrace %s: cannot read --input '%s' (%s)\n", opts.cmd, opts.input,
-                err);
+        snprintf(msg, mlen, "cannot read --input '%s' (%s)", opts.input, err);
         return -1;
     }
     return 0;
@@ -2672,18 +2670,15 @@ static int read_input(void)
 /* --program: decodes the input; its schedule bytes drive the bytes
  * strategy unless --input gives others, and its host switches apply on top
  * of --host. */
-static int load_program(void)
+static int load_program(char *msg, size_t mlen)
 {
-    char err[1024];
     program = prog_new();
     if (!program) {
-        fprintf(stderr, "hostrace %s: internal error: out of memory\n", opts.cmd);
+        snprintf(msg, mlen, "internal error: out of memory");
         return -1;
     }
-    if (hr_program_load(opts.script, program, err, sizeof(err)) < 0) {
-        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, err);
+    if (hr_program_load(opts.script, program, msg, mlen) < 0)
         return -1;
-    }
     prog_host_switches(program, &opts.sw);
     report_set_generated_source(PROGRAM_PY);
     if (!opts.input) /* the program lives as long as the process */
@@ -3176,10 +3171,12 @@ int cli_run(int argc, char **argv)
         return CLI_EXIT_USAGE;
     if (trailer.present)
         apply_trailer(host_args, nhost, frames_given);
-    if (opts.input && read_input() < 0)
+    char msg[1024];
+    if ((opts.input && read_input(msg, sizeof(msg)) < 0) ||
+        (opts.program && load_program(msg, sizeof(msg)) < 0)) {
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, msg);
         return CLI_EXIT_USAGE;
-    if (opts.program && load_program() < 0)
-        return CLI_EXIT_USAGE;
+    }
     if (result_path && serve_fd >= 0)
         serve(); /* never returns */
     if (result_path) {
@@ -3283,8 +3280,11 @@ int cli_replay(int argc, char **argv)
                 "hostrace replay: note: %s is not the script the schedule was recorded for "
                 "(xxh64 %s, recorded %s); replaying and checking each decision\n",
                 opts.script, hash, opts.replay.script_hash);
-    if (opts.program && load_program() < 0)
+    char msg[1024];
+    if (opts.program && load_program(msg, sizeof(msg)) < 0) {
+        fprintf(stderr, "hostrace %s: %s\n", opts.cmd, msg);
         return CLI_EXIT_USAGE;
+    }
     /* a repro.py runs under its trailer's source-name; the rest of the
      * trailer is the schedule file's business */
     if (!opts.program && !opts.addon && load_trailer() < 0)
