@@ -628,6 +628,8 @@ def case_triage(h):
         check(p.returncode == 1 and sigs[0] in [f["signature"] for f in rep["findings"]],
               "replay.sh: exit %d, findings %r" % (p.returncode, rep.get("findings")),
               p.stderr.decode(errors="replace"))
+        check(b"not the script" not in p.stderr, "replay.sh takes repro.py for another script",
+              p.stderr.decode(errors="replace"))
 
         def snapshot():
             snap = {}

@@ -155,6 +155,10 @@ def minimize_one(h, d, sig, what, env, twice=True):
     code, out2, err2 = run(["sh", os.path.join(mdir, "replay.sh"), "--json"], env=env)
     check(sig in signatures(out2), "%s: minimized replay.sh does not show %s" % (what, sig),
           out2 + err2)
+    # repro.py's code is the code the schedule was recorded with: no
+    # "not the script the schedule was recorded for" note
+    check("not the script" not in err2, "%s: replay.sh takes repro.py for another script" % what,
+          err2)
     check_repro(h, mdir, sig, what + " (minimized)")
     if twice:
         first = tree_digest(mdir)

@@ -298,6 +298,7 @@ static char child_msg[1024];
 static struct {
     int present;
     uint8_t *text;      /* the whole script, NUL-terminated */
+    size_t code_len;    /* the code's length: the text before the mark */
     char name[64];      /* source-name: the file name the code runs under */
     int generated;      /* its line numbers are left out of signatures */
     char host[256];     /* host switches, "k=v k=v" */
@@ -584,12 +585,19 @@ static void print_trace(FILE *out)
     fflush(out);
 }
 
-/* the script's xxh64, taken before the run (a crash cannot read files) */
+/* How much of the script is its code: a repro.py's without the reproducer
+ * trailer, so that a finding's repro.py has the hash of the script its
+ * schedule was recorded with (a macro: hash_script runs on the run's
+ * thread, and the calls it makes there are the same as before). */
+#define CODE_LEN() (trailer.present ? trailer.code_len : SIZE_MAX)
+
+/* the xxh64 of the script's code, taken before the run (a crash cannot
+ * read files) */
 static char script_hash[17];
 
 static void hash_script(void)
 {
-    if (hr_file_hash(opts.script, script_hash) < 0)
+    if (hr_file_hash_prefix(opts.script, CODE_LEN(), script_hash) < 0)
         snprintf(script_hash, sizeof(script_hash), "unreadable");
 }
 
@@ -1844,6 +1852,15 @@ static uint64_t server_key(void)
     return h;
 }
 
+/* A request's fixed-size string field into the child's own buffer of the
+ * same size, terminated (the request came over a socket). */
+#define COPY_FIELD(dst, src)                                                   \
+    do {                                                                       \
+        _Static_assert(sizeof(dst) == sizeof(src), "field and buffer sizes");  \
+        memcpy((dst), (src), sizeof(dst));                                     \
+        (dst)[sizeof(dst) - 1] = '\0';                                         \
+    } while (0)
+
 /* In a schedule the server forked: the request's input in place of the
  * server's (the schedule bytes, or the program it decodes and its Python).
  * 0, or -1 with the error in child_msg. */
@@ -1853,15 +1870,13 @@ static int take_request_input(const serve_req *rq)
 {
     static char program_path[4096], input_path[4096];
     if (rq->input[0]) {
-        memcpy(input_path, rq->input, sizeof(input_path));
-        input_path[sizeof(input_path) - 1] = '\0';
+        COPY_FIELD(input_path, rq->input);
         opts.input = input_path;
         if (read_input(child_msg, sizeof(child_msg)) < 0)
             return -1;
     }
     if (rq->program[0]) {
-        memcpy(program_path, rq->program, sizeof(program_path));
-        program_path[sizeof(program_path) - 1] = '\0';
+        COPY_FIELD(program_path, rq->program);
         opts.script = program_path;
         if (load_program(child_msg, sizeof(child_msg)) < 0)
             return -1;
@@ -1918,18 +1933,15 @@ static void serve_parent(int fd, uint64_t key)
                 close(serve_fd);
             served = 1;
             scheduled = 1;
-            memcpy(strategy_name, rq.strategy, sizeof(strategy_name));
-            strategy_name[sizeof(strategy_name) - 1] = '\0';
+            COPY_FIELD(strategy_name, rq.strategy);
             opts.strategy = strategy_name;
             opts.seed = rq.seed;
             opts.pct_depth = rq.pct_depth;
             opts.pct_steps = rq.pct_steps;
             opts.max_steps = rq.max_steps;
             opts.max_vtime_ms = rq.max_vtime_ms;
-            memcpy(rpath, rq.result, sizeof(rpath));
-            rpath[sizeof(rpath) - 1] = '\0';
-            memcpy(spath, rq.schedule, sizeof(spath));
-            spath[sizeof(spath) - 1] = '\0';
+            COPY_FIELD(rpath, rq.result);
+            COPY_FIELD(spath, rq.schedule);
             result_path = rpath;
             schedule_path = spath;
             if (take_request_input(&rq) < 0) {
@@ -1937,8 +1949,7 @@ static void serve_parent(int fd, uint64_t key)
                 child_finish();
             }
             if (rq.is_replay) {
-                memcpy(replay_path, rq.replay_path, sizeof(replay_path));
-                replay_path[sizeof(replay_path) - 1] = '\0';
+                COPY_FIELD(replay_path, rq.replay_path);
                 opts.replay_path = replay_path;
                 if (hr_schedule_read(opts.replay_path, &opts.replay, err, sizeof(err)) < 0) {
                     child_stat = CHILD_INPUT_ERROR;
@@ -2912,6 +2923,7 @@ static int load_trailer(void)
      * costs Python's compiler other allocations, TSan events in the run's
      * thread, and TSan could keep other accesses than in the finding's run) */
     ((char *)trailer.text)[mark - t] = 0;
+    trailer.code_len = (size_t)(mark - t);
     return 0;
 }
 
@@ -3274,12 +3286,6 @@ int cli_replay(int argc, char **argv)
         }
     if (check_script() < 0)
         return CLI_EXIT_USAGE;
-    char hash[17];
-    if (hr_file_hash(opts.script, hash) == 0 && strcmp(hash, opts.replay.script_hash) != 0)
-        fprintf(stderr,
-                "hostrace replay: note: %s is not the script the schedule was recorded for "
-                "(xxh64 %s, recorded %s); replaying and checking each decision\n",
-                opts.script, hash, opts.replay.script_hash);
     char msg[1024];
     if (opts.program && load_program(msg, sizeof(msg)) < 0) {
         fprintf(stderr, "hostrace %s: %s\n", opts.cmd, msg);
@@ -3289,6 +3295,13 @@ int cli_replay(int argc, char **argv)
      * trailer is the schedule file's business */
     if (!opts.program && !opts.addon && load_trailer() < 0)
         return CLI_EXIT_USAGE;
+    char hash[17];
+    if (hr_file_hash_prefix(opts.script, CODE_LEN(), hash) == 0 &&
+        strcmp(hash, opts.replay.script_hash) != 0)
+        fprintf(stderr,
+                "hostrace replay: note: %s is not the script the schedule was recorded for "
+                "(xxh64 %s, recorded %s); replaying and checking each decision\n",
+                opts.script, hash, opts.replay.script_hash);
     if (setup_output() < 0)
         return CLI_EXIT_INTERNAL;
     opts.out = DEFAULT_OUT;

@@ -64,5 +64,8 @@ void hr_schedule_free(hr_schedule *s);
  * relative names and bytes, in name order, __pycache__ left out); -1 when
  * unreadable. */
 int hr_file_hash(const char *path, char out[17]);
+/* The same hash of a file's first limit bytes (a repro.py's code without
+ * its trailer). */
+int hr_file_hash_prefix(const char *path, size_t limit, char out[17]);
 
 #endif
