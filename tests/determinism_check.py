@@ -11,8 +11,17 @@ code. Neither the order in which findings are listed (by the first
 schedule that found each) nor how often TSan reported one race ("seen N
 times") is compared: see docs/design-notes.md, "Which race TSan reports".
 
+With --races-by-signature (the free-threaded TSan build), a data race is
+compared by its signature (the unordered pair of sites) and not by the
+accesses its message describes: there the interpreter is itself built with
+TSan, its own waits count TSan events by real time, and which of a pair of
+sites' racing accesses TSan reports (thread 1's read and thread 2's write,
+or the other way round) can differ between runs of one schedule (see
+docs/design-notes.md, "Which race TSan reports").
+
 Usage: determinism_check.py HOSTRACE SCRIPT [--seeds 10] [--runs 20]
-                            [--strategy pct] [extra hostrace options...]
+                            [--strategy pct] [--races-by-signature]
+                            [extra hostrace options...]
 """
 
 import argparse
@@ -24,9 +33,10 @@ import tempfile
 
 FINDING = re.compile(r"^(ERROR|WARNING) \[[0-9a-f]{16}\] ")
 SEEN = re.compile(r" \(seen \d+ times\)$")
+RACE = re.compile(r"^((ERROR|WARNING) \[[0-9a-f]{16}\] data-race): ")
 
 
-def normalise(stdout):
+def normalise(stdout, races_by_signature=False):
     """The decision trace in order, then the distinct findings sorted: the
     order in which findings are listed is the order of the first schedule
     that found each, and under TSan a schedule whose one write races with
@@ -38,7 +48,11 @@ def normalise(stdout):
         if line.startswith("trace:"):
             trace.append(line)
         elif FINDING.match(line):
-            findings.append(SEEN.sub("", line))
+            line = SEEN.sub("", line)
+            race = RACE.match(line)
+            if races_by_signature and race:
+                line = race.group(1)
+            findings.append(line)
     return trace + sorted(findings)
 
 
@@ -49,6 +63,7 @@ def main():
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--strategy", default="pct")
+    ap.add_argument("--races-by-signature", action="store_true")
     args, extra = ap.parse_known_args()
     out = tempfile.mkdtemp(prefix="hostrace-det-")
     cmd = [args.hostrace, "run", args.script, "--strategy", args.strategy, "--seed", "0",
@@ -58,7 +73,7 @@ def main():
     first_code = None
     for i in range(args.runs):
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=3600)
-        lines = normalise(p.stdout.decode(errors="replace"))
+        lines = normalise(p.stdout.decode(errors="replace"), args.races_by_signature)
         decisions = sum(1 for l in lines if l.startswith("trace:") and " step " in l)
         if p.returncode not in (0, 1):
             print("FAIL: run %d: exit %d\n%s" % (i, p.returncode, p.stderr.decode(errors="replace")[-3000:]))
