@@ -33,7 +33,7 @@
 #include "cli/cli.h"
 #include "cli/program.h"
 #include "coverage.h"
-#include "prog.h"
+#include "prog/prog.h"
 #include "py/py.h"
 #include "sched/sched.h"
 

@@ -1,5 +1,5 @@
 /* cli: causes in JSON and text (causes.h). */
-#include "cli/causes.h"
+#include "causes.h"
 
 #include <string.h>
 

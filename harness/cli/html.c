@@ -17,7 +17,7 @@
  * side only gathers and escapes the data, and also writes the same facts as
  * plain HTML (decision table, access list) so the page reads without
  * JavaScript too. */
-#include "cli/html.h"
+#include "html.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/program.h"
-#include "cli/schedule.h"
+#include "program.h"
+#include "schedule.h"
 
 /* ---- growing text buffer ----------------------------------------------------- */
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <string.h>
 
-#include "cli/program.h"
+#include "program.h"
 
 static const char usage[] =
     "usage: hostrace <command> [options]\n"

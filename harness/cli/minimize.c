@@ -39,8 +39,8 @@
  * are used, so decisions past them stay the PRNG's. The result is a
  * finding directory of the same layout. */
 #include "cli.h"
-#include "cli/program.h"
-#include "cli/schedule.h"
+#include "program.h"
+#include "schedule.h"
 #include "sched/strategy.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * prints the Python a fuzz input runs, `hostrace encode` turns the text
  * form into input bytes, and hr_program_load reads either form for
  * `hostrace run --program`. */
-#include "cli/program.h"
+#include "program.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 #define TEXT_MAGIC "hostrace-program "
 #define MAX_INPUT (16u << 20)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "prog.h"
+#include "prog/prog.h"
 
 /* The whole of stream f (name for messages), at most 16 MiB, with a NUL
  * after it (not counted in *len); malloc'd. NULL with a message in err

@@ -35,8 +35,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cli/program.h"
-#include "cli/schedule.h"
+#include "program.h"
+#include "schedule.h"
 #include "py/py.h"
 
 #ifndef HR_SANITIZER

@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "cli/html.h"
-#include "cli/sarif.h"
+#include "html.h"
+#include "sarif.h"
 
 static const char usage[] =
     "usage: hostrace report FINDINGS_DIR [--sarif FILE] [--html DIR]\n"

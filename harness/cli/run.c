@@ -8,8 +8,8 @@
  * parent merges the findings by signature and saves each new one with its
  * schedule file. */
 #include "cli.h"
-#include "cli/causes.h"
-#include "cli/program.h"
+#include "causes.h"
+#include "program.h"
 #include "host/host.h"
 #include "py/py.h"
 #include "report/report.h"

@@ -14,7 +14,7 @@
  * relative to SRCROOT, the finding's own files relative to FINDINGS, so a
  * code-scanning UI can map them onto a checkout. partialFingerprints carry
  * the cause's id, which is what makes two runs' results the same result. */
-#include "cli/sarif.h"
+#include "sarif.h"
 #include "report/report.h"
 
 #include <jansson.h>

@@ -21,8 +21,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "cli/causes.h"
-#include "cli/program.h"
+#include "causes.h"
+#include "program.h"
 
 static const char usage[] =
     "usage: hostrace triage DIR... [--out DIR] [--script SCRIPT.py] [--timeout S]\n"

@@ -16,7 +16,7 @@
 #ifndef HOSTRACE_HOST_H
 #define HOSTRACE_HOST_H
 
-#include "../sched/sched.h"
+#include "sched/sched.h"
 
 #include <stddef.h>
 

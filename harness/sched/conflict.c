@@ -6,8 +6,8 @@
  * they reach no new code. Runs with the token held (one thread at a time),
  * and is built without TSan instrumentation like the token scheduler: it is
  * hostrace's bookkeeping, not the host's. */
-#include "sched/sched.h"
-#include "sched/sched_internal.h"
+#include "sched.h"
+#include "sched_internal.h"
 
 #include <stdint.h>
 #include <string.h>

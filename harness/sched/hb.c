@@ -33,8 +33,8 @@
  * Everything runs on the token holder (one thread at a time) and is
  * hostrace's bookkeeping: like the scheduler it is built without TSan
  * instrumentation. */
-#include "sched/sched.h"
-#include "sched/sched_internal.h"
+#include "sched.h"
+#include "sched_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* tests/fuzz/prog_check.c: checks of the program codec (fuzz/prog.h).
+/* tests/fuzz/prog_check.c: checks of the program codec (harness/prog/prog.h).
  *
  *   hr_prog_check [N]              N random inputs (default 100000) and the
  *                                  edge cases: decode -> text -> from_text and
@@ -14,7 +14,7 @@
  *
  * The inputs come from a fixed-seed splitmix64, so every run checks the same
  * programs. Exit status 0 only when every check passed. */
-#include "prog.h"
+#include "prog/prog.h"
 
 #include <dirent.h>
 #include <errno.h>

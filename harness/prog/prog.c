@@ -1,4 +1,4 @@
-/* fuzz/prog.c: the program codec (interface and guarantees in prog.h).
+/* harness/prog/prog.c: the program codec (interface and guarantees in prog.h).
  *
  * A program is a header (host switches, scene frame range and render size),
  * up to PROG_MAX_OPS top-level operations and the schedule bytes. Every
@@ -1395,7 +1395,7 @@ size_t prog_to_python(const prog_program *p, char *out, size_t cap)
     int todo = in.uses[PK_POST] || in.uses[PK_DRAIN];
 
     prog_printf(&o, "# hostrace program: %d operation%s, %zu schedule byte%s "
-                    "(written by the program codec, fuzz/prog.c)\n",
+                    "(written by the program codec, prog/prog.c)\n",
                 p->nops, p->nops == 1 ? "" : "s", p->nsched, p->nsched == 1 ? "" : "s");
     if (p->sw) {
         prog_printf(&o, "# host switches:");

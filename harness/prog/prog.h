@@ -1,4 +1,4 @@
-/* fuzz/prog.h: the program codec.
+/* harness/prog/prog.h: the program codec.
  *
  * A fuzz input is a program followed by schedule bytes. Decoding is total:
  * every byte string, including the empty one, decodes to a valid program
