@@ -102,6 +102,8 @@ int main(int argc, char **argv)
     sched_config cfg = {0};
     cfg.strategy = st;
     cfg.record = 0; /* no decision list: it would grow by one per handoff */
+    static const char *const roles[] = {"worker"}; /* a host model's one role */
+    sched_roles_set(roles, 1);
     sched_start(&cfg);
 
     double ns_noswitch[MAX_REPS], ns_handoff[MAX_REPS], ns_access[2][MAX_REPS];
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
     /* (b) handoff: main and a fresh worker per repetition, rr */
     for (int r = 0; r < reps; r++) {
         sched_thread *t;
-        int rc = sched_thread_create(&t, SCHED_ROLE_JOB, "w1", worker, &half);
+        int rc = sched_thread_create(&t, SCHED_ROLE_HOST, "w1", worker, &half);
         if (rc) {
             fprintf(stderr, "hr_bench_sched: sched_thread_create: %s\n", strerror(rc));
             return 1;

@@ -124,7 +124,7 @@ static void start_workers(Host *h, int want)
         *a = (worker_arg){h, w};
         char name[32];
         snprintf(name, sizeof(name), "depsgraph-%d", w);
-        if (sched_thread_create(&dg->workers[w], SCHED_ROLE_DEPSGRAPH_WORKER, name, pool_worker,
+        if (sched_thread_create(&dg->workers[w], HOST_ROLE_DEPSGRAPH_WORKER, name, pool_worker,
                                 a) != 0) {
             host_mem_free(a);
             break;

@@ -202,6 +202,14 @@ const char *host_handler_name(host_handler_type t);
 typedef struct Host Host;
 typedef struct HostRenderEngine HostRenderEngine;
 
+/* The roles of Blender's own threads (host_new names them to the
+ * scheduler: "render-job", "depsgraph-worker", "job"). */
+enum {
+    HOST_ROLE_RENDER_JOB = SCHED_ROLE_HOST,
+    HOST_ROLE_DEPSGRAPH_WORKER,
+    HOST_ROLE_JOB,
+};
+
 /* Calls into the scripting layer. Any may be NULL. Each callee takes the
  * GIL itself. */
 typedef struct host_callbacks {

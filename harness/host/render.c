@@ -331,7 +331,7 @@ host_op_result host_render(Host *h, int invoke, int animation, int write_still)
         job->data = rd;
         if (h->sw.lock_interface)
             set_interface_locked(h, 1);
-        if (jobs_start(h, job, "render-job", SCHED_ROLE_RENDER_JOB) != 0) {
+        if (jobs_start(h, job, "render-job", HOST_ROLE_RENDER_JOB) != 0) {
             render_endjob(job, rd);
             host_mem_free(job);
             return HOST_OP_CANCELLED;

@@ -116,11 +116,18 @@ static HostObject *startup_object(Host *h, HostCollection *coll, const char *nam
     return ob;
 }
 
+static const char *const host_role_names[] = {
+    [HOST_ROLE_RENDER_JOB - SCHED_ROLE_HOST] = "render-job",
+    [HOST_ROLE_DEPSGRAPH_WORKER - SCHED_ROLE_HOST] = "depsgraph-worker",
+    [HOST_ROLE_JOB - SCHED_ROLE_HOST] = "job",
+};
+
 Host *host_new(const host_switches *sw, const host_callbacks *cb)
 {
     Host *h = calloc(1, sizeof(*h));
     if (!h)
         return NULL;
+    sched_roles_set(host_role_names, (int)(sizeof(host_role_names) / sizeof(*host_role_names)));
     if (sw)
         h->sw = *sw;
     if (cb)

@@ -26,15 +26,24 @@ sched_location_fn sched_location_;
 #define t_record sched_self_
 #define g_location sched_location_
 
-static const char *const role_names[] = {
-    "main", "render-job", "depsgraph-worker", "job", "python", "unknown",
-};
+static const char *const role_names[SCHED_ROLE_HOST] = {"main", "python", "unknown"};
+static const char *const *host_role_names;
+static int host_nroles;
+
+void sched_roles_set(const char *const *names, int n)
+{
+    host_role_names = names;
+    host_nroles = n < 0 ? 0 : n > SCHED_MAX_ROLES - SCHED_ROLE_HOST ? SCHED_MAX_ROLES - SCHED_ROLE_HOST : n;
+}
 
 const char *sched_role_name(sched_role role)
 {
-    if ((unsigned)role > SCHED_ROLE_UNKNOWN)
-        role = SCHED_ROLE_UNKNOWN;
-    return role_names[role];
+    if (role >= 0 && role < SCHED_ROLE_HOST)
+        return role_names[role];
+    if (role >= SCHED_ROLE_HOST && role < SCHED_ROLE_HOST + host_nroles &&
+        host_role_names[role - SCHED_ROLE_HOST])
+        return host_role_names[role - SCHED_ROLE_HOST];
+    return role_names[SCHED_ROLE_UNKNOWN];
 }
 
 uint64_t sched_os_tid(void) { return (uint64_t)syscall(SYS_gettid); }

@@ -24,16 +24,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum sched_role {
-    SCHED_ROLE_MAIN = 0,
-    SCHED_ROLE_RENDER_JOB,
-    SCHED_ROLE_DEPSGRAPH_WORKER,
-    SCHED_ROLE_JOB,
-    SCHED_ROLE_PYTHON,
-    SCHED_ROLE_UNKNOWN,
-} sched_role;
+/* A thread's role: what the thread is to the host, by which reports name
+ * it. The scheduler knows three, the host's main thread, a Python thread
+ * and a thread not registered; a host model names its own threads' roles
+ * (sched_roles_set), numbered from SCHED_ROLE_HOST. */
+typedef int sched_role;
+enum {
+    SCHED_ROLE_MAIN = 0, /* "main" */
+    SCHED_ROLE_PYTHON,   /* "python" */
+    SCHED_ROLE_UNKNOWN,  /* "unknown" */
+    SCHED_ROLE_HOST,     /* the host model's first: names[0] of sched_roles_set */
+    SCHED_MAX_ROLES = SCHED_ROLE_HOST + 16,
+};
 
-/* "main", "render-job", "depsgraph-worker", "job", "python", "unknown". */
+/* The host model's roles: role SCHED_ROLE_HOST + i is names[i] (n at most
+ * SCHED_MAX_ROLES - SCHED_ROLE_HOST). names is the caller's and must stay
+ * (a static table); set it before the host's threads start. */
+void sched_roles_set(const char *const *names, int n);
+/* The role's name; "unknown" for a role no one named. */
 const char *sched_role_name(sched_role role);
 
 /* ---- threads ---------------------------------------------------------- */

@@ -1194,8 +1194,8 @@ static void test_render_invoke_job(void)
     CHECK(hlog_count(HOST_CB_RENDER_COMPLETE) == 1);
     CHECK(hlog_count(HOST_CB_RENDER_CANCEL) == 0);
     /* every render handler of an invoke render runs on the job thread */
-    CHECK(hlog_len() > 0 && hlog_render_not_on(SCHED_ROLE_RENDER_JOB) == 0);
-    if (hlog_render_not_on(SCHED_ROLE_RENDER_JOB) != 0)
+    CHECK(hlog_len() > 0 && hlog_render_not_on(HOST_ROLE_RENDER_JOB) == 0);
+    if (hlog_render_not_on(HOST_ROLE_RENDER_JOB) != 0)
         hlog_dump("invoke");
     CHECK(h->G.is_rendering == 0);
     CHECK(h->render_result && h->render_result->w == 16 && h->render_result->h == 8);
@@ -1705,7 +1705,7 @@ static void test_shutdown_during_render(void)
     CHECK(h->G.is_rendering == 0);
     /* the job ended one way or the other, exactly once, on its thread */
     CHECK(hlog_count(HOST_CB_RENDER_COMPLETE) + hlog_count(HOST_CB_RENDER_CANCEL) == 1);
-    CHECK(hlog_render_not_on(SCHED_ROLE_RENDER_JOB) == 0);
+    CHECK(hlog_render_not_on(HOST_ROLE_RENDER_JOB) == 0);
     host_free(h);
 }
 
