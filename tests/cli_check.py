@@ -76,6 +76,25 @@ def case_unknown_host_switch(h):
                    "unknown host switch 'bogus'")
     one_line_error(*run(h, "run", os.path.join(CLI, "raises.py"), "--host", "render=fast"), 2,
                    "render")
+    # every key the error lists is one the run accepts and reports in its
+    # JSON (one table parses and writes them), bpy_on_main only when on
+    _, _, err = run(h, "run", os.path.join(CLI, "raises.py"), "--host", "bogus=1")
+    keys = err.split("(keys: ", 1)[1].split(")", 1)[0].split()
+    check(len(keys) >= 7 and "render" in keys and "bpy_on_main" in keys, "keys %r" % keys)
+    on = ["%s=%s" % (k, "exec" if k == "render" else "0" if k == "drivers_gil_release" else "1")
+          for k in keys]
+    with tempfile.TemporaryDirectory() as tmp:
+        for switches in ([], on):
+            args = [a for sw in switches for a in ("--host", sw)]
+            code, out, err = run(h, "run", os.path.join(HERE, "..", "corpus", "scripts",
+                                                         "threads_joined.py"),
+                                 "--json", "--out", tmp, *args)
+            host = json.loads(out)["host"]
+            want = {k: (("exec" if switches else "invoke") if k == "render" else
+                        bool(switches) != (k == "drivers_gil_release")) for k in keys}
+            if not switches:
+                del want["bpy_on_main"]
+            check(code == 0 and host == want, "host %r, expected %r" % (host, want), err)
 
 
 def findings(h, script, *extra):

@@ -87,13 +87,8 @@ static json_t *sanitizers_for(const char *kind, const char *detector)
 /* A host switch "key=value" with a known key. */
 static int valid_switch(const char *s)
 {
-    static const char *const keys[] = {"lock_interface=", "render=", "timers_lock=",
-                                       "main_thread_guard=", "rna_safety=",
-                                       "drivers_gil_release=", "bpy_on_main="};
-    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-        if (strncmp(s, keys[i], strlen(keys[i])) == 0 && s[strlen(keys[i])])
-            return 1;
-    return 0;
+    const char *eq = strchr(s, '=');
+    return eq && eq[1] && host_switch_find(s, (size_t)(eq - s)) != NULL;
 }
 
 typedef struct case_run {

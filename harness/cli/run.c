@@ -449,32 +449,20 @@ static json_t *finding_json(const report_finding *f)
 
 static json_t *host_json(void)
 {
-    json_t *o = json_pack("{s:b, s:s, s:b, s:b, s:b, s:b}", "lock_interface",
-                          opts.sw.lock_interface, "render",
-                          opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke", "timers_lock",
-                          opts.sw.timers_lock, "main_thread_guard", opts.sw.main_thread_guard,
-                          "rna_safety", opts.sw.rna_safety, "drivers_gil_release",
-                          !opts.sw.drivers_gil_keep);
-    /* only when on: files written before the switch existed stay the same */
-    if (opts.sw.bpy_on_main)
-        json_object_set_new(o, "bpy_on_main", json_true());
+    /* the switches host_switches_format writes: the same in every file */
+    json_t *o = json_object();
+    for (int i = 0; i < host_switch_count(); i++) {
+        const host_switch_def *d = host_switch_at(i);
+        if (!d->always && host_switch_is_default(&opts.sw, d))
+            continue;
+        json_object_set_new(o, d->key,
+                            d->is_bool ? json_boolean(host_switch_get(&opts.sw, d))
+                                       : json_string(host_switch_value_name(&opts.sw, d)));
+    }
     return o;
 }
 
-static void host_string(char *out, size_t len)
-{
-    snprintf(out, len, "lock_interface=%d render=%s timers_lock=%d main_thread_guard=%d "
-                       "rna_safety=%d drivers_gil_release=%d",
-             opts.sw.lock_interface, opts.sw.render == HOST_RENDER_EXEC ? "exec" : "invoke",
-             opts.sw.timers_lock, opts.sw.main_thread_guard, opts.sw.rna_safety,
-             !opts.sw.drivers_gil_keep);
-    /* only when on: schedules and trailers written before it stay valid
-     * and the same */
-    if (opts.sw.bpy_on_main) {
-        size_t n = strlen(out);
-        snprintf(out + n, len - n, " bpy_on_main=1");
-    }
-}
+static void host_string(char *out, size_t len) { host_switches_format(&opts.sw, out, len); }
 
 /* Distinct bpy names the run met that the mock does not model. */
 static int unsupported_count(void)
@@ -1622,20 +1610,12 @@ static char **server_argv(uint64_t seed, const char *rpath, const char *spath)
     NUM("%d", opts.timeout);
     ARG("--stall");
     NUM("%d", opts.stall);
-    ARG("--host");
-    NUM("lock_interface=%d", opts.sw.lock_interface);
-    ARG("--host");
-    ARG(opts.sw.render == HOST_RENDER_EXEC ? "render=exec" : "render=invoke");
-    ARG("--host");
-    NUM("timers_lock=%d", opts.sw.timers_lock);
-    ARG("--host");
-    NUM("main_thread_guard=%d", opts.sw.main_thread_guard);
-    ARG("--host");
-    NUM("rna_safety=%d", opts.sw.rna_safety);
-    ARG("--host");
-    NUM("drivers_gil_release=%d", !opts.sw.drivers_gil_keep);
-    ARG("--host");
-    NUM("bpy_on_main=%d", opts.sw.bpy_on_main);
+    for (int i = 0; i < host_switch_count(); i++) {
+        const host_switch_def *d = host_switch_at(i);
+        ARG("--host");
+        snprintf(buf[b], sizeof(buf[b]), "%s=%s", d->key, host_switch_value_name(&opts.sw, d));
+        ARG(buf[b++]);
+    }
     if (opts.trace)
         ARG("--trace");
     if (opts.json)

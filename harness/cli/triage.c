@@ -403,13 +403,23 @@ static int cmp_groups(const void *a, const void *b)
 
 /* ---- fixes --------------------------------------------------------------------- */
 
-/* The variants --fixes tries: each host switch away from Blender as it is,
- * then the script-side remedy. */
-static const char *const fix_variants[] = {
-    "lock_interface=1", "render=exec", "timers_lock=1", "main_thread_guard=1",
-    "rna_safety=1",     "bpy_on_main=1",
-};
-#define NFIX_VARIANTS (sizeof(fix_variants) / sizeof(fix_variants[0]))
+/* The variants --fixes tries, from the host switches' table: each switch
+ * away from Blender as it is, then the script-side remedy. "key=value", or
+ * NULL past the last. */
+static const char *fix_variant(int v)
+{
+    static char names[16][64];
+    for (int i = 0, k = 0; i < host_switch_count() && k < 16; i++) {
+        const host_switch_def *d = host_switch_at(i);
+        if (!d->fix)
+            continue;
+        if (k++ == v) {
+            snprintf(names[v], sizeof(names[v]), "%s=%s", d->key, d->fix);
+            return names[v];
+        }
+    }
+    return NULL;
+}
 
 /* A new directory $TMPDIR/hostrace-WHAT-XXXXXX (or under /tmp) in tmp;
  * 0, or -1 with errno. */
@@ -543,8 +553,8 @@ static json_t *cause_fixes(const char *hostrace, const char *dir, const char *ca
     json_t *res = json_object(), *vars = json_array(), *base_others = json_array();
     json_object_set_new(res, "runs", json_integer(n + 1));
     int base_seen = 0;
-    for (int v = -1; v < (int)NFIX_VARIANTS && !hr_interrupted(); v++) {
-        const char *sw = v < 0 ? NULL : fix_variants[v];
+    for (int v = -1; (v < 0 || fix_variant(v)) && !hr_interrupted(); v++) {
+        const char *sw = v < 0 ? NULL : fix_variant(v);
         fprintf(stderr, "triage: fixes [%d/%d] %s: %s\n", index + 1, ncauses, cause_id,
                 sw ? sw : "as it is");
         json_t *o = json_object(), *others = json_array();

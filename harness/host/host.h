@@ -282,6 +282,29 @@ typedef struct host_switches {
     int bpy_on_main;
 } host_switches;
 
+/* One host switch (switches.c holds the table, in the order they are
+ * written). Its value is one of two: values[0] is the default, Blender as
+ * it is. */
+typedef struct host_switch_def {
+    const char *key;
+    const char *const *values; /* {"0", "1"}, {"invoke", "exec"} */
+    int is_bool;               /* parses 1/0, on/off, true/false; JSON true/false */
+    int always;                /* written at its default too (else only when on) */
+    const char *fix;           /* the value `triage --fixes` tries, or NULL */
+    size_t field;              /* offset of its int in host_switches */
+    int negated;               /* the field holds the value negated */
+} host_switch_def;
+int host_switch_count(void);
+const host_switch_def *host_switch_at(int i);
+/* The switch called key (klen bytes of it), or NULL. */
+const host_switch_def *host_switch_find(const char *key, size_t klen);
+/* The switch's value in sw: 0 or 1, the index into d->values. */
+int host_switch_get(const host_switches *sw, const host_switch_def *d);
+const char *host_switch_value_name(const host_switches *sw, const host_switch_def *d);
+int host_switch_is_default(const host_switches *sw, const host_switch_def *d);
+/* "key=value key=value ...": every switch that is written always, then
+ * the others that are on (the form of schedule files and trailers). */
+void host_switches_format(const host_switches *sw, char *out, size_t len);
 /* Parses "key=value" into sw. Returns 0, or -1 with a message in err. */
 int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errlen);
 /* The keys host_switch_parse accepts, space separated. */

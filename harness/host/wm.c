@@ -1,84 +1,14 @@
-/* The window manager: host creation with Blender's startup scene, host
- * switches, handlers, timers (an unlocked list unless timers_lock), modal
- * operators with TIMER events, draw handlers, the run_on_main queue, the
- * global context, the per-frame loop on main, and shutdown. */
+/* The window manager: host creation with Blender's startup scene,
+ * handlers, timers (an unlocked list unless timers_lock), modal operators
+ * with TIMER events, draw handlers, the run_on_main queue, the global
+ * context, the per-frame loop on main, and shutdown. The host switches
+ * are in switches.c. */
 #include "host_internal.h"
 #include "sched/tsan_annotate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- switches --------------------------------------------------------- */
-
-static int parse_bool(const char *v, int *out)
-{
-    static const char *const yes[] = {"1", "on", "true", "yes"};
-    static const char *const no[] = {"0", "off", "false", "no"};
-    for (size_t i = 0; i < 4; i++) {
-        if (strcmp(v, yes[i]) == 0)
-            return *out = 1, 0;
-        if (strcmp(v, no[i]) == 0)
-            return *out = 0, 0;
-    }
-    return -1;
-}
-
-const char *host_switch_keys(void)
-{
-    return "lock_interface render timers_lock main_thread_guard rna_safety drivers_gil_release "
-           "bpy_on_main";
-}
-
-int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errlen)
-{
-    const char *eq = strchr(kv, '=');
-    if (!eq || eq == kv) {
-        snprintf(err, errlen, "host switch '%s' is not KEY=VALUE (keys: %s)", kv,
-                 host_switch_keys());
-        return -1;
-    }
-    size_t klen = (size_t)(eq - kv);
-    const char *v = eq + 1;
-    struct {
-        const char *key;
-        int *field;
-    } bools[] = {
-        {"lock_interface", &sw->lock_interface},
-        {"timers_lock", &sw->timers_lock},
-        {"main_thread_guard", &sw->main_thread_guard},
-        {"rna_safety", &sw->rna_safety},
-        {"bpy_on_main", &sw->bpy_on_main},
-    };
-    for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
-        if (strlen(bools[i].key) == klen && strncmp(kv, bools[i].key, klen) == 0) {
-            if (parse_bool(v, bools[i].field) == 0)
-                return 0;
-            snprintf(err, errlen, "host switch %s: '%s' is not a boolean (1/0, on/off, true/false)",
-                     bools[i].key, v);
-            return -1;
-        }
-    if (klen == 19 && strncmp(kv, "drivers_gil_release", 19) == 0) {
-        int release;
-        if (parse_bool(v, &release) == 0)
-            return sw->drivers_gil_keep = !release, 0;
-        snprintf(err, errlen,
-                 "host switch drivers_gil_release: '%s' is not a boolean (1/0, on/off, true/false)",
-                 v);
-        return -1;
-    }
-    if (klen == 6 && strncmp(kv, "render", 6) == 0) {
-        if (strcmp(v, "invoke") == 0)
-            return sw->render = HOST_RENDER_INVOKE, 0;
-        if (strcmp(v, "exec") == 0)
-            return sw->render = HOST_RENDER_EXEC, 0;
-        snprintf(err, errlen, "host switch render: '%s' is not invoke or exec", v);
-        return -1;
-    }
-    snprintf(err, errlen, "unknown host switch '%.*s' (keys: %s)", (int)klen, kv,
-             host_switch_keys());
-    return -1;
-}
 
 static const char *const handler_names[HOST_CB_COUNT] = {
     "render_init",         "render_pre",           "render_post",          "render_write",

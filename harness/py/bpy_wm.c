@@ -497,20 +497,11 @@ static PyObject *py_switch(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "s", &name))
         return NULL;
     const host_switches *sw = &bpy_host->sw;
-    if (strcmp(name, "lock_interface") == 0)
-        return PyBool_FromLong(sw->lock_interface);
-    if (strcmp(name, "render") == 0)
-        return PyUnicode_FromString(sw->render == HOST_RENDER_EXEC ? "exec" : "invoke");
-    if (strcmp(name, "timers_lock") == 0)
-        return PyBool_FromLong(sw->timers_lock);
-    if (strcmp(name, "main_thread_guard") == 0)
-        return PyBool_FromLong(sw->main_thread_guard);
-    if (strcmp(name, "rna_safety") == 0)
-        return PyBool_FromLong(sw->rna_safety);
-    if (strcmp(name, "drivers_gil_release") == 0)
-        return PyBool_FromLong(!sw->drivers_gil_keep);
-    if (strcmp(name, "bpy_on_main") == 0)
-        return PyBool_FromLong(sw->bpy_on_main);
+    const host_switch_def *d = host_switch_find(name, strlen(name));
+    if (d && d->is_bool)
+        return PyBool_FromLong(host_switch_get(sw, d));
+    if (d)
+        return PyUnicode_FromString(host_switch_value_name(sw, d));
     PyErr_Format(PyExc_KeyError, "no host switch '%s'", name);
     return NULL;
 }
