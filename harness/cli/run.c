@@ -453,7 +453,7 @@ static json_t *host_json(void)
     json_t *o = json_object();
     for (int i = 0; i < host_switch_count(); i++) {
         const host_switch_def *d = host_switch_at(i);
-        if (!d->always && host_switch_is_default(&opts.sw, d))
+        if (!host_switch_written(&opts.sw, d))
             continue;
         json_object_set_new(o, d->key,
                             d->is_bool ? json_boolean(host_switch_get(&opts.sw, d))

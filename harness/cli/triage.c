@@ -403,23 +403,6 @@ static int cmp_groups(const void *a, const void *b)
 
 /* ---- fixes --------------------------------------------------------------------- */
 
-/* The variants --fixes tries, from the host switches' table: each switch
- * away from Blender as it is, then the script-side remedy. "key=value", or
- * NULL past the last. */
-static const char *fix_variant(int v)
-{
-    static char names[16][64];
-    for (int i = 0, k = 0; i < host_switch_count() && k < 16; i++) {
-        const host_switch_def *d = host_switch_at(i);
-        if (!d->fix)
-            continue;
-        if (k++ == v) {
-            snprintf(names[v], sizeof(names[v]), "%s=%s", d->key, d->fix);
-            return names[v];
-        }
-    }
-    return NULL;
-}
 
 /* A new directory $TMPDIR/hostrace-WHAT-XXXXXX (or under /tmp) in tmp;
  * 0, or -1 with errno. */
@@ -553,8 +536,17 @@ static json_t *cause_fixes(const char *hostrace, const char *dir, const char *ca
     json_t *res = json_object(), *vars = json_array(), *base_others = json_array();
     json_object_set_new(res, "runs", json_integer(n + 1));
     int base_seen = 0;
-    for (int v = -1; (v < 0 || fix_variant(v)) && !hr_interrupted(); v++) {
-        const char *sw = v < 0 ? NULL : fix_variant(v);
+    /* the runs as it is (v = -1), then the variants from the host
+     * switches' table: each switch with a fix value, away from Blender as it
+     * is, the script-side remedy last */
+    for (int v = -1; v < host_switch_count() && !hr_interrupted(); v++) {
+        const host_switch_def *d = v < 0 ? NULL : host_switch_at(v);
+        if (d && !d->fix)
+            continue;
+        char swbuf[96];
+        if (d)
+            snprintf(swbuf, sizeof(swbuf), "%s=%s", d->key, d->fix);
+        const char *sw = d ? swbuf : NULL;
         fprintf(stderr, "triage: fixes [%d/%d] %s: %s\n", index + 1, ncauses, cause_id,
                 sw ? sw : "as it is");
         json_t *o = json_object(), *others = json_array();

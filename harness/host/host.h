@@ -283,8 +283,8 @@ typedef struct host_switches {
 } host_switches;
 
 /* One host switch (switches.c holds the table, in the order they are
- * written). Its value is one of two: values[0] is the default, Blender as
- * it is. */
+ * written). Its value is one of two, values[0] or values[1]; its default,
+ * Blender as it is, is the field's 0 (a zeroed host_switches). */
 typedef struct host_switch_def {
     const char *key;
     const char *const *values; /* {"0", "1"}, {"invoke", "exec"} */
@@ -301,9 +301,11 @@ const host_switch_def *host_switch_find(const char *key, size_t klen);
 /* The switch's value in sw: 0 or 1, the index into d->values. */
 int host_switch_get(const host_switches *sw, const host_switch_def *d);
 const char *host_switch_value_name(const host_switches *sw, const host_switch_def *d);
-int host_switch_is_default(const host_switches *sw, const host_switch_def *d);
-/* "key=value key=value ...": every switch that is written always, then
- * the others that are on (the form of schedule files and trailers). */
+/* Whether writers show the switch: always, or only when away from its
+ * default (so that files from before it existed stay the same). */
+int host_switch_written(const host_switches *sw, const host_switch_def *d);
+/* "key=value key=value ...": the switches written, in table order (the
+ * form of schedule files and trailers). */
 void host_switches_format(const host_switches *sw, char *out, size_t len);
 /* Parses "key=value" into sw. Returns 0, or -1 with a message in err. */
 int host_switch_parse(host_switches *sw, const char *kv, char *err, size_t errlen);

@@ -44,10 +44,15 @@ const char *host_switch_value_name(const host_switches *sw, const host_switch_de
     return d->values[v == 1];
 }
 
-int host_switch_is_default(const host_switches *sw, const host_switch_def *d)
+/* Blender as it is: the field at 0, as in a zeroed host_switches. */
+static int host_switch_is_default(const host_switches *sw, const host_switch_def *d)
 {
-    host_switches dflt = {0};
-    return host_switch_get(sw, d) == host_switch_get(&dflt, d);
+    return *(const int *)((const char *)sw + d->field) == 0;
+}
+
+int host_switch_written(const host_switches *sw, const host_switch_def *d)
+{
+    return d->always || !host_switch_is_default(sw, d);
 }
 
 void host_switches_format(const host_switches *sw, char *out, size_t len)
@@ -56,7 +61,7 @@ void host_switches_format(const host_switches *sw, char *out, size_t len)
     if (len)
         out[0] = '\0';
     for (int i = 0; i < NDEFS && n < len; i++) {
-        if (!defs[i].always && host_switch_is_default(sw, &defs[i]))
+        if (!host_switch_written(sw, &defs[i]))
             continue;
         int w = snprintf(out + n, len - n, "%s%s=%s", n ? " " : "", defs[i].key,
                          host_switch_value_name(sw, &defs[i]));
