@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """The source tree's layers: which folder may include which.
 
-Every `#include "..."` in the C sources of harness/ and fuzz/ is read and
-checked against the intended parts (issue 17):
+Every `#include "..."` in the C sources of harness/, tsan/ and fuzz/ is
+read and checked against the intended parts (issue 17):
 
+- tsan/annotate.h (TSan's annotations) is a leaf every part may include;
 - sched knows no host, no Python binding, no report;
 - report knows the scheduler only (no host);
+- tsan (the capture of sanitizer reports) knows the scheduler and the
+  report, not the host;
 - the host model knows the scheduler and the report, not the Python
   binding, the CLI or the fuzzers;
 - the program codec (prog) knows the host's switches only;
@@ -17,6 +20,7 @@ It also fails on a cycle between folders (whatever the table says), on
 the tree uses: a folder's own header by its bare name ("sched.h"), another
 folder's as "folder/name.h" from harness/ (no "../", no folder-qualified
 own header). A header that no folder holds is an error too.
+harness/ and the source root (for tsan/) are the include roots.
 
 Usage: layers_check.py SOURCE_DIR
 """
@@ -25,22 +29,38 @@ import os
 import re
 import sys
 
-# folder -> the folders it may include (besides its own)
+# A part is a folder, or one header that stands apart from its folder's
+# other files: tsan/annotate.h is a leaf every part may include, while the
+# rest of tsan/ (the capture of sanitizer reports) builds findings and so
+# needs the report.
+ANNOTATE = "tsan/annotate.h"
+# part -> the parts it may include (besides itself)
 ALLOWED = {
-    "sched": set(),
-    "report": {"sched"},
-    "host": {"sched", "report"},
+    ANNOTATE: set(),
+    "sched": {ANNOTATE},
+    "report": {"sched", ANNOTATE},
+    "tsan": {"sched", "report", ANNOTATE},
+    "host": {"sched", "report", ANNOTATE},
     "prog": {"host"},
-    "py": {"sched", "report", "host"},
-    "cli": {"sched", "report", "host", "py", "prog"},
-    "fuzz": {"sched", "report", "host", "py", "prog", "cli"},
+    "py": {"sched", "report", "host", ANNOTATE},
+    "cli": {"sched", "report", "tsan", "host", "py", "prog", ANNOTATE},
+    "fuzz": {"sched", "report", "tsan", "host", "py", "prog", "cli", ANNOTATE},
 }
-# where each folder is, from the source root; harness/ is the include root
-FOLDERS = {name: os.path.join("harness", name) for name in ALLOWED if name != "fuzz"}
+# where each folder is, from the source root; harness/ and the root are
+# the include roots
+FOLDERS = {name: os.path.join("harness", name)
+           for name in ("sched", "report", "host", "prog", "py", "cli")}
 FOLDERS["fuzz"] = "fuzz"
+FOLDERS["tsan"] = "tsan"
 # headers from outside the tree that are written with quotes
 EXTERNAL = {"xxhash.h"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
+
+
+def part_of(folder, header):
+    """The part a file of folder (a FOLDERS key) belongs to."""
+    whole = "%s/%s" % (folder, header)
+    return whole if whole in ALLOWED else folder
 
 
 def sources(root, folder):
@@ -56,6 +76,7 @@ def check(root):
     for name, folder in sorted(FOLDERS.items()):
         for path in sources(root, folder):
             rel = os.path.relpath(path, root)
+            part = part_of(name, os.path.basename(path))
             for lineno, line in enumerate(open(path, encoding="utf-8", errors="replace"), 1):
                 m = INCLUDE.match(line)
                 if not m:
@@ -75,21 +96,27 @@ def check(root):
                     if not os.path.isfile(os.path.join(root, folder, inc)):
                         errors.append("%s: not a header of %s; another folder's header is "
                                       "\"folder/name.h\"" % (where, folder))
+                        continue
+                    other = part_of(name, inc)
+                else:
+                    other_folder, header = inc.split("/", 1)
+                    if other_folder == name:
+                        errors.append("%s: %s's own header is included by its bare name"
+                                      % (where, name))
+                        continue
+                    if other_folder not in FOLDERS or not os.path.isfile(
+                            os.path.join(root, FOLDERS[other_folder], header)):
+                        errors.append("%s: no such header in the tree's folders" % where)
+                        continue
+                    other = part_of(other_folder, header)
+                if other == part:
                     continue
-                other, header = inc.split("/", 1)
-                if other == name:
-                    errors.append("%s: %s's own header is included by its bare name" % (where, name))
-                    continue
-                if other not in FOLDERS or not os.path.isfile(os.path.join(root, FOLDERS[other],
-                                                                          header)):
-                    errors.append("%s: no such header in the tree's folders" % where)
-                    continue
-                edges[name].add(other)
-                if other not in ALLOWED[name]:
+                edges[part].add(other)
+                if other not in ALLOWED[part]:
                     errors.append("%s: %s may not include %s (it may include: %s)"
-                                  % (where, name, other, ", ".join(sorted(ALLOWED[name])) or
+                                  % (where, part, other, ", ".join(sorted(ALLOWED[part])) or
                                      "nothing else"))
-    # cycles between folders, from the includes as they are
+    # cycles between parts, from the includes as they are
     state = {}
 
     def visit(n, stack):
@@ -125,6 +152,9 @@ def self_test(root):
             ("harness/report/report.c", "#include <Python.h>", "only the Python binding"),
             ("harness/cli/run.c", '#include "cli/cli.h"', "included by its bare name"),
             ("harness/py/embed.c", '#include "host.h"', "not a header of harness/py"),
+            ("tsan/annotate.h", '#include "sched/sched.h"', "tsan/annotate.h may not include sched"),
+            ("tsan/capture.c", '#include "cli/cli.h"', "tsan may not include cli"),
+            ("harness/report/report.c", '#include "tsan/capture.h"', "a cycle between folders"),
         ]
         bad = 0
         for path, line, want in cases:
@@ -157,7 +187,7 @@ def main():
     if errors:
         return 1
     for n in sorted(edges):
-        print("%-7s -> %s" % (n, ", ".join(sorted(edges[n])) or "(nothing)"))
+        print("%-15s -> %s" % (n, ", ".join(sorted(edges[n])) or "(nothing)"))
     print("layers_check: ok")
     return 0
 

@@ -10,13 +10,14 @@
 #include "cli.h"
 #include "causes.h"
 #include "program.h"
+#include "schedule.h"
 #include "host/host.h"
 #include "py/py.h"
 #include "report/report.h"
-#include "report/report_internal.h"
 #include "sched/strategy.h"
-#include "sched/tsan_annotate.h"
-#include "schedule.h"
+#include "tsan/annotate.h"
+#include "tsan/capture.h"
+
 
 #include <ctype.h>
 #include <dirent.h>
@@ -664,7 +665,8 @@ static void child_finish(void)
     }
     alarm(30); /* if writing the result itself blocks */
     sched_ext_off();
-    report_collect_sanitizer();
+    sanitizer_collect();
+    report_collect_hb();
     if (child_stat == CHILD_OK && strategy && strategy->remaining &&
         strategy->remaining(strategy) > 0) {
         child_stat = CHILD_DIVERGED;
@@ -741,7 +743,8 @@ static void on_process_end(int final)
         fflush(stderr);
         return;
     }
-    report_collect_sanitizer();
+    sanitizer_collect();
+    report_collect_hb();
     write_schedule();
     write_result();
     fflush(NULL);
@@ -752,7 +755,8 @@ static void free_emit(void)
 {
     if (atomic_exchange(&emitted, 1))
         return;
-    report_collect_sanitizer();
+    sanitizer_collect();
+    report_collect_hb();
     if (opts.json) {
         emit_json_free();
     } else {
@@ -1173,7 +1177,7 @@ static void on_crash(int sig, siginfo_t *si, void *ucv)
 
 static void install_crash_handlers(void)
 {
-    if (report_sanitizer_reports_crashes())
+    if (sanitizer_reports_crashes())
         return; /* ASan reports memory errors itself, through report's hook */
     const char *tf = getenv("HOSTRACE_TEST_HANDLER_FAULT");
     handler_fault = tf && strcmp(tf, "1") == 0;
@@ -1230,7 +1234,7 @@ static void *run_thread(void *arg)
 static void set_detectors(void)
 {
     sched_hb_enable((opts.detector & REPORT_BY_HOSTRACE) != 0);
-    report_set_tsan_races((opts.detector & REPORT_BY_TSAN) != 0);
+    sanitizer_set_tsan_races((opts.detector & REPORT_BY_TSAN) != 0);
 }
 
 /* The run's session directory (bpy_set_session_dir), empty as the run
@@ -1343,9 +1347,9 @@ static void run_body(void)
 {
     if (schedule_path) /* the fuzz drivers' runs write no schedule */
         hash_script();
-    report_set_fatal_hook(finish_now);
+    sanitizer_set_fatal_hook(finish_now);
     bpy_set_process_end_hook(on_process_end);
-    report_install_sanitizer_hooks();
+    sanitizer_install_hooks();
     install_crash_handlers();
     pthread_t wd;
     if (pthread_create(&wd, NULL, watchdog, NULL) != 0)
@@ -2500,7 +2504,7 @@ static int explore(void)
         return CLI_EXIT_INTERNAL;
     }
     install_interrupt_handlers();
-    if (!report_sanitizer_symbolizes())
+    if (!sanitizer_symbolizes())
         fprintf(stderr,
                 "hostrace %s: TSan cannot symbolize in this build (no llvm-symbolizer for its "
                 "clang: scripts/setup installs it; or symbolize=0 in TSAN_OPTIONS): findings "
@@ -2942,7 +2946,7 @@ static void defaults(const char *cmd)
     opts.pct_depth = 3;
     opts.pct_steps = 2000;
     /* TSan where the build has it; hostrace's own detector elsewhere */
-    opts.detector = report_tsan_build() ? REPORT_BY_TSAN : REPORT_BY_HOSTRACE;
+    opts.detector = sanitizer_tsan_build() ? REPORT_BY_TSAN : REPORT_BY_HOSTRACE;
     opts.max_steps = DEFAULT_MAX_STEPS;
     opts.max_vtime_ms = (int64_t)DEFAULT_MAX_VTIME_S * 1000;
 }
@@ -3130,7 +3134,7 @@ int cli_run(int argc, char **argv)
             if (v > (REPORT_BY_TSAN | REPORT_BY_HOSTRACE))
                 return usage_error("--detector takes hostrace, tsan, both or none, not '%s'",
                                    optarg);
-            if ((opts.detector & REPORT_BY_TSAN) && !report_tsan_build())
+            if ((opts.detector & REPORT_BY_TSAN) && !sanitizer_tsan_build())
                 return usage_error("--detector %s: this build has no ThreadSanitizer (build the "
                                    "tsan preset, or use --detector hostrace)",
                                    optarg);

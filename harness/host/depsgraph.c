@@ -6,7 +6,7 @@
  * the pool with the GIL released (deg_evaluate_on_refresh's
  * BPy_BEGIN_ALLOW_THREADS), unless host switch drivers_gil_release=0. */
 #include "host_internal.h"
-#include "sched/tsan_annotate.h"
+#include "tsan/annotate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * render_complete runs at the end of the pipeline, on the job thread, while
  * the job is still registered: a render started from it is refused. */
 #include "host_internal.h"
-#include "sched/tsan_annotate.h"
+#include "tsan/annotate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * context, the per-frame loop on main, and shutdown. The host switches
  * are in switches.c. */
 #include "host_internal.h"
-#include "sched/tsan_annotate.h"
+#include "tsan/annotate.h"
 
 #include <stdio.h>
 #include <stdlib.h>

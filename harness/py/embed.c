@@ -4,7 +4,7 @@
 #include "py.h"
 #include "py_internal.h"
 #include "report/report.h"
-#include "sched/tsan_annotate.h"
+#include "tsan/annotate.h"
 
 #include <errno.h>
 #include <string.h>

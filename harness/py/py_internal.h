@@ -13,7 +13,7 @@
 
 #include "host/host.h"
 #include "sched/sched.h"
-#include "sched/tsan_annotate.h"
+#include "tsan/annotate.h"
 
 /* bpy's own bookkeeping (wrapper caches, interned names, tracked vertex
  * wrappers) was guarded by the GIL. Without one, the scheduler's token

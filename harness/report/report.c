@@ -1,7 +1,7 @@
 /* report: the list of findings, signatures, and the text listing. */
 #include "report.h"
 #include "report_internal.h"
-#include "sched/tsan_annotate.h"
+#include "tsan/annotate.h"
 
 #include <pthread.h>
 #include <stdarg.h>

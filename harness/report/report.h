@@ -1,8 +1,8 @@
 /* report: findings, their kinds and signatures, and their text and JSON
  * forms.
  *
- * Owns the process-wide list of findings (deduplicated by signature) and
- * the capture of sanitizer reports (tsan_hooks.c). Knows nothing of
+ * Owns the process-wide list of findings (deduplicated by signature). The
+ * capture of sanitizer reports is tsan/capture.h's. Knows nothing of
  * Blender or Python: callers describe accesses with site ids and script
  * locations.
  *
@@ -114,16 +114,11 @@ void report_set_generated_source(const char *name);
 /* The key of an access: "site" or "site@file.py:line". */
 void report_access_key(const report_access *a, char *out, size_t len);
 
-/* Folds sanitizer reports captured since the last call into findings
- * (symbolises stacks). Call from a normal context, not from a hook.
- * Also folds the races hostrace's own detector found (sched_hb_races_take),
- * whose signatures are made as for the same pair of accesses from TSan. */
-void report_collect_sanitizer(void);
-/* Whether TSan's data races become findings (default 1): off when the run
- * asked for hostrace's detector alone. Its other reports stay. */
-void report_set_tsan_races(int on);
-/* True in a ThreadSanitizer build. */
-int report_tsan_build(void);
+/* Folds the races hostrace's own detector found since the last call
+ * (sched_hb_races_take) into findings, whose signatures are made as for the
+ * same pair of accesses from TSan (hb_report.c). Call from a normal
+ * context; TSan's own reports are folded by tsan/capture.h. */
+void report_collect_hb(void);
 
 int report_count(void);
 /* Copies finding i into *out; returns 0, or -1 out of range. */
@@ -139,10 +134,6 @@ int report_merge(const report_finding *f, int *is_new);
 /* Human-readable listing of every finding, and of one. */
 void report_print_text(FILE *out);
 void report_print_finding(FILE *out, const report_finding *f);
-
-/* A hook run when a sanitizer is about to end the process (ASan), so the
- * findings are printed before it dies. */
-void report_set_fatal_hook(void (*fn)(void));
 
 /* ---- causes ------------------------------------------------------------ */
 

@@ -5,7 +5,7 @@
 #define _GNU_SOURCE
 #endif
 #include "sched_internal.h"
-#include "tsan_annotate.h"
+#include "tsan/annotate.h"
 
 #include <errno.h>
 #include <stdatomic.h>

@@ -20,6 +20,8 @@
 #ifndef HOSTRACE_SCHED_H
 #define HOSTRACE_SCHED_H
 
+#include "tsan/annotate.h"
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -279,6 +281,25 @@ void sched_hb_forget(const void *addr, size_t size);
 /* The calling thread's accesses are the host's own, which no script can
  * cause or avoid (HR_TSAN_HOST_INTERNAL): +1 to begin, -1 to end. */
 void sched_hb_ignore(int delta);
+
+/* HR_TSAN_HOST_INTERNAL_BEGIN/END: the region's memory accesses are hidden
+ * from both detectors (its synchronisation is not): the host model's own
+ * races, which Blender has in every run and no script can cause or avoid
+ * (the main thread polling a job's plain fields; the shutdown). Put a
+ * region's SCHED_ACCESS inside it too. Decided here in the code, not by a
+ * TSan suppression, because TSan matches suppressions against symbolized
+ * names: without a symbolizer they would stop applying, and with one a
+ * suppressed report still changes what TSan reports later (tsan/README.md). */
+#define HR_TSAN_HOST_INTERNAL_BEGIN()                                        \
+    do {                                                                     \
+        HR_TSAN_ACCESSES_BEGIN();                                            \
+        sched_hb_ignore(1);                                                  \
+    } while (0)
+#define HR_TSAN_HOST_INTERNAL_END()                                          \
+    do {                                                                     \
+        sched_hb_ignore(-1);                                                 \
+        HR_TSAN_ACCESSES_END();                                              \
+    } while (0)
 /* Races found since the last call, in the order found, at most max;
  * *dropped: those that did not fit the run's table since the last call. */
 int sched_hb_races_take(sched_hb_race *out, int max, int *dropped);

@@ -19,7 +19,7 @@
 #endif
 #include "sched_internal.h"
 #include "strategy.h"
-#include "tsan_annotate.h"
+#include "tsan/annotate.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -28,10 +28,10 @@
 #include <unistd.h>
 
 /* Under TSan (the project's main build variant) the invoke-render cases
- * exercise races the host has on purpose, as Blender does: wm_jobs' plain
- * stop/ready/progress fields and the all_objects cache rebuilt by whichever
- * thread reads it. This binary tests structures, not race detection, so those
- * sites (and only those) are suppressed; any other race still fails it. */
+ * exercise races the host has on purpose, as Blender does. This binary
+ * tests structures, not race detection, so those sites (and only those)
+ * are suppressed, by the list in tsan/host_tests.supp; any other race
+ * still fails it. */
 #if defined(__SANITIZE_THREAD__)
 #define HR_TEST_TSAN 1
 #elif defined(__has_feature)
@@ -40,16 +40,8 @@
 #endif
 #endif
 #ifdef HR_TEST_TSAN
-const char *__tsan_default_suppressions(void);
-const char *__tsan_default_suppressions(void)
-{
-    return "race:host_jobs_poll\n"
-           "race:host_jobs_kill_all\n"
-           "race:job_thread\n"
-           "race:render_stopped\n"
-           "race:render_frame\n"
-           "race:host_collection_all_objects\n";
-}
+const char *__tsan_default_options(void);
+const char *__tsan_default_options(void) { return "suppressions=" HR_TSAN_HOST_TEST_SUPPRESSIONS; }
 #endif
 
 /* ---- tiny check framework ------------------------------------------- */

@@ -1,15 +1,16 @@
-/* Sanitizer capture. TSan: __tsan_on_report is called for every report
- * that is not suppressed; inside it the report is read through TSan's
+/* tsan/capture.c: sanitizer capture (capture.h). TSan: __tsan_on_report is
+ * called for every report that is not suppressed; inside it the report is read through TSan's
  * debugging API and copied into a preallocated slot (no locks, no malloc),
  * with each access's site and script location looked up in the sched
- * access ring while they are fresh. report_collect_sanitizer turns the
+ * access ring while they are fresh. sanitizer_collect turns the
  * slots into findings later, symbolising the stacks. ASan: the error report
  * callback turns the report into a finding and runs the fatal hook, since
  * ASan ends the process right after. */
-#include "report.h"
-#include "report_internal.h"
+#include "annotate.h"
+#include "capture.h"
+#include "report/report.h"
+#include "report/report_internal.h"
 #include "sched/sched.h"
-#include "sched/tsan_annotate.h"
 
 #include <stdatomic.h>
 #include <stdint.h>
@@ -70,36 +71,28 @@ static int g_slot_done;          /* slots folded (main only) */
 static atomic_int g_slot_overflow;
 static void (*g_fatal_hook)(void);
 
-void report_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
+void sanitizer_set_fatal_hook(void (*fn)(void)) { g_fatal_hook = fn; }
 
-/* TSan runtime options unless the user's TSAN_OPTIONS say otherwise. The
- * harness ends with _exit and decides its exit code from its findings, so
- * TSan's exitcode only matters where TSan itself must die (1: a finding).
- * SIGSEGV and SIGBUS are left to hostrace's handler, which reports them.
- * atexit_sleep_ms=0: TSan's _exit would otherwise sleep a second whenever
- * another thread exists (the watchdog always does), after the report is
- * already complete. Called during TSan's own start-up, before its thread
- * state exists: no instrumentation (clang 14, which AFL++ uses, would
- * trace the function's entry and crash). */
+/* TSan's runtime options unless the user's TSAN_OPTIONS say otherwise:
+ * tsan/options.txt, where each is explained, joined by CMake into
+ * HR_TSAN_DEFAULT_OPTIONS. Called during TSan's own start-up, before its
+ * thread state exists: no instrumentation (clang 14, which AFL++ uses,
+ * would trace the function's entry and crash). */
 HR_IN_SANITIZER_REPORT const char *__tsan_default_options(void)
 {
-    return "exitcode=1:report_thread_leaks=0:report_signal_unsafe=0:history_size=7:"
-           "handle_segv=0:handle_sigbus=0:atexit_sleep_ms=0:"
-           /* a child a script forks (multiprocessing) may start threads:
-            * it is not scheduled, and its reports are not the run's */
-           "die_after_fork=0"
+    return HR_TSAN_DEFAULT_OPTIONS
 #ifdef HR_TSAN_SUPPRESSIONS
-           /* the free-threaded interpreter's known internal reports, from
-            * CPython's own source tree (scripts/setup-free-threaded) */
-           ":suppressions=" HR_TSAN_SUPPRESSIONS
+        /* the free-threaded interpreter's known internal reports, from
+         * CPython's own source tree (scripts/setup-free-threaded) */
+        ":suppressions=" HR_TSAN_SUPPRESSIONS
 #endif
         ;
 }
 
-/* No suppressions: the host model's own races are hidden from TSan where
- * they happen (HR_TSAN_HOST_INTERNAL_BEGIN in harness/host), because TSan
- * matches suppressions by symbolized names, which depend on a symbolizer
- * being installed. */
+/* No suppressions of the host model's races: they are hidden from TSan
+ * where they happen (HR_TSAN_HOST_INTERNAL_BEGIN in harness/host), because
+ * TSan matches suppressions by symbolized names, which depend on a
+ * symbolizer being installed (tsan/README.md). */
 
 /* Runs inside TSan's report path: uninstrumented, no libc calls, no locks,
  * no allocation (see HR_IN_SANITIZER_REPORT). */
@@ -324,9 +317,9 @@ static void fold(const raw_report *r, report_finding *f)
 
 static int g_tsan_races = 1;
 
-void report_set_tsan_races(int on) { g_tsan_races = on; }
+void sanitizer_set_tsan_races(int on) { g_tsan_races = on; }
 
-void report_collect_sanitizer(void)
+void sanitizer_collect(void)
 {
     int claimed = atomic_load(&g_slot_next);
     if (claimed > SLOTS)
@@ -348,7 +341,6 @@ void report_collect_sanitizer(void)
         g_slot_done++;
     }
     free(f);
-    report_collect_hb();
     int overflow = atomic_exchange(&g_slot_overflow, 0);
     if (overflow)
         report_addf(REPORT_DATA_RACE, "sanitizer-overflow", "", NULL,
@@ -427,9 +419,9 @@ static void asan_report(const char *text)
         g_fatal_hook();
 }
 
-int report_tsan_build(void) { return __tsan_get_current_report != NULL; }
+int sanitizer_tsan_build(void) { return __tsan_get_current_report != NULL; }
 
-int report_sanitizer_reports_crashes(void) { return __asan_set_error_report_callback != NULL; }
+int sanitizer_reports_crashes(void) { return __asan_set_error_report_callback != NULL; }
 
 /* A program counter inside the caller (the call instruction). */
 __attribute__((noinline)) static void *caller_pc(void)
@@ -437,16 +429,16 @@ __attribute__((noinline)) static void *caller_pc(void)
     return (char *)__builtin_return_address(0) - 1;
 }
 
-int report_sanitizer_symbolizes(void)
+int sanitizer_symbolizes(void)
 {
     if (!__tsan_get_current_report || !__sanitizer_symbolize_pc)
         return 1;
     report_frame fr;
     symbolize(caller_pc(), &fr);
-    return strcmp(fr.func, "report_sanitizer_symbolizes") == 0;
+    return strcmp(fr.func, "sanitizer_symbolizes") == 0;
 }
 
-void report_install_sanitizer_hooks(void)
+void sanitizer_install_hooks(void)
 {
     if (__asan_set_error_report_callback)
         __asan_set_error_report_callback(asan_report);

@@ -1,4 +1,4 @@
-/* selfsym: names of hostrace's own functions from its own symbol table.
+/* tsan/selfsym.c: names of hostrace's own functions from its own symbol table.
  *
  * A sanitizer's report gives program counters; whether TSan turns them into
  * names depends on a symbolizer being installed (llvm-symbolizer-NN), and
@@ -8,7 +8,7 @@
  * function, static ones included, with its size), read once from
  * /proc/self/exe, and the load address of the running image. Frames in
  * other modules (libc, libpython) are not ours and are not named. */
-#include "report_internal.h"
+#include "capture.h"
 
 #include <elf.h>
 #include <fcntl.h>

@@ -1,5 +1,7 @@
-/* Weak declarations of TSan's dynamic annotations, so that non-TSan builds
- * link (the calls become no-ops when the symbols are absent).
+/* tsan/annotate.h: weak declarations of TSan's dynamic annotations, so
+ * that non-TSan builds link (the calls become no-ops when the symbols are
+ * absent). A leaf: it includes nothing of the tree, and every part may
+ * include it.
  *
  * HR_TSAN_IGNORE_BEGIN/END hide a region from TSan completely: no
  * synchronisation edges (IgnoreSync) and no memory accesses (IgnoreReads,
@@ -57,27 +59,6 @@ void AnnotateIgnoreWritesEnd(const char *file, int line) __attribute__((weak));
         HR_TSAN_ACCESSES_END();                                              \
         if (AnnotateIgnoreSyncEnd)                                           \
             AnnotateIgnoreSyncEnd(__FILE__, __LINE__);                       \
-    } while (0)
-
-/* HR_TSAN_HOST_INTERNAL_BEGIN/END: the region's memory accesses are hidden
- * from TSan (its synchronisation is not): the host model's own races, which
- * Blender has in every run and no script can cause or avoid (the main
- * thread polling a job's plain fields; the shutdown). Decided here in the
- * code, not by a suppression, because TSan matches suppressions against
- * symbolized names: without a symbolizer they would stop applying, and
- * with one a suppressed report still changes what TSan reports later. */
-/* hostrace's own detector (sched/hb.c) leaves them out too, annotations
- * included: put a region's SCHED_ACCESS inside it. */
-void sched_hb_ignore(int delta);
-#define HR_TSAN_HOST_INTERNAL_BEGIN()                                        \
-    do {                                                                     \
-        HR_TSAN_ACCESSES_BEGIN();                                            \
-        sched_hb_ignore(1);                                                  \
-    } while (0)
-#define HR_TSAN_HOST_INTERNAL_END()                                          \
-    do {                                                                     \
-        sched_hb_ignore(-1);                                                 \
-        HR_TSAN_ACCESSES_END();                                              \
     } while (0)
 
 #endif
