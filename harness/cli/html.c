@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "program.h"
-#include "schedule.h"
+#include "sched/schedule.h"
 
 /* ---- growing text buffer ----------------------------------------------------- */
 

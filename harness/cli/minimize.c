@@ -40,7 +40,7 @@
  * finding directory of the same layout. */
 #include "cli.h"
 #include "program.h"
-#include "schedule.h"
+#include "sched/schedule.h"
 #include "sched/strategy.h"
 
 #include <errno.h>

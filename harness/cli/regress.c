@@ -36,8 +36,8 @@
 
 #include "cli.h"
 #include "program.h"
-#include "schedule.h"
 #include "py/py.h"
+#include "sched/schedule.h"
 
 #ifndef HR_SANITIZER
 #define HR_SANITIZER "none"

@@ -16,13 +16,13 @@
  *   STEP CURRENT CHOSEN N_RUNNABLE LABEL [@FILE:LINE]   (N lines)
  *   end
  */
-#ifndef HOSTRACE_CLI_SCHEDULE_H
-#define HOSTRACE_CLI_SCHEDULE_H
+#ifndef HOSTRACE_SCHED_SCHEDULE_H
+#define HOSTRACE_SCHED_SCHEDULE_H
 
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sched/sched.h"
+#include "sched.h"
 
 #define HR_SCHEDULE_VERSION 1
 /* The largest schedule file read (a run at the default --max-steps
