@@ -1,9 +1,10 @@
 /* tsan/capture.c: sanitizer capture (capture.h). TSan: __tsan_on_report is
- * called for every report that is not suppressed; inside it the report is read through TSan's
- * debugging API and copied into a preallocated slot (no locks, no malloc),
- * with each access's site and script location looked up in the sched
- * access ring while they are fresh. sanitizer_collect turns the
- * slots into findings later, symbolising the stacks. ASan: the error report
+ * called for every report that is not suppressed; inside it the report is
+ * read through TSan's debugging API and copied into a preallocated slot
+ * (no locks, no malloc), with each access's site and script location
+ * looked up in the sched access ring while they are fresh.
+ * sanitizer_collect turns the slots into findings later, symbolising the
+ * stacks. ASan: the error report
  * callback turns the report into a finding and runs the fatal hook, since
  * ASan ends the process right after. */
 #include "annotate.h"

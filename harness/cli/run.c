@@ -18,7 +18,6 @@
 #include "tsan/annotate.h"
 #include "tsan/capture.h"
 
-
 #include <ctype.h>
 #include <dirent.h>
 #include <dlfcn.h>
@@ -2617,17 +2616,6 @@ static int parse_int(const char *s, long lo, long hi, long *out)
     return 0;
 }
 
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || s[0] == '-')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 static int check_script(void)
 {
     struct stat st;
@@ -3041,7 +3029,7 @@ int cli_run(int argc, char **argv)
             opts.strategy_given = 1;
             break;
         case O_SEED:
-            if (parse_u64(optarg, &opts.seed) < 0)
+            if (hr_parse_u64(optarg, &opts.seed) < 0)
                 return usage_error("--seed takes a whole number, not '%s'", optarg);
             break;
         case O_SCHEDULES:
@@ -3067,7 +3055,7 @@ int cli_run(int argc, char **argv)
             opts.pct_depth = (int)v;
             break;
         case O_PSTEPS:
-            if (parse_u64(optarg, &opts.pct_steps) < 0 || opts.pct_steps == 0)
+            if (hr_parse_u64(optarg, &opts.pct_steps) < 0 || opts.pct_steps == 0)
                 return usage_error("--pct-steps takes a whole number from 1, not '%s'", optarg);
             break;
         case O_INPUT:
@@ -3101,7 +3089,7 @@ int cli_run(int argc, char **argv)
             break;
         }
         case O_MAXSTEPS:
-            if (parse_u64(optarg, &opts.max_steps) < 0)
+            if (hr_parse_u64(optarg, &opts.max_steps) < 0)
                 return usage_error("--max-steps takes a whole number (0: no limit), not '%s'",
                                    optarg);
             break;
@@ -3120,7 +3108,7 @@ int cli_run(int argc, char **argv)
             opts.replay_path = optarg;
             break;
         case O_MAXVTMS:
-            if (parse_u64(optarg, (uint64_t *)&opts.max_vtime_ms) < 0)
+            if (hr_parse_u64(optarg, (uint64_t *)&opts.max_vtime_ms) < 0)
                 return usage_error("bad --max-vtime-ms '%s'", optarg);
             break;
         case O_JSONCHILD:

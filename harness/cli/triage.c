@@ -403,7 +403,6 @@ static int cmp_groups(const void *a, const void *b)
 
 /* ---- fixes --------------------------------------------------------------------- */
 
-
 /* A new directory $TMPDIR/hostrace-WHAT-XXXXXX (or under /tmp) in tmp;
  * 0, or -1 with errno. */
 static int make_tmp(char *tmp, size_t len, const char *what)

@@ -246,7 +246,7 @@ static const char *shown(const char *s)
     return out;
 }
 
-static int parse_u64(const char *v, uint64_t *out)
+int hr_parse_u64(const char *v, uint64_t *out)
 {
     char *end;
     errno = 0;
@@ -316,7 +316,7 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
         FAIL("not a hostrace schedule (it must start with 'hostrace-schedule %d')",
              HR_SCHEDULE_VERSION);
     uint64_t ver;
-    if (parse_u64(line + 18, &ver) < 0 || ver != HR_SCHEDULE_VERSION)
+    if (hr_parse_u64(line + 18, &ver) < 0 || ver != HR_SCHEDULE_VERSION)
         FAIL("schedule format version '%s' is not supported (this hostrace reads version %d)",
              shown(line + 18), HR_SCHEDULE_VERSION);
     s->version = (int)ver;
@@ -385,7 +385,7 @@ int hr_schedule_read(const char *path, hr_schedule *s, char *err, size_t errlen)
             snprintf(s->invoke, sizeof(s->invoke), "%s", v);
         else if (strcmp(key, "thread") == 0)
             ; /* for readers */
-        else if (parse_u64(v, &u) < 0)
+        else if (hr_parse_u64(v, &u) < 0)
             FAIL("'%s' needs a whole number, not '%s'", shown(key), shown(v));
         else if (strcmp(key, "seed") == 0)
             s->seed = u;

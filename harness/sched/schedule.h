@@ -67,5 +67,9 @@ int hr_file_hash(const char *path, char out[17]);
 /* The same hash of a file's first limit bytes (a repro.py's code without
  * its trailer). */
 int hr_file_hash_prefix(const char *path, size_t limit, char out[17]);
+/* A number as schedule files write it, and as the command's options take
+ * it: base 10 (strtoull), not negative, within 64 bits, nothing after it.
+ * 0, or -1. */
+int hr_parse_u64(const char *s, uint64_t *out);
 
 #endif
